@@ -1,0 +1,100 @@
+//! Keeps Marketplace API secrets out of anything a person or a log can read.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// What a redacted secret part is replaced with.
+pub const REDACTED: &str = "[redacted]";
+
+/// `idt:TKN-dddd-dddd:` followed by the secret part. The id stays readable (it
+/// is not secret and helps support); everything up to the next character that
+/// cannot be part of a secret goes.
+static SECRET_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(idt:TKN-\d{4}-\d{4}:)[^\s'\x22,;&)}\]]+").expect("the secret pattern is a valid regex")
+});
+
+/// Replaces the secret part of every `idt:TKN-…:…` value in `text`.
+///
+/// Borrows when there is nothing to redact, so calling it on every log line
+/// costs no allocation in the common case.
+pub fn redact_secrets(text: &str) -> Cow<'_, str> {
+    SECRET_PATTERN.replace_all(text, format!("${{1}}{REDACTED}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "idt:TKN-1234-5678:Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0hIj3kLm6nOp9qRs2tUv5wXy8z";
+
+    #[test]
+    fn removes_the_secret_part_and_keeps_the_token_id() {
+        let line = format!("request failed with Authorization: Bearer {SECRET} (retrying)");
+        let redacted = redact_secrets(&line);
+        assert!(!redacted.contains("Ab3dEf6h"), "secret survived: {redacted}");
+        assert_eq!(redacted, "request failed with Authorization: Bearer idt:TKN-1234-5678:[redacted] (retrying)");
+    }
+
+    #[test]
+    fn redacts_every_occurrence_including_inside_json() {
+        let body = format!(r#"{{"token":"{SECRET}","other":"{SECRET}"}}"#);
+        let redacted = redact_secrets(&body);
+        assert_eq!(redacted.matches(REDACTED).count(), 2);
+        assert!(!redacted.contains("Ab3dEf6h"));
+        assert!(redacted.ends_with(r#"[redacted]"}"#), "JSON structure kept: {redacted}");
+    }
+
+    #[test]
+    fn leaves_text_without_secrets_untouched_and_borrowed() {
+        let text = "token TKN-1234-5678 disabled";
+        assert!(matches!(redact_secrets(text), Cow::Borrowed(t) if t == text));
+    }
+}
+
+/// Wraps a log sink so that nothing written through it carries a secret.
+///
+/// The log subscriber formats each event into one buffer and writes it in one
+/// call, so redacting per `write` call sees whole lines.
+#[derive(Debug)]
+pub struct RedactingWriter<W> {
+    inner: W,
+}
+
+impl<W: std::io::Write> RedactingWriter<W> {
+    /// Redacts everything on its way to `inner`.
+    pub fn new(inner: W) -> Self {
+        Self { inner }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for RedactingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.inner.write_all(redact_secrets(&text).as_bytes())?;
+        // The caller's bytes were all consumed, even if redaction changed their length.
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod writer_tests {
+    use std::io::Write;
+
+    use super::*;
+
+    #[test]
+    fn writes_redacted_text_and_reports_the_input_consumed() {
+        let mut sink = Vec::new();
+        let line = "2026-11-27 INFO connecting with idt:TKN-1234-5678:abcdefABCDEF0123456789\n";
+        let written = RedactingWriter::new(&mut sink).write(line.as_bytes()).expect("write");
+        assert_eq!(written, line.len());
+        let out = String::from_utf8(sink).expect("utf8");
+        assert_eq!(out, "2026-11-27 INFO connecting with idt:TKN-1234-5678:[redacted]\n");
+    }
+}
