@@ -1,0 +1,206 @@
+//! The client: configuration, construction, and the JSON request helpers the resource
+//! modules (`tokens`, `modules`, `audit`) are written with.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::base_url::BaseUrl;
+use crate::error::{Error, ErrorKind};
+use crate::models::{ListEnvelope, Page};
+use crate::retry::RetryPolicy;
+use crate::rql::Query;
+use crate::secret::ApiSecret;
+use crate::transport::{self, Answer, TransportSettings};
+
+/// Everything a [`Client`] is built from.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The Marketplace API address, e.g. `https://api.platform.softwareone.com`. A trailing
+    /// `/`, `/public` or `/public/v1` is accepted and dropped; only `https` is allowed.
+    pub base_url: String,
+    /// The API token secret every request is authenticated with.
+    pub secret: ApiSecret,
+    /// PEM certificates trusted in addition to the platform's roots (a corporate proxy's CA,
+    /// the simulator's CA).
+    pub extra_ca_pems: Vec<String>,
+    /// Longest wait for a connection to open.
+    pub connect_timeout: Duration,
+    /// Longest time for one attempt, from sending to the end of the answer.
+    pub request_timeout: Duration,
+    /// When and how failed requests are retried.
+    pub retry: RetryPolicy,
+    /// Pages fetched at the same time by the list-all operations.
+    pub list_concurrency: usize,
+    /// Items per page in the list-all operations (the platform caps it at 100).
+    pub page_size: u32,
+    /// The app version sent in the User-Agent (`token-desk/<version>`).
+    pub app_version: String,
+}
+
+impl ClientConfig {
+    /// A configuration with the defaults: 10 s to connect, 30 s per attempt, the default
+    /// retry policy, 8 pages at a time of 100 items.
+    pub fn new(base_url: impl Into<String>, secret: ApiSecret) -> Self {
+        Self {
+            base_url: base_url.into(),
+            secret,
+            extra_ca_pems: Vec::new(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            list_concurrency: 8,
+            page_size: 100,
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+
+    /// Adds a PEM certificate to trust.
+    pub fn with_extra_ca_pem(mut self, pem: impl Into<String>) -> Self {
+        self.extra_ca_pems.push(pem.into());
+        self
+    }
+}
+
+/// A typed HTTPS client of the Marketplace REST API, authenticated with one API token.
+///
+/// Cheap to clone: clones share one connection pool.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    base_url: BaseUrl,
+    secret: ApiSecret,
+    retry: RetryPolicy,
+    list_concurrency: usize,
+    page_size: u32,
+}
+
+impl Client {
+    /// Builds a client. Fails, without sending anything, on a non-https URL, an unusable CA
+    /// certificate or a missing trust store.
+    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+        let base_url = BaseUrl::parse(&config.base_url)?;
+        let user_agent = format!("token-desk/{}", config.app_version);
+        let http = transport::build_http_client(&TransportSettings {
+            extra_ca_pems: &config.extra_ca_pems,
+            connect_timeout: config.connect_timeout,
+            request_timeout: config.request_timeout,
+            user_agent: &user_agent,
+        })?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                secret: config.secret,
+                retry: config.retry,
+                list_concurrency: config.list_concurrency.max(1),
+                page_size: config.page_size.clamp(1, 100),
+            }),
+        })
+    }
+
+    /// The normalised base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    pub(crate) fn secret(&self) -> &ApiSecret {
+        &self.inner.secret
+    }
+
+    pub(crate) fn list_concurrency(&self) -> usize {
+        self.inner.list_concurrency
+    }
+
+    pub(crate) fn page_size(&self) -> u32 {
+        self.inner.page_size
+    }
+
+    async fn send(&self, method: Method, path: &str, query: &str, body: Option<bytes::Bytes>) -> Result<Answer, Error> {
+        let url = self.inner.base_url.join(path, query)?;
+        transport::send(&self.inner.http, &self.inner.retry, &self.inner.secret, method, url, body).await
+    }
+
+    fn decode<T: DeserializeOwned>(&self, answer: &Answer) -> Result<T, Error> {
+        serde_json::from_slice(&answer.body)
+            .map_err(|cause| Error::undecodable(&answer.body, &cause, Some(&self.inner.secret)))
+    }
+
+    /// `GET path?query`, decoded as `T`.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str, query: &str) -> Result<T, Error> {
+        let answer = self.send(Method::GET, path, query, None).await?;
+        self.decode(&answer)
+    }
+
+    /// One page of a list: `GET path?query`, decoded from the list envelope.
+    pub(crate) async fn get_page<T: DeserializeOwned>(&self, path: &str, query: &Query) -> Result<Page<T>, Error> {
+        let envelope: ListEnvelope<T> = self.get(path, &query.to_query_string()).await?;
+        Ok(envelope.into())
+    }
+
+    /// `method path` with a JSON body (or none), decoded as `T`.
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, Error> {
+        let body = body
+            .map(|body| {
+                serde_json::to_vec(body).map(bytes::Bytes::from).map_err(|cause| {
+                    Error::new(ErrorKind::InvalidConfiguration, format!("The request could not be encoded ({cause})."))
+                })
+            })
+            .transpose()?;
+        let answer = self.send(method, path, "", body).await?;
+        self.decode(&answer)
+    }
+
+    /// `method path` expecting no content back (delete answers 204).
+    pub(crate) async fn send_without_answer(&self, method: Method, path: &str) -> Result<(), Error> {
+        let answer = self.send(method, path, "", None).await?;
+        tracing::debug!(status = answer.status.as_u16(), path, "Marketplace request done");
+        Ok(())
+    }
+}
+
+/// `path/{id}`, with the id percent-encoded so that it stays one path segment.
+pub(crate) fn item_path(collection: &str, id: &str) -> String {
+    let id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
+        .to_string()
+        // Ids are `TKN-1234-5678`: keep their dashes readable in logs.
+        .replace("%2D", "-");
+    format!("{collection}/{id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_ids_stay_one_path_segment() {
+        assert_eq!(item_path("/x", "TKN-1234-5678"), "/x/TKN-1234-5678");
+        assert_eq!(item_path("/x", "../admin?y=1"), "/x/%2E%2E%2Fadmin%3Fy%3D1");
+    }
+
+    #[test]
+    fn a_plain_http_address_is_refused_before_anything_is_sent() {
+        let config = ClientConfig::new("http://127.0.0.1:9", ApiSecret::new("idt:TKN-1234-5678:x"));
+        let error = Client::new(config).expect_err("http refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidConfiguration);
+    }
+
+    #[test]
+    fn config_debug_does_not_show_the_secret() {
+        let config = ClientConfig::new("https://h", ApiSecret::new("idt:TKN-1234-5678:verysecretvalue"));
+        assert!(!format!("{config:?}").contains("verysecretvalue"));
+    }
+}

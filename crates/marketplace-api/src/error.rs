@@ -1,0 +1,561 @@
+//! The one error type of the client: a kind a UI can branch on, the HTTP status and the
+//! server's ProblemDetails (title, detail, field errors, trace id), and a human sentence.
+//!
+//! Every text in here has been through [`scrub`](crate::secret::scrub), so no secret can
+//! reach a message, a log line or a panic through an error.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::secret::{ApiSecret, scrub};
+
+/// What went wrong, at the grain a UI needs to choose its message and its next step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client was configured wrongly: a non-https URL, an unusable CA certificate, …
+    /// Nothing was sent.
+    InvalidConfiguration,
+    /// The secret is not in the `idt:TKN-…:…` form where that form is needed. Nothing was sent.
+    InvalidSecret,
+    /// The token authenticated but is not `Active` (see [`Client::whoami`](crate::Client::whoami)).
+    InactiveToken,
+    /// 401: the token is missing, unknown, disabled or deleted.
+    Unauthorized,
+    /// 403: the token's account type or modules do not allow this.
+    Forbidden,
+    /// 404: no such object, or not visible to this account.
+    NotFound,
+    /// 400 or 422: the request was refused as invalid (see [`Error::field_errors`]).
+    Validation,
+    /// 409: the request conflicts with the object's current state.
+    Conflict,
+    /// 429: too many requests (see [`Error::retry_after`]).
+    RateLimited,
+    /// The server could not be reached or the connection broke.
+    Network,
+    /// The TLS handshake failed: untrusted or invalid certificate, protocol mismatch.
+    Tls,
+    /// No answer within the configured time.
+    Timeout,
+    /// 5xx: the server failed.
+    Server,
+    /// The server answered with a body this client cannot read.
+    Undecodable,
+    /// Any other HTTP status (405, 415, …).
+    UnexpectedStatus,
+}
+
+/// One message about one request field (or about the request as a whole when `field` is
+/// `None`), from either shape of the ProblemDetails `errors` member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field the message is about, as the server names it (`name`, `modules[0].id`).
+    pub field: Option<String>,
+    /// The server's message.
+    pub message: String,
+}
+
+/// The client's error.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    status: Option<u16>,
+    title: Option<String>,
+    detail: Option<String>,
+    field_errors: Vec<FieldError>,
+    trace_id: Option<String>,
+    retry_after: Option<Duration>,
+    body_excerpt: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// Longest excerpt of an unreadable body kept in an error.
+const EXCERPT_CHARS: usize = 200;
+
+impl Error {
+    /// An error of `kind` with a one-line explanation in `detail`.
+    pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            status: None,
+            title: None,
+            detail: Some(scrub(&detail.into(), None)),
+            field_errors: Vec::new(),
+            trace_id: None,
+            retry_after: None,
+            body_excerpt: None,
+            source: None,
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The ProblemDetails `title` (or the gateway's `message`).
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The ProblemDetails `detail`, or this client's explanation for errors without an answer.
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
+    /// Per-field validation messages, for showing next to form fields.
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.field_errors
+    }
+
+    /// The server's `traceId`, to quote to SoftwareOne support.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.trace_id.as_deref()
+    }
+
+    /// How long the server asked to wait (`Retry-After`), on rate limiting and overload.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The start of a body that could not be read (secrets redacted), for diagnosis.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.body_excerpt.as_deref()
+    }
+
+    /// True for errors worth trying again later without changing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::RateLimited | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
+        )
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Classifies a failure of the HTTP stack (no answer was read).
+    pub(crate) fn from_transport(error: reqwest::Error) -> Self {
+        // The URL may carry a filter value; it stays out of the error altogether.
+        let error = error.without_url();
+        let (kind, detail) = if error.is_timeout() {
+            (ErrorKind::Timeout, "The Marketplace did not answer in time.")
+        } else if is_tls_failure(&error) {
+            (
+                ErrorKind::Tls,
+                "The secure connection to the Marketplace failed: its certificate is not trusted or TLS could not be negotiated.",
+            )
+        } else if error.is_decode() {
+            (ErrorKind::Undecodable, "The Marketplace's answer could not be read.")
+        } else if error.is_connect() {
+            (ErrorKind::Network, "The Marketplace could not be reached.")
+        } else {
+            (ErrorKind::Network, "The connection to the Marketplace broke before an answer arrived.")
+        };
+        let cause = scrub(&error_chain(&error), None);
+        Self::new(kind, format!("{detail} ({cause})")).with_source(error)
+    }
+
+    /// Builds the error for a non-success answer from its status, headers and body.
+    pub(crate) fn from_response(
+        status: u16,
+        retry_after: Option<Duration>,
+        content_type: Option<&str>,
+        body: &[u8],
+        known_secret: Option<&ApiSecret>,
+    ) -> Self {
+        let mut error = Self {
+            kind: kind_for_status(status),
+            status: Some(status),
+            title: None,
+            detail: None,
+            field_errors: Vec::new(),
+            trace_id: None,
+            retry_after,
+            body_excerpt: None,
+            source: None,
+        };
+        let parsed: Option<Value> = serde_json::from_slice(body).ok();
+        match parsed {
+            Some(Value::Object(problem)) => {
+                let text = |key: &str| {
+                    problem
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .filter(|text| !text.trim().is_empty())
+                        .map(|text| scrub(text, known_secret))
+                };
+                // ProblemDetails has `title`; gateways answer `{message, statusCode}`.
+                error.title = text("title").or_else(|| text("message"));
+                error.detail = text("detail");
+                error.trace_id = text("traceId");
+                if let Some(errors) = problem.get("errors") {
+                    error.field_errors = field_errors(errors, known_secret);
+                }
+            }
+            _ if body.iter().all(u8::is_ascii_whitespace) => {}
+            _ => {
+                // Not JSON (an HTML page from a proxy, plain text): keep a short excerpt.
+                let text = String::from_utf8_lossy(body);
+                let looks_like_html = content_type.is_some_and(|ct| ct.contains("html"))
+                    || text.trim_start().starts_with('<');
+                if !looks_like_html {
+                    error.detail = Some(excerpt(&text, known_secret));
+                }
+                error.body_excerpt = Some(excerpt(&text, known_secret));
+            }
+        }
+        error
+    }
+
+    /// An answer with a success status whose body does not match the expected model.
+    pub(crate) fn undecodable(
+        body: &[u8],
+        cause: &serde_json::Error,
+        known_secret: Option<&ApiSecret>,
+    ) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let mut error = Self::new(
+            ErrorKind::Undecodable,
+            format!(
+                "The Marketplace's answer could not be read ({}).",
+                scrub(&cause.to_string(), known_secret)
+            ),
+        );
+        error.body_excerpt = Some(excerpt(&text, known_secret));
+        error
+    }
+
+    fn headline(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::InvalidConfiguration => "The connection settings are not usable",
+            ErrorKind::InvalidSecret => "The API token is not in the expected form",
+            ErrorKind::InactiveToken => "The API token is not active",
+            ErrorKind::Unauthorized => "The Marketplace did not accept the API token",
+            ErrorKind::Forbidden => "The API token is not allowed to do this",
+            ErrorKind::NotFound => "The Marketplace has no such object, or it is not visible to this account",
+            ErrorKind::Validation => "The Marketplace refused the request as invalid",
+            ErrorKind::Conflict => "The request conflicts with the object's current state",
+            ErrorKind::RateLimited => "The Marketplace is receiving too many requests",
+            ErrorKind::Network => "The Marketplace could not be reached",
+            ErrorKind::Tls => "The secure connection to the Marketplace failed",
+            ErrorKind::Timeout => "The Marketplace did not answer in time",
+            ErrorKind::Server => "The Marketplace failed to handle the request",
+            ErrorKind::Undecodable => "The Marketplace's answer could not be read",
+            ErrorKind::UnexpectedStatus => "The Marketplace answered unexpectedly",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    /// One or two human sentences: what happened, then the server's own words and the trace id.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.headline())?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        f.write_str(".")?;
+        let mut said = Vec::new();
+        if let Some(title) = &self.title {
+            said.push(title.as_str());
+        }
+        if let Some(detail) = &self.detail
+            && Some(detail) != self.title.as_ref()
+        {
+            said.push(detail.as_str());
+        }
+        for sentence in said {
+            let sentence = sentence.trim();
+            write!(f, " {sentence}")?;
+            if !sentence.ends_with(['.', '!', '?', ')']) {
+                f.write_str(".")?;
+            }
+        }
+        if !self.field_errors.is_empty() {
+            let listed: Vec<String> = self
+                .field_errors
+                .iter()
+                .map(|e| match &e.field {
+                    Some(field) => format!("{field}: {}", e.message),
+                    None => e.message.clone(),
+                })
+                .collect();
+            write!(f, " {}.", listed.join("; ").trim_end_matches('.'))?;
+        }
+        if let Some(retry_after) = self.retry_after {
+            write!(f, " Try again in {} s.", retry_after.as_secs().max(1))?;
+        }
+        if let Some(trace_id) = &self.trace_id {
+            write!(f, " Trace id: {trace_id}.")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|source| source.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The kind for an HTTP status that is not a success.
+pub(crate) fn kind_for_status(status: u16) -> ErrorKind {
+    match status {
+        400 | 422 => ErrorKind::Validation,
+        401 => ErrorKind::Unauthorized,
+        403 => ErrorKind::Forbidden,
+        404 | 410 => ErrorKind::NotFound,
+        409 => ErrorKind::Conflict,
+        408 => ErrorKind::Timeout,
+        429 => ErrorKind::RateLimited,
+        504 => ErrorKind::Timeout,
+        500..=599 => ErrorKind::Server,
+        _ => ErrorKind::UnexpectedStatus,
+    }
+}
+
+/// Reads both shapes of `errors`: `{ "field": ["message", …] }` (ASP.NET model validation) and
+/// `[{ "message", "properties": ["field"], … }]`.
+fn field_errors(errors: &Value, known_secret: Option<&ApiSecret>) -> Vec<FieldError> {
+    let clean = |text: &str| scrub(text, known_secret);
+    let field_name = |name: &str| (!name.is_empty()).then(|| clean(name));
+    match errors {
+        Value::Object(by_field) => by_field
+            .iter()
+            .flat_map(|(field, messages)| {
+                let messages: Vec<String> = match messages {
+                    Value::Array(list) => list.iter().filter_map(message_text).collect(),
+                    other => message_text(other).into_iter().collect(),
+                };
+                messages.into_iter().map(move |message| FieldError {
+                    field: field_name(field),
+                    message: clean(&message),
+                })
+            })
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .flat_map(|item| {
+                let Some(message) = message_text(item) else {
+                    return Vec::new();
+                };
+                let message = clean(&message);
+                let properties: Vec<&str> = item
+                    .get("properties")
+                    .and_then(Value::as_array)
+                    .map(|props| props.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if properties.is_empty() {
+                    vec![FieldError { field: None, message }]
+                } else {
+                    properties
+                        .into_iter()
+                        .map(|field| FieldError {
+                            field: field_name(field),
+                            message: message.clone(),
+                        })
+                        .collect()
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A message from a string, or from an object's `message` member.
+fn message_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Object(object) => object.get("message").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The first characters of a body, on one line, secrets redacted.
+fn excerpt(text: &str, known_secret: Option<&ApiSecret>) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Scrub before cutting, so that a cut cannot split a secret past the pattern's reach.
+    let scrubbed = scrub(&one_line, known_secret);
+    let mut cut: String = scrubbed.chars().take(EXCERPT_CHARS).collect();
+    if cut.len() < scrubbed.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+/// `error: cause: cause` for a transport error, whose top line alone is rarely telling.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// A handshake failure shows up as a rustls error somewhere in the source chain.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_body(status: u16, body: &str) -> Error {
+        Error::from_response(status, None, Some("application/problem+json"), body.as_bytes(), None)
+    }
+
+    #[test]
+    fn problem_details_with_an_errors_map() {
+        let error = from_body(
+            400,
+            r#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.",
+                "status":400,"traceId":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+                "errors":{"name":["The name is required."],"modules[0].id":["Unknown module.","Not allowed."]},
+                "somethingNew":42}"#,
+        );
+        assert_eq!(error.kind(), ErrorKind::Validation);
+        assert_eq!(error.status(), Some(400));
+        assert_eq!(error.title(), Some("One or more validation errors occurred."));
+        assert_eq!(error.trace_id(), Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"));
+        assert_eq!(
+            error.field_errors(),
+            &[
+                FieldError { field: Some("modules[0].id".into()), message: "Unknown module.".into() },
+                FieldError { field: Some("modules[0].id".into()), message: "Not allowed.".into() },
+                FieldError { field: Some("name".into()), message: "The name is required.".into() },
+            ]
+        );
+        let text = error.to_string();
+        assert!(text.starts_with("The Marketplace refused the request as invalid (HTTP 400)."), "{text}");
+        assert!(text.contains("name: The name is required"), "{text}");
+        assert!(text.ends_with("Trace id: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00."), "{text}");
+    }
+
+    #[test]
+    fn problem_details_with_an_errors_list() {
+        let error = from_body(
+            400,
+            r#"{"title":"Bad Request","status":400,"errors":[
+                {"id":"ACC-001","message":"Name is too long.","properties":["name"],"parameters":{"max":200}},
+                {"message":"Either this or that.","properties":["description","icon"]},
+                {"message":"General problem."}]}"#,
+        );
+        assert_eq!(
+            error.field_errors(),
+            &[
+                FieldError { field: Some("name".into()), message: "Name is too long.".into() },
+                FieldError { field: Some("description".into()), message: "Either this or that.".into() },
+                FieldError { field: Some("icon".into()), message: "Either this or that.".into() },
+                FieldError { field: None, message: "General problem.".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn gateway_style_body() {
+        let error = from_body(503, r#"{"statusCode":503,"message":"Service Unavailable"}"#);
+        assert_eq!(error.kind(), ErrorKind::Server);
+        assert_eq!(error.title(), Some("Service Unavailable"));
+        assert_eq!(error.to_string(), "The Marketplace failed to handle the request (HTTP 503). Service Unavailable.");
+    }
+
+    #[test]
+    fn html_and_text_bodies_keep_an_excerpt() {
+        let html = Error::from_response(502, None, Some("text/html"), b"<html><body>Bad gateway</body></html>", None);
+        assert_eq!(html.kind(), ErrorKind::Server);
+        assert_eq!(html.detail(), None);
+        assert_eq!(html.body_excerpt(), Some("<html><body>Bad gateway</body></html>"));
+        assert_eq!(html.to_string(), "The Marketplace failed to handle the request (HTTP 502).");
+
+        let long = "x".repeat(1000);
+        let text = Error::from_response(500, None, Some("text/plain"), long.as_bytes(), None);
+        assert_eq!(text.body_excerpt().map(|e| e.chars().count()), Some(EXCERPT_CHARS + 1));
+    }
+
+    #[test]
+    fn empty_body_still_says_what_happened() {
+        let error = Error::from_response(404, None, None, b"", None);
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+        assert_eq!(
+            error.to_string(),
+            "The Marketplace has no such object, or it is not visible to this account (HTTP 404)."
+        );
+    }
+
+    #[test]
+    fn every_status_class_has_its_kind() {
+        let cases = [
+            (400, ErrorKind::Validation),
+            (401, ErrorKind::Unauthorized),
+            (403, ErrorKind::Forbidden),
+            (404, ErrorKind::NotFound),
+            (409, ErrorKind::Conflict),
+            (415, ErrorKind::UnexpectedStatus),
+            (422, ErrorKind::Validation),
+            (429, ErrorKind::RateLimited),
+            (500, ErrorKind::Server),
+            (502, ErrorKind::Server),
+            (504, ErrorKind::Timeout),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(kind_for_status(status), kind, "{status}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_says_when_to_try_again() {
+        let error = Error::from_response(429, Some(Duration::from_secs(7)), None, b"", None);
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+        assert!(error.to_string().ends_with("Try again in 7 s."), "{error}");
+        assert!(error.is_transient());
+    }
+
+    #[test]
+    fn secrets_echoed_by_the_server_are_redacted_everywhere() {
+        let secret = ApiSecret::new("idt:TKN-1111-2222:S3cr3tS3cr3tS3cr3tS3cr3t");
+        let body = r#"{"title":"Bad token idt:TKN-1111-2222:S3cr3tS3cr3tS3cr3tS3cr3t","detail":"S3cr3tS3cr3tS3cr3tS3cr3t",
+            "traceId":"t","errors":{"token":["idt:TKN-1111-2222:S3cr3tS3cr3tS3cr3tS3cr3t is wrong"]}}"#;
+        let error = Error::from_response(401, None, None, body.as_bytes(), Some(&secret));
+        let everything = format!("{error} {error:?}");
+        assert!(!everything.contains("S3cr3t"), "{everything}");
+
+        let text = Error::from_response(500, None, Some("text/plain"), b"boom idt:TKN-1111-2222:S3cr3tS3cr3tS3cr3tS3cr3t", None);
+        assert!(!format!("{text} {text:?}").contains("S3cr3t"));
+    }
+}

@@ -1,0 +1,161 @@
+//! List-all: the first page tells the total, the other pages are fetched concurrently
+//! (bounded), and the pages are delivered in order as a stream the caller can show progress
+//! from.
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind};
+use crate::models::Page;
+use crate::rql::Query;
+
+/// One page of a list-all, with how far along the whole list is.
+#[derive(Clone, Debug)]
+pub struct ListProgress<T> {
+    /// This page's items, in order.
+    pub items: Vec<T>,
+    /// Items delivered so far, this page included.
+    pub fetched: u64,
+    /// Items expected in all, when the server said.
+    pub total: Option<u64>,
+}
+
+/// Collects a list-all stream into one vector, stopping at the first error.
+pub async fn collect_all<T>(
+    stream: impl futures::Stream<Item = Result<ListProgress<T>, Error>>,
+) -> Result<Vec<T>, Error> {
+    stream
+        .try_fold(Vec::new(), |mut all, progress| async move {
+            all.extend(progress.items);
+            Ok(all)
+        })
+        .await
+}
+
+impl Client {
+    /// Every item of `path` matching `query`, as a stream of pages in order.
+    ///
+    /// The query's own `limit` and `offset` are replaced by the paging; without an `order`
+    /// the items are ordered by `id`, because offset paging needs a stable order.
+    pub(crate) fn list_all<T>(&self, path: &'static str, query: Query) -> BoxStream<'static, Result<ListProgress<T>, Error>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let client = self.clone();
+        let query = if query.order_keys().is_empty() { query.order_by("id") } else { query };
+        let page_size = self.page_size();
+        let pages = stream::once(async move {
+            let first: Page<T> = client.get_page(path, &query.clone().limit(page_size).offset(0)).await?;
+            let total = first.total;
+            // Step by the page size the server applied, in case it caps lower than we asked.
+            let step = match first.limit {
+                applied @ 1..=99 if applied < u64::from(page_size) => applied,
+                _ => u64::from(page_size),
+            };
+            let first_len = first.items.len() as u64;
+            let head = stream::once(async move { Ok((first.items, total)) });
+            let rest = match total {
+                Some(total) => client.fetch_pages_concurrently(path, query, step, total),
+                None if first_len < step => stream::empty().boxed(),
+                None => client.fetch_pages_until_short(path, query, step),
+            };
+            Ok::<_, Error>(head.chain(rest))
+        })
+        .try_flatten();
+        with_progress(pages)
+    }
+
+    fn fetch_pages_concurrently<T>(
+        &self,
+        path: &'static str,
+        query: Query,
+        step: u64,
+        total: u64,
+    ) -> BoxStream<'static, Result<(Vec<T>, Option<u64>), Error>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let client = self.clone();
+        let concurrency = self.list_concurrency();
+        let offsets = (1..).map(move |page| page * step).take_while(move |offset| *offset < total);
+        stream::iter(offsets)
+            .map(move |offset| {
+                let client = client.clone();
+                let query = query.clone();
+                async move {
+                    let page = client.fetch_page::<T>(path, query, step, offset).await?;
+                    Ok((page.items, Some(total)))
+                }
+            })
+            // `buffered` (not `buffer_unordered`) keeps the pages in offset order.
+            .buffered(concurrency)
+            .boxed()
+    }
+
+    /// Without a total, pages are read one after the other until a short one.
+    fn fetch_pages_until_short<T>(
+        &self,
+        path: &'static str,
+        query: Query,
+        step: u64,
+    ) -> BoxStream<'static, Result<(Vec<T>, Option<u64>), Error>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let client = self.clone();
+        stream::try_unfold(Some(step), move |next_offset| {
+            let client = client.clone();
+            let query = query.clone();
+            async move {
+                let Some(offset) = next_offset else {
+                    return Ok(None);
+                };
+                let page = client.fetch_page::<T>(path, query, step, offset).await?;
+                let next = (page.items.len() as u64 >= step).then_some(offset + step);
+                if page.items.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some(((page.items, None), next)))
+            }
+        })
+        .boxed()
+    }
+
+    async fn fetch_page<T: DeserializeOwned>(
+        &self,
+        path: &'static str,
+        query: Query,
+        step: u64,
+        offset: u64,
+    ) -> Result<Page<T>, Error> {
+        let (Ok(limit), Ok(offset)) = (u32::try_from(step), u32::try_from(offset)) else {
+            return Err(Error::new(ErrorKind::Undecodable, "The list is too long to page through."));
+        };
+        self.get_page(path, &query.limit(limit).offset(offset)).await
+    }
+}
+
+/// Counts what has been delivered, and ends the stream after the first error.
+fn with_progress<T: Send + 'static>(
+    pages: impl futures::Stream<Item = Result<(Vec<T>, Option<u64>), Error>> + Send + 'static,
+) -> BoxStream<'static, Result<ListProgress<T>, Error>> {
+    pages
+        .scan((0u64, false), |(fetched, failed), page| {
+            if *failed {
+                return futures::future::ready(None);
+            }
+            let item = match page {
+                Ok((items, total)) => {
+                    *fetched += items.len() as u64;
+                    Ok(ListProgress { items, fetched: *fetched, total })
+                }
+                Err(error) => {
+                    *failed = true;
+                    Err(error)
+                }
+            };
+            futures::future::ready(Some(item))
+        })
+        .boxed()
+}

@@ -1,0 +1,209 @@
+//! The HTTPS transport: TLS trust (platform roots plus extra CAs, rustls with the ring
+//! provider), timeouts, the User-Agent, and sending one request with the retry policy.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+
+use crate::error::{Error, ErrorKind};
+use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
+use crate::secret::ApiSecret;
+
+/// What the transport needs to be built.
+pub(crate) struct TransportSettings<'a> {
+    pub extra_ca_pems: &'a [String],
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub user_agent: &'a str,
+}
+
+/// Builds the HTTP client: https only, platform roots plus `extra_ca_pems`, HTTP/2 or 1.1.
+pub(crate) fn build_http_client(settings: &TransportSettings<'_>) -> Result<reqwest::Client, Error> {
+    let tls = tls_config(settings.extra_ca_pems)?;
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .https_only(true)
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.request_timeout)
+        .user_agent(settings.user_agent)
+        .build()
+        .map_err(|cause| {
+            Error::new(ErrorKind::InvalidConfiguration, "The HTTPS client could not be set up.")
+                .with_source(cause.without_url())
+        })
+}
+
+/// A rustls configuration with the ring provider, verifying servers against the platform's
+/// trusted roots plus the given PEM certificates.
+fn tls_config(extra_ca_pems: &[String]) -> Result<rustls::ClientConfig, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let extra_roots = parse_ca_pems(extra_ca_pems)?;
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone())
+        .map_err(|cause| {
+            Error::new(
+                ErrorKind::InvalidConfiguration,
+                format!("No usable trusted root certificates were found ({cause})."),
+            )
+        })?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|cause| {
+            Error::new(ErrorKind::InvalidConfiguration, format!("TLS could not be configured ({cause})."))
+        })?
+        .dangerous() // a custom verifier, not a weaker one: it is the platform verifier.
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    // A preconfigured config is used as it is, so HTTP/2 must be offered here.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Every certificate in the PEM texts; a text without any, or a broken one, is refused.
+fn parse_ca_pems(pems: &[String]) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let mut certificates = Vec::new();
+    for (index, pem) in pems.iter().enumerate() {
+        let before = certificates.len();
+        for certificate in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let certificate = certificate.map_err(|cause| {
+                Error::new(
+                    ErrorKind::InvalidConfiguration,
+                    format!("Extra CA certificate #{} is not valid PEM ({cause}).", index + 1),
+                )
+            })?;
+            certificates.push(certificate);
+        }
+        if certificates.len() == before {
+            return Err(Error::new(
+                ErrorKind::InvalidConfiguration,
+                format!("Extra CA certificate #{} contains no certificate.", index + 1),
+            ));
+        }
+    }
+    Ok(certificates)
+}
+
+/// A successful answer: its status and body.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub body: bytes::Bytes,
+}
+
+/// Sends one request, retrying as `policy` allows, and returns the answer when its status is
+/// a success, or the error built from the last attempt.
+pub(crate) async fn send(
+    http: &reqwest::Client,
+    policy: &RetryPolicy,
+    secret: &ApiSecret,
+    method: Method,
+    url: Url,
+    json_body: Option<bytes::Bytes>,
+) -> Result<Answer, Error> {
+    let safe_method = method == Method::GET || method == Method::HEAD;
+    let started = Instant::now();
+    let mut retries_done = 0;
+    loop {
+        let (attempt, result) = send_once(http, secret, method.clone(), url.clone(), json_body.clone()).await;
+        let result = match result {
+            Ok(answer) => return Ok(answer),
+            Err(error) => error,
+        };
+        let Some(wait) = policy.next_wait(safe_method, attempt, retries_done, started.elapsed()) else {
+            return Err(result);
+        };
+        tracing::debug!(
+            method = %method,
+            path = url.path(),
+            retry = retries_done + 1,
+            wait_ms = wait.as_millis() as u64,
+            error = %result,
+            "retrying Marketplace request"
+        );
+        tokio::time::sleep(wait).await;
+        retries_done += 1;
+    }
+}
+
+async fn send_once(
+    http: &reqwest::Client,
+    secret: &ApiSecret,
+    method: Method,
+    url: Url,
+    json_body: Option<bytes::Bytes>,
+) -> (Attempt, Result<Answer, Error>) {
+    let mut request = http
+        .request(method, url)
+        .header(header::AUTHORIZATION, authorization(secret))
+        .header(header::ACCEPT, "application/json");
+    if let Some(body) = json_body {
+        request = request.header(header::CONTENT_TYPE, "application/json").body(body);
+    }
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(error) => {
+            let attempt = if error.is_connect() { Attempt::NotSent } else { Attempt::NoAnswer };
+            return (attempt, Err(Error::from_transport(error)));
+        }
+    };
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(parse_retry_after);
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        // The head arrived but the body broke off: as good as no answer.
+        Err(error) => return (Attempt::NoAnswer, Err(Error::from_transport(error))),
+    };
+    if status.is_success() {
+        return (Attempt::Answered { status: status.as_u16(), retry_after }, Ok(Answer { status, body }));
+    }
+    let error = Error::from_response(status.as_u16(), retry_after, content_type.as_deref(), &body, Some(secret));
+    (Attempt::Answered { status: status.as_u16(), retry_after }, Err(error))
+}
+
+/// `Bearer <secret>`, marked sensitive so that HTTP-level debug output hides it.
+fn authorization(secret: &ApiSecret) -> HeaderValue {
+    match HeaderValue::from_str(&format!("Bearer {}", secret.expose())) {
+        Ok(mut value) => {
+            value.set_sensitive(true);
+            value
+        }
+        // A secret with a newline or control character cannot be a header; send a bearer that
+        // the server refuses with 401, rather than the secret in some mangled form.
+        Err(_) => HeaderValue::from_static("Bearer invalid"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_ca_pems_must_hold_certificates() {
+        let error = parse_ca_pems(&["not a certificate".to_owned()]).expect_err("refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidConfiguration);
+        assert!(error.to_string().contains("#1 contains no certificate"), "{error}");
+        let broken = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n".to_owned();
+        assert_eq!(parse_ca_pems(&[broken]).expect_err("refused").kind(), ErrorKind::InvalidConfiguration);
+        assert!(parse_ca_pems(&[]).expect("none is fine").is_empty());
+    }
+
+    #[test]
+    fn authorization_header_is_sensitive() {
+        let value = authorization(&ApiSecret::new("idt:TKN-1234-5678:abc"));
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().ok(), Some("Bearer idt:TKN-1234-5678:abc"));
+        assert!(!format!("{value:?}").contains("abc"));
+        assert_eq!(authorization(&ApiSecret::new("a\u{1}b")).to_str().ok(), Some("Bearer invalid"));
+    }
+}
