@@ -1,0 +1,278 @@
+//! Fault injection, per route and per method: latency, error statuses, 429 with
+//! `Retry-After`, dropped connections and malformed bodies, for reliability tests.
+//!
+//! Rules are checked for every request in insertion order. A firing `Latency` rule delays
+//! the request and matching goes on; the first other rule that fires decides the answer.
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::problem::Problem;
+use crate::server::ConnectionControl;
+
+/// What a firing rule does to the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultAction {
+    /// Wait this long, then go on with the other rules and the normal answer.
+    Latency(Duration),
+    /// Answer with this status and a ProblemDetails body.
+    Status(u16),
+    /// Answer 429 with a `Retry-After` header.
+    TooManyRequests {
+        /// Seconds announced in `Retry-After`.
+        retry_after_secs: u64,
+    },
+    /// Close the TCP/TLS connection without any response.
+    DropConnection,
+    /// Answer 200 with a truncated, invalid JSON body.
+    MalformedBody,
+}
+
+/// When a rule fires.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultWhen {
+    /// On every matching request.
+    Always,
+    /// On the next N matching requests, then never.
+    NextN(u32),
+    /// On this share (0..1) of the matching requests, drawn from a seeded RNG.
+    Share(f64),
+}
+
+/// One fault rule: which requests it matches, what it does and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultRule {
+    /// HTTP method such as `"GET"`; `None` matches any.
+    pub method: Option<String>,
+    /// Path prefix such as `"/public/v1/accounts/api-tokens"`; `None` matches any.
+    pub path: Option<String>,
+    /// What happens.
+    pub action: FaultAction,
+    /// When it happens.
+    pub when: FaultWhen,
+}
+
+/// The fault rules of one running simulator. Cheap to clone; clones share the rules.
+#[derive(Clone)]
+pub struct Faults {
+    inner: Arc<Mutex<FaultState>>,
+}
+
+struct FaultState {
+    rules: Vec<FaultRule>,
+    rng: ChaCha8Rng,
+}
+
+impl std::fmt::Debug for Faults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Faults").field("rules", &self.lock().rules).finish()
+    }
+}
+
+impl Faults {
+    /// No rules; `Share` draws come from an RNG seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        let state = FaultState { rules: Vec::new(), rng: ChaCha8Rng::seed_from_u64(seed ^ 0xFA17) };
+        Self { inner: Arc::new(Mutex::new(state)) }
+    }
+
+    /// Adds a rule after the existing ones.
+    pub fn add(&self, rule: FaultRule) {
+        self.lock().rules.push(rule);
+    }
+
+    /// Removes every rule.
+    pub fn clear(&self) {
+        self.lock().rules.clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FaultState> {
+        // A panic while holding this lock cannot leave the rules half-changed, so a
+        // poisoned lock is still safe to use.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Decides the faults of one request: total latency, then the deciding action if any.
+    fn decide(&self, method: &str, path: &str) -> (Duration, Option<FaultAction>) {
+        let mut state = self.lock();
+        let FaultState { rules, rng } = &mut *state;
+        let mut latency = Duration::ZERO;
+        for rule in rules.iter_mut() {
+            let method_matches =
+                rule.method.as_deref().is_none_or(|m| m == "*" || m.eq_ignore_ascii_case(method));
+            let path_matches = rule.path.as_deref().is_none_or(|p| path.starts_with(p));
+            if !(method_matches && path_matches) {
+                continue;
+            }
+            let fires = match &mut rule.when {
+                FaultWhen::Always => true,
+                FaultWhen::NextN(remaining) => {
+                    let fires = *remaining > 0;
+                    *remaining = remaining.saturating_sub(1);
+                    fires
+                }
+                FaultWhen::Share(share) => rng.random::<f64>() < *share,
+            };
+            if !fires {
+                continue;
+            }
+            match &rule.action {
+                FaultAction::Latency(delay) => latency += *delay,
+                other => return (latency, Some(other.clone())),
+            }
+        }
+        (latency, None)
+    }
+}
+
+/// Middleware that applies the fault rules before the request reaches auth and routes.
+pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -> Response {
+    let (latency, action) = faults.decide(request.method().as_str(), request.uri().path());
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match action {
+        None => next.run(request).await,
+        Some(FaultAction::Latency(_)) => next.run(request).await,
+        Some(FaultAction::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Problem::new(status, format!("Injected fault: status {code}")).into_response()
+        }
+        Some(FaultAction::TooManyRequests { retry_after_secs }) => {
+            let mut problem =
+                Problem::new(StatusCode::TOO_MANY_REQUESTS, "Injected fault: too many requests");
+            problem.retry_after_secs = Some(retry_after_secs);
+            problem.into_response()
+        }
+        Some(FaultAction::MalformedBody) => {
+            let mut response =
+                (StatusCode::OK, "{\"$meta\":{\"pagination\":{\"offset\":0,\"lim").into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        Some(FaultAction::DropConnection) => {
+            match request.extensions().get::<ConnectionControl>() {
+                Some(control) => {
+                    control.drop_connection();
+                    // The connection task drops this future with the connection.
+                    std::future::pending::<Response>().await
+                }
+                None => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "no connection to drop")
+                    .into_response(),
+            }
+        }
+    }
+}
+
+/// Why a `--fault` flag could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid fault rule '{rule}': {reason}")]
+pub struct FaultParseError {
+    rule: String,
+    reason: String,
+}
+
+impl FromStr for FaultRule {
+    type Err = FaultParseError;
+
+    /// Reads `METHOD PATH ACTION [WHEN]`, space-separated, as the binary's `--fault` flag:
+    /// METHOD is `GET`… or `*`; PATH a prefix or `*`; ACTION one of `latency=MS`,
+    /// `status=CODE`, `429=SECS`, `drop`, `malformed`; WHEN one of `always` (default),
+    /// `next=N`, `share=P`. Example: `GET /public/v1/accounts/api-tokens status=503 next=2`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let fail = |reason: &str| FaultParseError { rule: text.to_string(), reason: reason.to_string() };
+        let parts: Vec<&str> = text.split_whitespace().collect();
+        let (method, path, action, when) = match parts.as_slice() {
+            [m, p, a] => (*m, *p, *a, "always"),
+            [m, p, a, w] => (*m, *p, *a, *w),
+            _ => return Err(fail("expected METHOD PATH ACTION [WHEN]")),
+        };
+        let number = |value: &str| value.parse::<u64>().map_err(|_| fail("expected a whole number"));
+        let action = match action.split_once('=') {
+            Some(("latency", ms)) => FaultAction::Latency(Duration::from_millis(number(ms)?)),
+            Some(("status", code)) => {
+                let code = u16::try_from(number(code)?).map_err(|_| fail("status out of range"))?;
+                if !(100..=599).contains(&code) {
+                    return Err(fail("status must be 100..=599"));
+                }
+                FaultAction::Status(code)
+            }
+            Some(("429", secs)) => FaultAction::TooManyRequests { retry_after_secs: number(secs)? },
+            None if action == "drop" => FaultAction::DropConnection,
+            None if action == "malformed" => FaultAction::MalformedBody,
+            _ => return Err(fail("unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed)")),
+        };
+        let when = match when.split_once('=') {
+            None if when == "always" => FaultWhen::Always,
+            Some(("next", n)) => {
+                FaultWhen::NextN(u32::try_from(number(n)?).map_err(|_| fail("count too large"))?)
+            }
+            Some(("share", p)) => {
+                let share = p.parse::<f64>().map_err(|_| fail("expected a share from 0 to 1"))?;
+                if !(0.0..=1.0).contains(&share) {
+                    return Err(fail("expected a share from 0 to 1"));
+                }
+                FaultWhen::Share(share)
+            }
+            _ => return Err(fail("unknown condition (always, next=N, share=P)")),
+        };
+        let any = |s: &str| (s != "*").then(|| s.to_string());
+        Ok(FaultRule { method: any(method), path: any(path), action, when })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_flag_syntax() {
+        let rule: FaultRule = "GET /public/v1/accounts/api-tokens status=503 next=2".parse().expect("valid");
+        assert_eq!(rule.method.as_deref(), Some("GET"));
+        assert_eq!(rule.path.as_deref(), Some("/public/v1/accounts/api-tokens"));
+        assert_eq!(rule.action, FaultAction::Status(503));
+        assert_eq!(rule.when, FaultWhen::NextN(2));
+        let rule: FaultRule = "* * latency=250 share=0.5".parse().expect("valid");
+        assert_eq!((rule.method, rule.path), (None, None));
+        assert_eq!(rule.action, FaultAction::Latency(Duration::from_millis(250)));
+        assert_eq!("* * 429=7".parse::<FaultRule>().expect("valid").action, FaultAction::TooManyRequests { retry_after_secs: 7 });
+        assert!("* * explode".parse::<FaultRule>().is_err());
+        assert!("* * status=700".parse::<FaultRule>().is_err());
+        assert!("* * drop share=2".parse::<FaultRule>().is_err());
+    }
+
+    #[test]
+    fn next_n_fires_n_times_and_latency_accumulates() {
+        let faults = Faults::new(1);
+        faults.add(FaultRule { method: None, path: None, action: FaultAction::Latency(Duration::from_millis(5)), when: FaultWhen::Always });
+        faults.add(FaultRule { method: Some("post".into()), path: Some("/a".into()), action: FaultAction::Status(503), when: FaultWhen::NextN(2) });
+        assert_eq!(faults.decide("GET", "/a/b"), (Duration::from_millis(5), None));
+        assert_eq!(faults.decide("POST", "/a/b").1, Some(FaultAction::Status(503)));
+        assert_eq!(faults.decide("POST", "/a/b").1, Some(FaultAction::Status(503)));
+        assert_eq!(faults.decide("POST", "/a/b").1, None);
+        faults.clear();
+        assert_eq!(faults.decide("POST", "/a"), (Duration::ZERO, None));
+    }
+
+    #[test]
+    fn share_is_roughly_honoured_and_deterministic() {
+        let count = |seed| {
+            let faults = Faults::new(seed);
+            faults.add(FaultRule { method: None, path: None, action: FaultAction::DropConnection, when: FaultWhen::Share(0.25) });
+            (0..1000).filter(|_| faults.decide("GET", "/").1.is_some()).count()
+        };
+        let fired = count(9);
+        assert!((180..320).contains(&fired), "{fired}");
+        assert_eq!(fired, count(9));
+    }
+}
