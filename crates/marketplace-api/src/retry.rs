@@ -43,6 +43,8 @@ pub(crate) enum Attempt {
     NoAnswer,
     /// The server answered with this status.
     Answered { status: u16, retry_after: Option<Duration> },
+    /// A failure that trying again cannot mend (an untrusted certificate).
+    Permanent,
 }
 
 impl RetryPolicy {
@@ -113,6 +115,7 @@ mod tests {
         for attempt in [Attempt::NotSent, Attempt::NoAnswer, answered(429), answered(502), answered(503), answered(504)] {
             assert!(policy.next_wait(true, attempt, 0, ZERO).is_some(), "{attempt:?}");
         }
+        assert_eq!(policy.next_wait(true, Attempt::Permanent, 0, ZERO), None);
         for status in [400, 401, 403, 404, 409, 500, 501] {
             assert_eq!(policy.next_wait(true, answered(status), 0, ZERO), None, "{status}");
         }

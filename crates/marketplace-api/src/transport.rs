@@ -144,8 +144,14 @@ async fn send_once(
     let response = match request.send().await {
         Ok(response) => response,
         Err(error) => {
-            let attempt = if error.is_connect() { Attempt::NotSent } else { Attempt::NoAnswer };
-            return (attempt, Err(Error::from_transport(error)));
+            let not_sent = error.is_connect();
+            let error = Error::from_transport(error);
+            let attempt = match error.kind() {
+                ErrorKind::Tls => Attempt::Permanent,
+                _ if not_sent => Attempt::NotSent,
+                _ => Attempt::NoAnswer,
+            };
+            return (attempt, Err(error));
         }
     };
     let status = response.status();

@@ -1,0 +1,39 @@
+//! Shared setup of the tests: a simulator over real TLS and clients trusting its CA.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::time::Duration;
+
+use marketplace_api::{ApiSecret, Client, ClientConfig, RetryPolicy};
+use marketplace_sim::{AccountKind, SimConfig, SimHandle};
+
+/// Starts a simulator with `tokens_per_account` tokens per account.
+pub async fn start_sim(tokens_per_account: usize) -> SimHandle {
+    marketplace_sim::start(SimConfig { tokens_per_account, ..SimConfig::default() })
+        .await
+        .expect("the simulator starts")
+}
+
+/// Quick retries, so that fault tests stay fast while still exercising the policy.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 3,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(200),
+        max_elapsed: Duration::from_secs(10),
+    }
+}
+
+/// A configuration for `kind`'s admin token, trusting the simulator's CA.
+pub fn config_for(sim: &SimHandle, kind: AccountKind) -> ClientConfig {
+    let mut config = ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(kind)))
+        .with_extra_ca_pem(sim.ca_pem());
+    config.retry = quick_retries();
+    config.request_timeout = Duration::from_secs(10);
+    config
+}
+
+/// A client for `kind`'s admin token.
+pub fn client_for(sim: &SimHandle, kind: AccountKind) -> Client {
+    Client::new(config_for(sim, kind)).expect("the client builds")
+}

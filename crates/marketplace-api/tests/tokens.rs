@@ -1,0 +1,218 @@
+//! Every API token operation against the simulator, over real TLS.
+
+mod common;
+
+use common::{client_for, config_for, start_sim};
+use marketplace_api::rql::{Filter, LikePattern, Query};
+use marketplace_api::{
+    AccountType, ApiSecret, ApiTokenUpdate, Client, ClientConfig, ErrorKind, NewApiToken, TokenStatus,
+};
+use marketplace_sim::AccountKind;
+
+fn new_token(account_id: &str, name: &str, module_ids: Vec<String>) -> NewApiToken {
+    NewApiToken {
+        account_id: account_id.to_owned(),
+        name: name.to_owned(),
+        description: Some("Created by the marketplace-api tests".to_owned()),
+        icon: None,
+        module_ids,
+    }
+}
+
+#[tokio::test]
+async fn whoami_returns_the_token_and_its_account() {
+    let sim = start_sim(2).await;
+    for kind in AccountKind::ALL {
+        let client = client_for(&sim, kind);
+        let me = client.whoami().await.expect("whoami");
+        assert_eq!(me.account.id, sim.account_id(kind));
+        assert_eq!(me.account.account_type.as_ref().map(AccountType::as_str), Some(kind.as_str()));
+        assert_eq!(me.token.status, Some(TokenStatus::Active));
+        let secret = ApiSecret::new(sim.admin_secret(kind));
+        assert_eq!(Some(me.token.id.as_str()), secret.token_id());
+        assert_eq!(me.token.token.as_ref().map(ApiSecret::expose), Some(secret.expose()));
+    }
+}
+
+#[tokio::test]
+async fn whoami_refuses_a_secret_without_a_token_id_before_sending() {
+    let sim = start_sim(0).await;
+    let mut config = config_for(&sim, AccountKind::Vendor);
+    config.secret = ApiSecret::new("an-old-format-secret-without-an-id");
+    let error = Client::new(config).expect("builds").whoami().await.expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidSecret);
+    assert_eq!(error.status(), None);
+}
+
+#[tokio::test]
+async fn list_and_get_are_scoped_to_the_callers_account() {
+    let sim = start_sim(3).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let page = vendor.list_tokens(&Query::new().order_by("id")).await.expect("list");
+    assert_eq!(page.total, Some(4), "3 seeded tokens and the admin token");
+    assert_eq!(page.items.len(), 4);
+    assert!(page.items.iter().all(|t| t.account.as_ref().map(|a| a.id.as_str()) == Some(sim.account_id(AccountKind::Vendor))));
+    let ids: Vec<&str> = page.items.iter().map(|t| t.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "ordered by id");
+    assert!(page.omitted.iter().any(|field| field == "audit"), "audit is omitted by default: {:?}", page.omitted);
+
+    let first = &page.items[0];
+    let with_audit = vendor.get_token(&first.id, &["audit"]).await.expect("get");
+    assert_eq!(with_audit.id, first.id);
+    let created = with_audit.audit.as_ref().and_then(|a| a.created.as_ref()).expect("audit.created selected");
+    assert!(created.at.is_some() && created.by.is_some());
+
+    // A client's token is invisible to the vendor.
+    let client_token = client_for(&sim, AccountKind::Client).whoami().await.expect("whoami").token;
+    let error = vendor.get_token(&client_token.id, &[]).await.expect_err("invisible");
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.status(), Some(404));
+    assert!(error.trace_id().is_some(), "{error:?}");
+}
+
+#[tokio::test]
+async fn create_update_disable_enable_delete() {
+    let sim = start_sim(1).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let account_id = sim.account_id(AccountKind::Vendor);
+    let modules = vendor.assignable_modules(account_id).await.expect("assignable modules");
+    assert!(!modules.is_empty());
+    let module_ids: Vec<String> = modules.iter().take(2).map(|m| m.id.clone()).collect();
+
+    let created = vendor.create_token(&new_token(account_id, "ERP sync robot", module_ids.clone())).await.expect("create");
+    assert_eq!(created.status, Some(TokenStatus::Active));
+    assert_eq!(created.name.as_deref(), Some("ERP sync robot"));
+    let secret = created.token.clone().expect("the secret comes back on create");
+    assert_eq!(secret.token_id(), Some(created.id.as_str()));
+    let mut got_modules: Vec<String> = created.modules.iter().map(|m| m.id.clone()).collect();
+    got_modules.sort();
+    let mut want_modules = module_ids.clone();
+    want_modules.sort();
+    assert_eq!(got_modules, want_modules);
+
+    // The new token works as a secret of its own.
+    let mut config = config_for(&sim, AccountKind::Vendor);
+    config.secret = secret;
+    let as_new = Client::new(config).expect("builds");
+    assert_eq!(as_new.whoami().await.expect("whoami").token.id, created.id);
+
+    let update = ApiTokenUpdate { name: Some("ERP sync robot 2".into()), description: Some(None), ..Default::default() };
+    let updated = vendor.update_token(&created.id, &update).await.expect("update");
+    assert_eq!(updated.name.as_deref(), Some("ERP sync robot 2"));
+    assert_eq!(updated.description, None);
+    assert_eq!(updated.modules.len(), module_ids.len(), "a partial update keeps the modules");
+
+    let disabled = vendor.disable_token(&created.id).await.expect("disable");
+    assert_eq!(disabled.status, Some(TokenStatus::Disabled));
+    let error = as_new.whoami().await.expect_err("a disabled token cannot authenticate");
+    assert_eq!(error.kind(), ErrorKind::Unauthorized);
+    let error = vendor.disable_token(&created.id).await.expect_err("already disabled");
+    assert_eq!(error.kind(), ErrorKind::Validation);
+    assert!(error.to_string().contains("already Disabled"), "{error}");
+
+    let enabled = vendor.enable_token(&created.id).await.expect("enable");
+    assert_eq!(enabled.status, Some(TokenStatus::Active));
+
+    vendor.delete_token(&created.id).await.expect("delete");
+    let error = vendor.get_token(&created.id, &[]).await.expect_err("deleted tokens vanish for vendors");
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    let ops = client_for(&sim, AccountKind::Operations);
+    let seen_by_ops = ops.get_token(&created.id, &[]).await.expect("ops still sees it");
+    assert_eq!(seen_by_ops.status, Some(TokenStatus::Deleted));
+}
+
+#[tokio::test]
+async fn validation_errors_carry_field_errors() {
+    let sim = start_sim(0).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let account_id = sim.account_id(AccountKind::Vendor);
+    let error = vendor.create_token(&new_token(account_id, "", vec![])).await.expect_err("a name is required");
+    assert_eq!(error.kind(), ErrorKind::Validation);
+    assert_eq!(error.status(), Some(400));
+    assert!(error.field_errors().iter().any(|e| e.field.as_deref() == Some("name")), "{error:?}");
+    assert!(error.trace_id().is_some());
+
+    let error = vendor
+        .create_token(&new_token(account_id, "x", vec!["MOD-12".into()]))
+        .await
+        .expect_err("a malformed module id");
+    assert_eq!(error.kind(), ErrorKind::Validation);
+    assert!(!error.field_errors().is_empty(), "{error:?}");
+}
+
+#[tokio::test]
+async fn missing_tokens_and_wrong_secrets() {
+    let sim = start_sim(0).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    for id in ["TKN-0000-0000", "../modules", "TKN 1"] {
+        let error = vendor.get_token(id, &[]).await.expect_err("no such token");
+        assert_eq!(error.kind(), ErrorKind::NotFound, "{id}: {error}");
+    }
+    for call in ["update", "delete", "enable", "disable"] {
+        let id = "TKN-0000-0000";
+        let result = match call {
+            "update" => vendor.update_token(id, &ApiTokenUpdate::default()).await.map(drop),
+            "delete" => vendor.delete_token(id).await,
+            "enable" => vendor.enable_token(id).await.map(drop),
+            _ => vendor.disable_token(id).await.map(drop),
+        };
+        assert_eq!(result.expect_err(call).kind(), ErrorKind::NotFound, "{call}");
+    }
+
+    let mut config = config_for(&sim, AccountKind::Vendor);
+    config.secret = ApiSecret::new("idt:TKN-1234-5678:NotTheRightSecretNotTheRightSecretNotTheRight");
+    let stranger = Client::new(config).expect("builds");
+    let error = stranger.whoami().await.expect_err("unknown secret");
+    assert_eq!(error.kind(), ErrorKind::Unauthorized);
+    assert_eq!(error.status(), Some(401));
+}
+
+#[tokio::test]
+async fn filters_find_tokens_by_awkward_names() {
+    let sim = start_sim(0).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let account_id = sim.account_id(AccountKind::Vendor);
+    // Names the simulator's validation accepts (letters, digits, space, - . ' "), each holding
+    // a character RQL or a URL would otherwise read as syntax.
+    let names = ["Bob's robot", "The \"quoted\" one", "dots.and-dashes", "Ünïcödé naïve", "a  b"];
+    for name in names {
+        vendor.create_token(&new_token(account_id, name, vec![])).await.expect(name);
+    }
+    for name in names {
+        let page = vendor.list_tokens(&Query::new().filter(Filter::eq("name", name))).await.expect(name);
+        let found: Vec<Option<&str>> = page.items.iter().map(|t| t.name.as_deref()).collect();
+        assert_eq!(found, vec![Some(name)], "eq(name, {name:?})");
+    }
+    let page = vendor
+        .list_tokens(&Query::new().filter(Filter::ilike("name", LikePattern::contains("QUOTED"))))
+        .await
+        .expect("ilike");
+    assert_eq!(page.items.len(), 1);
+    let two = Filter::one_of("name", ["Bob's robot", "a  b"]);
+    let ascending = vendor.list_tokens(&Query::new().filter(two.clone()).order_by("name")).await.expect("in");
+    let descending = vendor.list_tokens(&Query::new().filter(two).order_by_desc("name")).await.expect("in");
+    let names = |page: &marketplace_api::Page<marketplace_api::ApiToken>| -> Vec<Option<String>> {
+        page.items.iter().map(|t| t.name.clone()).collect()
+    };
+    assert_eq!(ascending.items.len(), 2);
+    let mut reversed = names(&ascending);
+    reversed.reverse();
+    assert_eq!(names(&descending), reversed, "order=-name reverses order=name");
+    let page = vendor
+        .list_tokens(&Query::new().filter(Filter::like("name", LikePattern::starts_with("Bob's"))).select("-name"))
+        .await
+        .expect("select");
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].name, None, "select=-name leaves the name out");
+}
+
+#[tokio::test]
+async fn a_plain_http_url_is_refused_before_any_request() {
+    // Port 9 (discard) on loopback: nothing would answer, but nothing is even tried.
+    let config = ClientConfig::new("http://127.0.0.1:9", ApiSecret::new("idt:TKN-1234-5678:x"));
+    let error = Client::new(config).expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidConfiguration);
+    assert!(error.to_string().contains("https://"), "{error}");
+}
