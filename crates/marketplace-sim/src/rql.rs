@@ -236,6 +236,32 @@ fn decode(raw: &str) -> Result<String, RqlError> {
         .map_err(|_| RqlError::new(format!("Invalid percent-encoding in '{raw}': not UTF-8")))
 }
 
+/// The quote that starts at `i`, written literally (`'`, `"`) or percent-encoded
+/// (`%27`, `%22`), with the number of bytes it takes. URL libraries following the WHATWG
+/// rules encode both quote characters in a query, so encoded quotes must delimit too.
+fn quote_at(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
+    match bytes.get(i)? {
+        q @ (b'\'' | b'"') => Some((*q, 1)),
+        b'%' => match (bytes.get(i + 1), bytes.get(i + 2).map(u8::to_ascii_uppercase)) {
+            (Some(b'2'), Some(b'7')) => Some((b'\'', 3)),
+            (Some(b'2'), Some(b'2')) => Some((b'"', 3)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The backslash that starts at `i` (literal or `%5C`), with its length.
+fn backslash_at(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes.get(i)? {
+        b'\\' => Some(1),
+        b'%' if bytes.get(i + 1) == Some(&b'5') && bytes.get(i + 2).map(u8::to_ascii_uppercase) == Some(b'C') => {
+            Some(3)
+        }
+        _ => None,
+    }
+}
+
 /// Splits on `separator` outside parentheses and quotes.
 fn split_top_level(text: &str, separator: u8) -> Result<Vec<&str>, RqlError> {
     let bytes = text.as_bytes();
@@ -245,29 +271,41 @@ fn split_top_level(text: &str, separator: u8) -> Result<Vec<&str>, RqlError> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
+        if let Some(q) = quote {
+            if let Some(len) = backslash_at(bytes, i) {
+                i += len + quote_at(bytes, i + len).map_or(0, |(_, l)| l);
+                continue;
+            }
+            if let Some((found, len)) = quote_at(bytes, i) {
+                if found == q {
                     quote = None;
                 }
+                i += len;
+                continue;
             }
-            None => match b {
-                b'\'' | b'"' => quote = Some(b),
-                b'(' => depth += 1,
-                b')' => {
-                    depth = depth.checked_sub(1).ok_or_else(|| {
-                        RqlError::new(format!("Unbalanced ')' at position {i} in '{text}'"))
-                    })?
-                }
-                _ if b == separator && depth == 0 => {
-                    parts.push(&text[start..i]);
-                    start = i + 1;
-                }
-                _ => {}
-            },
+            i += 1;
+            continue;
+        }
+        // A quote opens a value only where a value starts; an apostrophe inside a bare
+        // value (`Jerry%27s`) is data.
+        let value_starts = i == 0 || matches!(bytes[i - 1], b'(' | b',' | b'=');
+        if let Some((q, len)) = quote_at(bytes, i).filter(|_| value_starts) {
+            quote = Some(q);
+            i += len;
+            continue;
+        }
+        match bytes[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.checked_sub(1).ok_or_else(|| {
+                    RqlError::new(format!("Unbalanced ')' at position {i} in '{text}'"))
+                })?
+            }
+            b if b == separator && depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
         }
         i += 1;
     }
@@ -396,39 +434,52 @@ impl Parser<'_> {
     }
 
     fn value(&mut self) -> Result<Value, RqlError> {
-        match self.peek() {
-            Some(quote @ (b'\'' | b'"')) => self.quoted(quote),
-            _ => self.bare(),
+        match quote_at(self.text.as_bytes(), self.pos) {
+            Some((quote, len)) => {
+                self.pos += len;
+                self.quoted(quote)
+            }
+            None => self.bare(),
         }
     }
 
+    /// The rest of a quoted value, up to its closing quote (literal or encoded).
     fn quoted(&mut self, quote: u8) -> Result<Value, RqlError> {
-        self.pos += 1;
+        let bytes = self.text.as_bytes();
         let mut raw = String::new();
+        let mut chunk_start = self.pos;
         loop {
-            let rest = &self.text[self.pos..];
-            let Some(c) = rest.chars().next() else {
+            if self.pos >= bytes.len() {
                 return Err(RqlError::new(format!(
                     "Unterminated quoted value in RQL expression '{}'",
                     self.text
                 )));
-            };
-            self.pos += c.len_utf8();
-            if c == quote as char {
-                break;
             }
-            if c == '\\' {
-                match rest[1..].chars().next() {
-                    // `\*` stays escaped for like/ilike; `\'`, `\"`, `\\` unescape.
-                    Some(next @ ('\'' | '"' | '\\')) => {
-                        raw.push(next);
-                        self.pos += 1;
-                    }
-                    _ => raw.push('\\'),
+            if let Some(len) = backslash_at(bytes, self.pos) {
+                // `\'`, `\"` and `\\` unescape; `\*` stays escaped for like/ilike.
+                let escaped = quote_at(bytes, self.pos + len)
+                    .map(|(q, l)| (q as char, l))
+                    .or_else(|| backslash_at(bytes, self.pos + len).map(|l| ('\\', l)));
+                if let Some((c, l)) = escaped {
+                    raw.push_str(&self.text[chunk_start..self.pos]);
+                    raw.push(c);
+                    self.pos += len + l;
+                    chunk_start = self.pos;
+                    continue;
                 }
-            } else {
-                raw.push(c);
+                self.pos += len;
+                continue;
             }
+            if let Some((found, len)) = quote_at(bytes, self.pos) {
+                if found == quote {
+                    raw.push_str(&self.text[chunk_start..self.pos]);
+                    self.pos += len;
+                    break;
+                }
+                self.pos += len;
+                continue;
+            }
+            self.pos += 1;
         }
         Ok(Value::Text(decode(&raw)?))
     }
@@ -458,15 +509,7 @@ impl Parser<'_> {
         if raw.is_empty() {
             return Err(self.error("a value"));
         }
-        let text = decode(raw)?;
-        // A client that percent-encodes its quotes (`%22ACC-1%22`) still means a quoted value.
-        let unquoted = match text.as_bytes() {
-            [first @ (b'\'' | b'"'), .., last] if first == last && text.len() >= 2 => {
-                text[1..text.len() - 1].to_string()
-            }
-            _ => text,
-        };
-        Ok(Value::Text(unquoted))
+        Ok(Value::Text(decode(raw)?))
     }
 }
 
@@ -531,6 +574,11 @@ mod tests {
         assert_eq!(
             parse(r"eq(name,'it\'s')").expect("valid"),
             cmp(CompareOp::Eq, "name", text("it's"))
+        );
+        assert_eq!(parse("eq(name,Jerry's)").expect("valid"), cmp(CompareOp::Eq, "name", text("Jerry's")));
+        assert_eq!(
+            parse_query("name=Tom%20%26%20Jerry%27s").expect("valid").filter,
+            Some(cmp(CompareOp::Eq, "name", text("Tom & Jerry's")))
         );
     }
 
