@@ -21,7 +21,9 @@ if [[ "${1}" != "--inside" ]]; then
         }
     done
     session_dir=$(mktemp -d -t token-desk-session.XXXXXX)
-    trap 'rm -rf "$session_dir"' EXIT
+    # The document portal, started on demand by GTK, mounts a FUSE file system
+    # in the runtime dir: unmount it before removing the session's files.
+    trap 'fusermount3 -uz "$session_dir/runtime/doc" 2>/dev/null || fusermount -uz "$session_dir/runtime/doc" 2>/dev/null || umount -l "$session_dir/runtime/doc" 2>/dev/null; rm -rf "$session_dir"' EXIT
     mkdir -m 700 -p "$session_dir"/{runtime,data,config,cache}
     export XDG_RUNTIME_DIR="$session_dir/runtime" XDG_DATA_HOME="$session_dir/data" \
         XDG_CONFIG_HOME="$session_dir/config" XDG_CACHE_HOME="$session_dir/cache" \
@@ -48,6 +50,8 @@ read -r -t 20 -u "$display_fd" display_number || {
     echo "$0: Xvfb did not start:" >&2; cat "$XDG_RUNTIME_DIR/xvfb.log" >&2; exit 1
 }
 export DISPLAY=":$display_number"
+# Services the bus starts on demand (desktop portals) need the display too.
+dbus-update-activation-environment DISPLAY XDG_RUNTIME_DIR XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME 2>/dev/null || true
 
 # gnome-keyring creates the login keyring with this password on first use and
 # unlocks it; without --unlock every write would wait for a prompt.

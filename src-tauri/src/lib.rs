@@ -6,14 +6,14 @@ pub mod command_names;
 pub mod commands;
 pub mod ipc;
 mod logging;
+mod shutdown;
 mod tray;
 mod window;
 
-use tauri::RunEvent;
+use tauri::{Manager, RunEvent};
 
 /// Starts the desktop app and returns when it quits.
 pub fn run() {
-    logging::init();
     let bindings = ipc::specta_builder();
     let app = tauri::Builder::default()
         // Registered first so a second launch only focuses the running app
@@ -24,7 +24,10 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(bindings.invoke_handler())
         .setup(move |app| {
+            logging::init(app.path().app_log_dir().ok().as_deref());
+            tracing::info!("Token Desk {} starting", app.package_info().version);
             bindings.mount_events(app);
+            shutdown::exit_on_termination_signals(app.handle());
             tray::install(app.handle())?;
             Ok(())
         })
@@ -36,7 +39,8 @@ pub fn run() {
             }
         }),
         Err(error) => {
-            tracing::error!("Token Desk could not start: {error}");
+            // Logging may not be set up yet: say it on stderr for sure.
+            eprintln!("Token Desk could not start: {error}");
             std::process::exit(1);
         }
     }

@@ -1,0 +1,51 @@
+# Token Desk: every target installs what it needs first (scripts/install-deps.sh
+# is quick when everything is there already).
+
+# One target dir for every build and test, outside the clone so a fresh clone
+# reuses compiled dependencies. Override it freely; a cold one works too.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/token-desk/target
+# Test builds get their own identifier: their single-instance lock and data
+# dirs never touch an installed Token Desk.
+TEST_TAURI_CONFIG := {"identifier":"dev.tokendesk.TokenDesk.test"}
+SESSION := scripts/desktop-session.sh
+
+.PHONY: deps ui run test test-rust test-ui e2e bench bundle bindings
+
+deps:
+	scripts/install-deps.sh
+
+ui: deps
+	npm --prefix ui run build
+
+## Build and open the app.
+run: ui
+	cargo run --features custom-protocol
+
+## Every test: UI checks and components, then every Rust crate, with the
+## keychain and end-to-end tests inside a throwaway headless desktop session.
+test: test-ui test-rust
+
+test-ui: deps
+	npm --prefix ui run check
+	npm --prefix ui test
+
+test-rust: ui
+	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
+		cargo test --workspace --features token-desk/custom-protocol -- --include-ignored
+
+## Only the end-to-end tests (real app, real window, WebKitWebDriver).
+e2e: ui
+	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
+		cargo test --features custom-protocol --test e2e -- --include-ignored
+
+bench: deps
+	cargo bench -p marketplace-sim -p marketplace-api
+
+## A .deb with the desktop entry and icons, in $(CARGO_TARGET_DIR)/release/bundle/deb.
+bundle: deps
+	npm --prefix ui exec -- tauri build --bundles deb
+
+## Regenerate ui/src/lib/bindings.ts after changing a command.
+bindings: ui
+	TOKEN_DESK_WRITE_BINDINGS=1 TAURI_CONFIG='$(TEST_TAURI_CONFIG)' \
+		cargo test --features custom-protocol --test bindings

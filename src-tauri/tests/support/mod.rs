@@ -1,0 +1,215 @@
+//! The end-to-end harness: the real app binary in a real window, driven through
+//! WebKitWebDriver.
+//!
+//! Needs a display, a D-Bus session and a keyring: run the tests inside
+//! `scripts/desktop-session.sh` (what `make test` does). Each app runs with its
+//! own throwaway HOME and XDG directories, and every process started here is
+//! killed when the [`AppUnderTest`] is dropped, also when a test fails.
+
+use std::fs::File;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+/// How long the app may take to open its window and render.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running app and the WebDriver session that controls it.
+pub struct AppUnderTest {
+    /// The WebDriver session; `None` once the app was closed.
+    client: Option<Client>,
+    driver: Child,
+    /// Throwaway HOME/XDG dirs and the driver's log; removed on drop.
+    sandbox: tempfile::TempDir,
+}
+
+impl AppUnderTest {
+    /// Launches the app binary under a fresh WebKitWebDriver and waits for its
+    /// window to be controllable.
+    pub async fn launch() -> Self {
+        assert!(
+            cfg!(feature = "custom-protocol"),
+            "E2E tests need the app built with its bundled UI: run them with `--features custom-protocol` \
+             (make test does)"
+        );
+        assert!(
+            std::env::var_os("DISPLAY").is_some() && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "E2E tests need a display and a D-Bus session: run them under scripts/desktop-session.sh"
+        );
+        let sandbox = tempfile::Builder::new().prefix("token-desk-e2e-").tempdir().expect("temp dir");
+        let home = sandbox.path().join("home");
+        for dir in ["home", "config", "data", "cache"] {
+            std::fs::create_dir_all(sandbox.path().join(dir)).expect("sandbox dir");
+        }
+        let port = free_port();
+        let log = File::create(sandbox.path().join("driver.log")).expect("driver log");
+        let driver = Command::new("WebKitWebDriver")
+            .arg(format!("--port={port}"))
+            .arg("--host=127.0.0.1")
+            // Inherited by the app, which the driver launches.
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", sandbox.path().join("config"))
+            .env("XDG_DATA_HOME", sandbox.path().join("data"))
+            .env("XDG_CACHE_HOME", sandbox.path().join("cache"))
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env("NO_AT_BRIDGE", "1")
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log)
+            .spawn()
+            .expect("WebKitWebDriver starts (package webkit2gtk-driver)");
+        let mut app = Self { client: None, driver, sandbox };
+        app.client = Some(app.connect(port).await);
+        app
+    }
+
+    async fn connect(&self, port: u16) -> Client {
+        let mut capabilities = serde_json::Map::new();
+        // No browserName: WebKitGTK's driver rejects any name but its own.
+        capabilities.insert(
+            "webkitgtk:browserOptions".into(),
+            serde_json::json!({ "binary": app_binary(), "args": [] }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            match ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await {
+                Ok(client) => return client,
+                Err(error) if Instant::now() < deadline => {
+                    let _ = error;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(error) => panic!("no WebDriver session with the app: {error}\n{}", self.driver_log()),
+            }
+        }
+    }
+
+    /// The WebDriver session.
+    pub fn client(&self) -> &Client {
+        self.client.as_ref().expect("the app is still open")
+    }
+
+    /// Waits until the element matching `css` exists and has non-empty text,
+    /// and returns that text.
+    pub async fn text_of(&self, css: &str) -> String {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(element) = self.client().find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if !text.trim().is_empty() {
+                        return text;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nothing rendered at {css} within {START_TIMEOUT:?}\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Asks the app to quit the way a desktop session does at logout
+    /// (SIGTERM), waits for the process to end, and returns everything the app
+    /// logged.
+    pub async fn terminate_and_wait_for_exit(mut self) -> String {
+        let app_pid = self.app_pid().expect("the app process is running under the driver");
+        let client = self.client.take().expect("the app is still open");
+        let sent = Command::new("kill").arg("-TERM").arg(app_pid.to_string()).status();
+        assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while process_alive(app_pid) {
+            assert!(Instant::now() < deadline, "the app did not exit after SIGTERM\n{}", self.logs());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // The session's browser is gone; ending the session only tidies the driver.
+        let _ = client.close().await;
+        self.logs()
+    }
+
+    /// Everything the app wrote to its log files, then what the driver logged.
+    pub fn logs(&self) -> String {
+        let mut logs = String::new();
+        for file in files_named(&self.sandbox.path().join("data"), "token-desk.log") {
+            logs.push_str(&std::fs::read_to_string(file).unwrap_or_default());
+        }
+        logs + &self.driver_log()
+    }
+
+    /// The pid of the app, a child of the driver.
+    fn app_pid(&self) -> Option<u32> {
+        let binary = app_binary();
+        child_pids(self.driver.id()).into_iter().find(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary)
+        })
+    }
+
+    fn driver_log(&self) -> String {
+        std::fs::read_to_string(self.sandbox.path().join("driver.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for AppUnderTest {
+    fn drop(&mut self) {
+        if let Some(pid) = self.app_pid() {
+            kill(pid);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The app binary cargo built for this test run.
+pub fn app_binary() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_BIN_EXE_token-desk"));
+    path.canonicalize().unwrap_or(path)
+}
+
+/// Every file called `name` below `dir`.
+fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .flat_map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                files_named(&path, name)
+            } else if path.file_name().is_some_and(|file| file == name) {
+                vec![path]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect()
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("bound address").port()
+}
+
+fn child_pids(parent: u32) -> Vec<u32> {
+    let tasks = Path::new("/proc").join(parent.to_string()).join("task");
+    let Ok(entries) = std::fs::read_dir(tasks) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|children| children.split_whitespace().filter_map(|pid| pid.parse().ok()).collect::<Vec<_>>())
+        .collect()
+}
+
+/// Alive and not a zombie waiting to be reaped.
+fn process_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit(')').next().is_some_and(|rest| !rest.trim_start().starts_with('Z')))
+}
+
+fn kill(pid: u32) {
+    let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).status();
+}
