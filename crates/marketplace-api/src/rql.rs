@@ -2,11 +2,15 @@
 //! `offset` and `render()`.
 //!
 //! The filter expression is the query string's first segment (`?and(eq(status,'Active'),…)`),
-//! never an `rql=` parameter. Every text value is quoted and its characters percent-encoded,
-//! except the unreserved ones (`A–Z a–z 0–9 - . _ ~`), so no value can be mistaken for RQL
-//! syntax (`( ) , & = ' "`), for a `+` that a form decoder would turn into a space, or for a
-//! `*` wildcard. In `like`/`ilike` patterns a wildcard is a bare `*` and a literal star is
-//! `\*`, as the platform documents.
+//! never an `rql=` parameter. Every text value is quoted with `'` and its characters
+//! percent-encoded, except the unreserved ones (`A–Z a–z 0–9 - . _ ~`), so no value can be
+//! mistaken for RQL syntax (`( ) , & = "`), for a `+` that a form decoder would turn into a
+//! space, or for a `*` wildcard. Inside the quotes an apostrophe is written `\'` and a
+//! backslash `\\`: the URL library percent-encodes `'` to `%27` in any https query, so an
+//! encoded apostrophe would read as the closing quote. In `like`/`ilike` patterns a wildcard
+//! is a bare `*` and a literal star is `\*`, as the platform documents. (A literal backslash
+//! right before a wildcard cannot be expressed in that pattern language: `\*` reads as a
+//! literal star.)
 //!
 //! ```
 //! use marketplace_api::rql::{Filter, LikePattern, Query};
@@ -168,16 +172,7 @@ impl LikePattern {
         for part in &self.parts {
             match part {
                 PatternPart::Wildcard => out.push('*'),
-                PatternPart::Literal(literal) => {
-                    for (index, piece) in literal.split('*').enumerate() {
-                        if index > 0 {
-                            // `\` and `*` are not RQL syntax, so they travel as they are and
-                            // reach the pattern matcher after percent-decoding.
-                            out.push_str("\\*");
-                        }
-                        write_encoded(out, piece, VALUE_KEEP);
-                    }
-                }
+                PatternPart::Literal(literal) => write_quoted_text(out, literal, true),
             }
         }
         out.push(QUOTE);
@@ -359,10 +354,24 @@ fn write_value(out: &mut String, value: &Value) {
         Value::Literal(text) => write_encoded(out, text, VALUE_KEEP),
         Value::Text(text) => {
             out.push(QUOTE);
-            write_encoded(out, text, VALUE_KEEP);
+            write_quoted_text(out, text, false);
             out.push(QUOTE);
         }
     }
+}
+
+/// The inside of a quoted value: `'` and `\` escaped with a backslash, a literal `*` of a
+/// like pattern as `\*`, everything else percent-encoded unless unreserved. `\` and `*` are
+/// not RQL syntax and are left alone by URL encoding, so they reach the server as written.
+fn write_quoted_text(out: &mut String, text: &str, like_pattern: bool) {
+    let mut rest = text;
+    while let Some(at) = rest.find(|c| c == '\\' || c == QUOTE || (like_pattern && c == '*')) {
+        write_encoded(out, &rest[..at], VALUE_KEEP);
+        out.push('\\');
+        out.push_str(&rest[at..at + 1]);
+        rest = &rest[at + 1..];
+    }
+    write_encoded(out, rest, VALUE_KEEP);
 }
 
 fn write_encoded(out: &mut String, text: &str, keep: &'static AsciiSet) {
@@ -524,10 +533,10 @@ mod tests {
 
     #[test]
     fn values_are_quoted_and_encoded() {
-        let filter = Filter::eq("name", "Bob's \"robot\" * & , ( ) = + % é");
+        let filter = Filter::eq("name", "Bob's \"robot\" * & , ( ) = + % é \\");
         assert_eq!(
             filter.to_rql(),
-            "eq(name,'Bob%27s%20%22robot%22%20%2A%20%26%20%2C%20%28%20%29%20%3D%20%2B%20%25%20%C3%A9')"
+            "eq(name,'Bob\\'s%20%22robot%22%20%2A%20%26%20%2C%20%28%20%29%20%3D%20%2B%20%25%20%C3%A9%20\\\\')"
         );
     }
 

@@ -81,19 +81,54 @@ impl Client {
             ));
         };
         let token = self.get_token(token_id, &[]).await?;
-        match &token.status {
-            Some(TokenStatus::Active) => {}
-            other => {
-                let status = other.as_ref().map_or("without a status", TokenStatus::as_str);
-                return Err(Error::new(
-                    ErrorKind::InactiveToken,
-                    format!("API token {token_id} is {status}; only an Active token can be used."),
-                ));
-            }
+        identity_of(token_id, token)
+    }
+}
+
+/// The identity behind a token read with its own secret: only an Active token with an
+/// account will do.
+fn identity_of(token_id: &str, token: ApiToken) -> Result<Identity, Error> {
+    if token.status != Some(TokenStatus::Active) {
+        let status = token.status.as_ref().map_or("without a status", TokenStatus::as_str);
+        return Err(Error::new(
+            ErrorKind::InactiveToken,
+            format!("API token {token_id} is {status}; only an Active token can be used."),
+        ));
+    }
+    let Some(account) = token.account.clone() else {
+        return Err(Error::new(ErrorKind::Undecodable, format!("API token {token_id} came back without its account.")));
+    };
+    Ok(Identity { token, account })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn token(status: serde_json::Value, with_account: bool) -> ApiToken {
+        let mut value = json!({"id": "TKN-1234-5678", "status": status,
+                               "token": "idt:TKN-1234-5678:SecretSecretSecretSecret"});
+        if with_account {
+            value["account"] = json!({"id": "ACC-1234-5678", "name": "Stark", "type": "Vendor"});
         }
-        let Some(account) = token.account.clone() else {
-            return Err(Error::new(ErrorKind::Undecodable, format!("API token {token_id} came back without its account.")));
-        };
-        Ok(Identity { token, account })
+        serde_json::from_value(value).expect("decodes")
+    }
+
+    #[test]
+    fn only_an_active_token_with_an_account_is_an_identity() {
+        let me = identity_of("TKN-1234-5678", token(json!("Active"), true)).expect("active");
+        assert_eq!(me.account.id, "ACC-1234-5678");
+
+        for status in [json!("Disabled"), json!("Deleted"), json!("Suspended"), json!(null)] {
+            let error = identity_of("TKN-1234-5678", token(status.clone(), true)).expect_err("inactive");
+            assert_eq!(error.kind(), ErrorKind::InactiveToken, "{status}");
+            let text = error.to_string();
+            assert!(text.starts_with("The API token is not active. API token TKN-1234-5678 is "), "{text}");
+            assert!(!format!("{text} {error:?}").contains("SecretSecret"));
+        }
+        let error = identity_of("TKN-1234-5678", token(json!("Active"), false)).expect_err("no account");
+        assert_eq!(error.kind(), ErrorKind::Undecodable);
     }
 }

@@ -5,9 +5,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{client_for, config_for, start_sim};
+use common::{client_for, config_for, new_token, start_sim};
 use marketplace_api::rql::Query;
-use marketplace_api::{ApiSecret, Client, ClientConfig, ErrorKind, NewApiToken, RetryPolicy};
+use marketplace_api::{ApiSecret, Client, ClientConfig, ErrorKind, RetryPolicy};
 use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen};
 
 const TOKENS: &str = "/public/v1/accounts/api-tokens";
@@ -77,13 +77,7 @@ async fn server_errors_are_not_retried_for_writes() {
     let client = client_for(&sim, AccountKind::Vendor);
     let before = token_count(&client).await;
     sim.faults().add(rule("POST", FaultAction::Status(503), FaultWhen::NextN(1)));
-    let token = NewApiToken {
-        account_id: sim.account_id(AccountKind::Vendor).to_owned(),
-        name: "Not retried".into(),
-        description: None,
-        icon: None,
-        module_ids: vec![],
-    };
+    let token = new_token(sim.account_id(AccountKind::Vendor), "Not retried");
     let error = client.create_token(&token).await.expect_err("503 is returned, not retried");
     assert_eq!(error.kind(), ErrorKind::Server);
     assert_eq!(error.status(), Some(503));
@@ -103,13 +97,7 @@ async fn a_dropped_connection_is_retried_for_reads_only() {
 
     let before = token_count(&client).await;
     sim.faults().add(rule("POST", FaultAction::DropConnection, FaultWhen::NextN(1)));
-    let token = NewApiToken {
-        account_id: sim.account_id(AccountKind::Vendor).to_owned(),
-        name: "Maybe created".into(),
-        description: None,
-        icon: None,
-        module_ids: vec![],
-    };
+    let token = new_token(sim.account_id(AccountKind::Vendor), "Maybe created");
     let error = client.create_token(&token).await.expect_err("a write that may have arrived is not repeated");
     assert_eq!(error.kind(), ErrorKind::Network);
     assert_eq!(error.status(), None);

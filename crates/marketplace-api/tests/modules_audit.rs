@@ -4,7 +4,7 @@ mod common;
 
 use common::{client_for, start_sim};
 use marketplace_api::rql::{Filter, Query};
-use marketplace_api::{AuditRecordType, ErrorKind, NewApiToken, collect_all};
+use marketplace_api::{AuditRecordType, ErrorKind, collect_all};
 use marketplace_sim::AccountKind;
 
 #[tokio::test]
@@ -52,13 +52,7 @@ async fn audit_records_follow_a_token_and_event_types_are_listed() {
     let vendor = client_for(&sim, AccountKind::Vendor);
     let me = vendor.whoami().await.expect("whoami");
     let created = vendor
-        .create_token(&NewApiToken {
-            account_id: me.account.id.clone(),
-            name: "Audited".into(),
-            description: None,
-            icon: None,
-            module_ids: vec![],
-        })
+        .create_token(&common::new_token(&me.account.id, "Audited"))
         .await
         .expect("create");
     vendor.disable_token(&created.id).await.expect("disable");

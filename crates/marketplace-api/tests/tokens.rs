@@ -3,21 +3,15 @@
 mod common;
 
 use common::{client_for, config_for, start_sim};
+
+fn new_token(account_id: &str, name: &str, module_ids: Vec<String>) -> NewApiToken {
+    NewApiToken { module_ids, ..common::new_token(account_id, name) }
+}
 use marketplace_api::rql::{Filter, LikePattern, Query};
 use marketplace_api::{
     AccountType, ApiSecret, ApiTokenUpdate, Client, ClientConfig, ErrorKind, NewApiToken, TokenStatus,
 };
 use marketplace_sim::AccountKind;
-
-fn new_token(account_id: &str, name: &str, module_ids: Vec<String>) -> NewApiToken {
-    NewApiToken {
-        account_id: account_id.to_owned(),
-        name: name.to_owned(),
-        description: Some("Created by the marketplace-api tests".to_owned()),
-        icon: None,
-        module_ids,
-    }
-}
 
 #[tokio::test]
 async fn whoami_returns_the_token_and_its_account() {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use marketplace_api::{ApiSecret, Client, ClientConfig, RetryPolicy};
+use marketplace_api::{ApiSecret, Client, ClientConfig, NewApiToken, RetryPolicy};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 
 /// Starts a simulator with `tokens_per_account` tokens per account.
@@ -36,4 +36,15 @@ pub fn config_for(sim: &SimHandle, kind: AccountKind) -> ClientConfig {
 /// A client for `kind`'s admin token.
 pub fn client_for(sim: &SimHandle, kind: AccountKind) -> Client {
     Client::new(config_for(sim, kind)).expect("the client builds")
+}
+
+/// A token to create in `account_id`, without modules.
+pub fn new_token(account_id: &str, name: &str) -> NewApiToken {
+    NewApiToken {
+        account_id: account_id.to_owned(),
+        name: name.to_owned(),
+        description: Some("Created by the marketplace-api tests".to_owned()),
+        icon: None,
+        module_ids: Vec::new(),
+    }
 }
