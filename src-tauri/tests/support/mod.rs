@@ -6,6 +6,8 @@
 //! own throwaway HOME and XDG directories, and every process started here is
 //! killed when the [`AppUnderTest`] is dropped, also when a test fails.
 
+pub mod tray_host;
+
 use std::fs::File;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 /// How long the app may take to open its window and render.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Only one app at a time: instances share the session bus, where the
+/// single-instance plugin would make a second one hand over to the first.
+static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A running app and the WebDriver session that controls it.
 pub struct AppUnderTest {
     /// The WebDriver session; `None` once the app was closed.
@@ -25,6 +31,8 @@ pub struct AppUnderTest {
     driver: Child,
     /// Throwaway HOME/XDG dirs and the driver's log; removed on drop.
     sandbox: tempfile::TempDir,
+    /// Held for the app's lifetime; a failed test's poisoned lock is still usable.
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 impl AppUnderTest {
@@ -40,6 +48,7 @@ impl AppUnderTest {
             std::env::var_os("DISPLAY").is_some() && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
             "E2E tests need a display and a D-Bus session: run them under scripts/desktop-session.sh"
         );
+        let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let sandbox = tempfile::Builder::new().prefix("token-desk-e2e-").tempdir().expect("temp dir");
         let home = sandbox.path().join("home");
         for dir in ["home", "config", "data", "cache"] {
@@ -63,7 +72,7 @@ impl AppUnderTest {
             .stderr(log)
             .spawn()
             .expect("WebKitWebDriver starts (package webkit2gtk-driver)");
-        let mut app = Self { client: None, driver, sandbox };
+        let mut app = Self { client: None, driver, sandbox, _turn: turn };
         app.client = Some(app.connect(port).await);
         app
     }
@@ -118,14 +127,21 @@ impl AppUnderTest {
     /// Asks the app to quit the way a desktop session does at logout
     /// (SIGTERM), waits for the process to end, and returns everything the app
     /// logged.
-    pub async fn terminate_and_wait_for_exit(mut self) -> String {
+    pub async fn terminate_and_wait_for_exit(self) -> String {
         let app_pid = self.app_pid().expect("the app process is running under the driver");
-        let client = self.client.take().expect("the app is still open");
         let sent = Command::new("kill").arg("-TERM").arg(app_pid.to_string()).status();
         assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
+        self.wait_for_exit().await
+    }
+
+    /// Waits for the app process to end by itself (after a Quit), and returns
+    /// everything the app logged.
+    pub async fn wait_for_exit(mut self) -> String {
+        let app_pid = self.app_pid().expect("the app process is running under the driver");
+        let client = self.client.take().expect("the app is still open");
         let deadline = Instant::now() + Duration::from_secs(20);
         while process_alive(app_pid) {
-            assert!(Instant::now() < deadline, "the app did not exit after SIGTERM\n{}", self.logs());
+            assert!(Instant::now() < deadline, "the app did not exit\n{}", self.logs());
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         // The session's browser is gone; ending the session only tidies the driver.
@@ -143,7 +159,7 @@ impl AppUnderTest {
     }
 
     /// The pid of the app, a child of the driver.
-    fn app_pid(&self) -> Option<u32> {
+    pub fn app_pid(&self) -> Option<u32> {
         let binary = app_binary();
         child_pids(self.driver.id()).into_iter().find(|pid| {
             std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary)
