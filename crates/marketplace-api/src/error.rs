@@ -58,9 +58,12 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// The client's error.
+/// The client's error. One pointer wide, so `Result`s stay small.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+#[derive(Debug)]
+struct Details {
     kind: ErrorKind,
     status: Option<u16>,
     title: Option<String>,
@@ -78,7 +81,7 @@ const EXCERPT_CHARS: usize = 200;
 impl Error {
     /// An error of `kind` with a one-line explanation in `detail`.
     pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Details {
             kind,
             status: None,
             title: None,
@@ -88,53 +91,53 @@ impl Error {
             retry_after: None,
             body_excerpt: None,
             source: None,
-        }
+        }))
     }
 
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     /// The ProblemDetails `title` (or the gateway's `message`).
     pub fn title(&self) -> Option<&str> {
-        self.title.as_deref()
+        self.0.title.as_deref()
     }
 
     /// The ProblemDetails `detail`, or this client's explanation for errors without an answer.
     pub fn detail(&self) -> Option<&str> {
-        self.detail.as_deref()
+        self.0.detail.as_deref()
     }
 
     /// Per-field validation messages, for showing next to form fields.
     pub fn field_errors(&self) -> &[FieldError] {
-        &self.field_errors
+        &self.0.field_errors
     }
 
     /// The server's `traceId`, to quote to SoftwareOne support.
     pub fn trace_id(&self) -> Option<&str> {
-        self.trace_id.as_deref()
+        self.0.trace_id.as_deref()
     }
 
     /// How long the server asked to wait (`Retry-After`), on rate limiting and overload.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
 
     /// The start of a body that could not be read (secrets redacted), for diagnosis.
     pub fn body_excerpt(&self) -> Option<&str> {
-        self.body_excerpt.as_deref()
+        self.0.body_excerpt.as_deref()
     }
 
     /// True for errors worth trying again later without changing anything.
     pub fn is_transient(&self) -> bool {
         matches!(
-            self.kind,
+            self.0.kind,
             ErrorKind::RateLimited | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
         )
     }
@@ -143,7 +146,7 @@ impl Error {
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
@@ -177,7 +180,7 @@ impl Error {
         body: &[u8],
         known_secret: Option<&ApiSecret>,
     ) -> Self {
-        let mut error = Self {
+        let mut error = Details {
             kind: kind_for_status(status),
             status: Some(status),
             title: None,
@@ -218,7 +221,7 @@ impl Error {
                 error.body_excerpt = Some(excerpt(&text, known_secret));
             }
         }
-        error
+        Self(Box::new(error))
     }
 
     /// An answer with a success status whose body does not match the expected model.
@@ -235,12 +238,12 @@ impl Error {
                 scrub(&cause.to_string(), known_secret)
             ),
         );
-        error.body_excerpt = Some(excerpt(&text, known_secret));
+        error.0.body_excerpt = Some(excerpt(&text, known_secret));
         error
     }
 
     fn headline(&self) -> &'static str {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::InvalidConfiguration => "The connection settings are not usable",
             ErrorKind::InvalidSecret => "The API token is not in the expected form",
             ErrorKind::InactiveToken => "The API token is not active",
@@ -264,16 +267,16 @@ impl fmt::Display for Error {
     /// One or two human sentences: what happened, then the server's own words and the trace id.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.headline())?;
-        if let Some(status) = self.status {
+        if let Some(status) = self.0.status {
             write!(f, " (HTTP {status})")?;
         }
         f.write_str(".")?;
         let mut said = Vec::new();
-        if let Some(title) = &self.title {
+        if let Some(title) = &self.0.title {
             said.push(title.as_str());
         }
-        if let Some(detail) = &self.detail
-            && Some(detail) != self.title.as_ref()
+        if let Some(detail) = &self.0.detail
+            && Some(detail) != self.0.title.as_ref()
         {
             said.push(detail.as_str());
         }
@@ -284,8 +287,9 @@ impl fmt::Display for Error {
                 f.write_str(".")?;
             }
         }
-        if !self.field_errors.is_empty() {
+        if !self.0.field_errors.is_empty() {
             let listed: Vec<String> = self
+                .0
                 .field_errors
                 .iter()
                 .map(|e| match &e.field {
@@ -295,10 +299,10 @@ impl fmt::Display for Error {
                 .collect();
             write!(f, " {}.", listed.join("; ").trim_end_matches('.'))?;
         }
-        if let Some(retry_after) = self.retry_after {
+        if let Some(retry_after) = self.0.retry_after {
             write!(f, " Try again in {} s.", retry_after.as_secs().max(1))?;
         }
-        if let Some(trace_id) = &self.trace_id {
+        if let Some(trace_id) = &self.0.trace_id {
             write!(f, " Trace id: {trace_id}.")?;
         }
         Ok(())
@@ -307,7 +311,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0.source
             .as_ref()
             .map(|source| source.as_ref() as &(dyn std::error::Error + 'static))
     }

@@ -10,6 +10,9 @@ use crate::error::{Error, ErrorKind};
 use crate::models::Page;
 use crate::rql::Query;
 
+/// Pages as they are fetched: their items and the total the server announced.
+type PageStream<T> = BoxStream<'static, Result<(Vec<T>, Option<u64>), Error>>;
+
 /// One page of a list-all, with how far along the whole list is.
 #[derive(Clone, Debug)]
 pub struct ListProgress<T> {
@@ -72,7 +75,7 @@ impl Client {
         query: Query,
         step: u64,
         total: u64,
-    ) -> BoxStream<'static, Result<(Vec<T>, Option<u64>), Error>>
+    ) -> PageStream<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -99,7 +102,7 @@ impl Client {
         path: &'static str,
         query: Query,
         step: u64,
-    ) -> BoxStream<'static, Result<(Vec<T>, Option<u64>), Error>>
+    ) -> PageStream<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
