@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use secrecy::{ExposeSecret, SecretString};
+use marketplace_api::ApiSecret;
 
 use crate::redact::redact_secrets;
 
@@ -58,9 +58,9 @@ pub enum KeychainError {
 /// connection, whose secret must not outlive the process.
 pub trait SecretStore: Send + Sync {
     /// Stores `secret` under `key`, replacing any previous value.
-    fn save(&self, key: &str, secret: &SecretString) -> Result<(), KeychainError>;
+    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError>;
     /// Reads the secret under `key`; `Ok(None)` when there is none.
-    fn load(&self, key: &str) -> Result<Option<SecretString>, KeychainError>;
+    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError>;
     /// Removes the secret under `key`; `Ok(false)` when there was none.
     fn delete(&self, key: &str) -> Result<bool, KeychainError>;
 }
@@ -100,13 +100,13 @@ impl Default for OsKeychain {
 }
 
 impl SecretStore for OsKeychain {
-    fn save(&self, key: &str, secret: &SecretString) -> Result<(), KeychainError> {
-        self.entry(key)?.set_password(secret.expose_secret()).map_err(classify)
+    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError> {
+        self.entry(key)?.set_password(secret.expose()).map_err(classify)
     }
 
-    fn load(&self, key: &str) -> Result<Option<SecretString>, KeychainError> {
+    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
         match self.entry(key)?.get_password() {
-            Ok(secret) => Ok(Some(SecretString::from(secret))),
+            Ok(secret) => Ok(Some(ApiSecret::new(secret))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(other) => Err(classify(other)),
         }
@@ -139,7 +139,7 @@ fn classify(error: keyring::Error) -> KeychainError {
 /// tests that are not about the keychain itself.
 #[derive(Default)]
 pub struct InMemoryStore {
-    secrets: Mutex<HashMap<String, SecretString>>,
+    secrets: Mutex<HashMap<String, ApiSecret>>,
 }
 
 impl InMemoryStore {
@@ -148,7 +148,7 @@ impl InMemoryStore {
         Self::default()
     }
 
-    fn secrets(&self) -> std::sync::MutexGuard<'_, HashMap<String, SecretString>> {
+    fn secrets(&self) -> std::sync::MutexGuard<'_, HashMap<String, ApiSecret>> {
         // A panic while holding this lock cannot leave the map half-written
         // (every operation is a single insert/remove), so a poisoned lock is
         // still safe to use.
@@ -157,12 +157,12 @@ impl InMemoryStore {
 }
 
 impl SecretStore for InMemoryStore {
-    fn save(&self, key: &str, secret: &SecretString) -> Result<(), KeychainError> {
+    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError> {
         self.secrets().insert(key.to_owned(), secret.clone());
         Ok(())
     }
 
-    fn load(&self, key: &str) -> Result<Option<SecretString>, KeychainError> {
+    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
         Ok(self.secrets().get(key).cloned())
     }
 
@@ -178,11 +178,11 @@ mod tests {
     #[test]
     fn in_memory_store_round_trips_and_deletes() {
         let store = InMemoryStore::new();
-        let secret = SecretString::from("idt:TKN-1111-2222:abc");
+        let secret = ApiSecret::new("idt:TKN-1111-2222:abc");
         assert!(store.load("conn-1").expect("load").is_none());
         store.save("conn-1", &secret).expect("save");
         let loaded = store.load("conn-1").expect("load").expect("present");
-        assert_eq!(loaded.expose_secret(), "idt:TKN-1111-2222:abc");
+        assert_eq!(loaded.expose(), "idt:TKN-1111-2222:abc");
         assert!(store.delete("conn-1").expect("delete"));
         assert!(!store.delete("conn-1").expect("second delete"), "nothing left to delete");
         assert!(store.load("conn-1").expect("load").is_none());

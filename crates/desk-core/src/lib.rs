@@ -1,17 +1,33 @@
 //! Token Desk without a window.
 //!
 //! Everything the desktop shell does lives here, free of Tauri and WebKit, so it
-//! can be tested quickly and on its own: what the app says about itself, the OS
-//! keychain that holds the admin's secrets, and the redaction that keeps those
-//! secrets out of every log line and error message, and what the platform can
-//! offer (a tray icon or not).
+//! can be tested quickly and on its own: the saved connections and their
+//! secrets in the OS keychain, every token and audit action, the built-in demo,
+//! the error the UI shows, and the redaction that keeps secrets out of every
+//! log line and message.
 
 pub mod app_info;
+mod audit_actions;
+pub mod connections;
+pub mod desk;
+pub mod environment;
+pub mod error;
+pub mod events;
 pub mod keychain;
+pub mod queries;
 pub mod redact;
+mod token_actions;
 pub mod tray_support;
+pub mod validation;
+pub mod views;
 
 pub use app_info::AppInfo;
+pub use connections::{AccountSummary, Connection};
+pub use desk::{ConnectionList, DEMO_CONNECTION_ID, Desk, DeskConfig, NewConnection};
+pub use environment::Environment;
+pub use error::{DeskError, ErrorKind, FieldError};
+pub use events::{DeskEvent, TokenChange, TokenChanged};
 pub use keychain::{InMemoryStore, KeychainError, OsKeychain, SecretStore};
 pub use redact::redact_secrets;
+pub use token_actions::{NewToken, SecretClipboard, TokenChanges};
 pub use tray_support::tray_support;

@@ -1,26 +1,21 @@
 //! Keeps Marketplace API secrets out of anything a person or a log can read.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-use regex::Regex;
+pub use marketplace_api::REDACTED;
 
-/// What a redacted secret part is replaced with.
-pub const REDACTED: &str = "[redacted]";
-
-/// `idt:TKN-dddd-dddd:` followed by the secret part. The id stays readable (it
-/// is not secret and helps support); everything up to the next character that
-/// cannot be part of a secret goes.
-static SECRET_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(idt:TKN-\d{4}-\d{4}:)[^\s'\x22,;&)}\]]+").expect("the secret pattern is a valid regex")
-});
-
-/// Replaces the secret part of every `idt:TKN-…:…` value in `text`.
+/// Replaces the secret part of every `idt:TKN-…:…` value in `text` (also
+/// percent-encoded, as in a URL); the token id stays readable, it is not secret.
 ///
-/// Borrows when there is nothing to redact, so calling it on every log line
-/// costs no allocation in the common case.
+/// One rule for the whole app: this is the client's own scrubbing. It borrows
+/// when there is nothing to redact, so calling it on every log line costs no
+/// allocation in the common case.
 pub fn redact_secrets(text: &str) -> Cow<'_, str> {
-    SECRET_PATTERN.replace_all(text, format!("${{1}}{REDACTED}"))
+    if text.contains("idt") {
+        Cow::Owned(marketplace_api::scrub(text, None))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use std::process::Command;
 
 use desk_core::{OsKeychain, SecretStore};
-use secrecy::{ExposeSecret, SecretString};
+use marketplace_api::ApiSecret;
 
 fn secret_tool_lookup(service: &str, key: &str) -> Option<String> {
     let output = Command::new("secret-tool")
@@ -28,17 +28,17 @@ fn stores_reads_and_deletes_a_secret_in_the_secret_service() {
     let service = format!("token-desk-test-{}", std::process::id());
     let keychain = OsKeychain::with_service(&service);
     let key = "connection-under-test";
-    let secret = SecretString::from("idt:TKN-4821-0937:K3ychainTestSecretValue0000000000000000000000000000000000000001");
+    let secret = ApiSecret::new("idt:TKN-4821-0937:K3ychainTestSecretValue0000000000000000000000000000000000000001");
 
     keychain.save(key, &secret).expect("the unlocked keychain accepts a secret");
     assert_eq!(
         secret_tool_lookup(&service, key).as_deref(),
-        Some(secret.expose_secret()),
+        Some(secret.expose()),
         "secret-tool finds exactly the stored value"
     );
 
     let loaded = keychain.load(key).expect("read back").expect("the entry exists");
-    assert_eq!(loaded.expose_secret(), secret.expose_secret());
+    assert_eq!(loaded.expose(), secret.expose());
 
     assert!(keychain.delete(key).expect("delete"), "an existing entry is deleted");
     assert_eq!(secret_tool_lookup(&service, key), None, "secret-tool finds nothing after delete");

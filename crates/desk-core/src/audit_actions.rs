@@ -1,0 +1,31 @@
+//! The Audit trail tab: what was done to a token, what it did, one record in full.
+
+use futures::TryStreamExt;
+use marketplace_api::rql::Query;
+
+use crate::desk::Desk;
+use crate::error::DeskError;
+use crate::queries::AuditQuery;
+use crate::views::{AuditEntryView, AuditRecordView, EventTypeView, PageView};
+
+impl Desk {
+    /// One page of a token's audit trail, newest first.
+    pub async fn token_audit(&self, connection_id: &str, query: &AuditQuery) -> Result<PageView<AuditEntryView>, DeskError> {
+        let rql = query.to_query()?;
+        let page = self.client(connection_id).await?.list_audit_records(&rql.render()).await?;
+        Ok(PageView::from_page(&page, |record| AuditEntryView::from(record)))
+    }
+
+    /// One audit record in full, with its placeholders rendered.
+    pub async fn audit_record(&self, connection_id: &str, record_id: &str) -> Result<AuditRecordView, DeskError> {
+        let record = self.client(connection_id).await?.get_audit_record(record_id, true).await?;
+        Ok(AuditRecordView::from(&record))
+    }
+
+    /// Every audit event type, for the event filter.
+    pub async fn event_types(&self, connection_id: &str) -> Result<Vec<EventTypeView>, DeskError> {
+        let client = self.client(connection_id).await?;
+        let pages: Vec<_> = client.list_all_event_types(Query::new().order_by("key")).try_collect().await?;
+        Ok(pages.iter().flat_map(|page| page.items.iter().map(EventTypeView::from)).collect())
+    }
+}

@@ -1,0 +1,396 @@
+//! The saved connections: label, environment, token id, account, colour.
+//!
+//! Kept as versioned JSON in the app's config dir, written atomically (a temp
+//! file renamed over the old one), so a crash never leaves half a file. A file
+//! that cannot be parsed is moved aside and reported, never silently
+//! overwritten. No secret is ever written here: secrets live in the keychain.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::environment::Environment;
+use crate::error::{DeskError, ErrorKind};
+
+/// The file's name inside the config dir.
+pub const CONNECTIONS_FILE: &str = "connections.json";
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Colours given to new connections in turn, so side-by-side connections are
+/// told apart at a glance.
+pub const PALETTE: &[&str] = &["#3b4fd8", "#0f9d76", "#c2410c", "#a21caf", "#0369a1", "#b45309"];
+
+/// The account a connection's token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    /// `ACC-NNNN-NNNN`.
+    pub id: String,
+    /// The account's name.
+    pub name: String,
+    /// `Client`, `Vendor` or `Operations`.
+    pub account_type: String,
+}
+
+/// One saved connection to the Marketplace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    /// Stable id the UI and the keychain entry use.
+    pub id: String,
+    /// The user's name for it.
+    pub label: String,
+    /// Which Marketplace it talks to.
+    pub environment: Environment,
+    /// The API base URL it talks to.
+    pub base_url: String,
+    /// The id (`TKN-…`) of the admin's API token; the secret is in the keychain.
+    pub token_id: String,
+    /// The account the token belongs to.
+    pub account: AccountSummary,
+    /// `#rrggbb`, to tell connections apart.
+    pub colour: String,
+    /// True for the built-in demo, whose secret is never stored.
+    pub demo: bool,
+    /// A PEM CA certificate trusted for this connection besides the system's
+    /// (a corporate proxy). Public material, not a secret.
+    #[serde(default)]
+    pub ca_certificate_pem: Option<String>,
+}
+
+/// The file's content.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectionsFile {
+    version: u32,
+    active_connection_id: Option<String>,
+    connections: Vec<Connection>,
+}
+
+/// Only the version, read first so a newer file is recognised as such rather
+/// than as corrupt.
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: u32,
+}
+
+/// The saved connections and the file they live in.
+#[derive(Debug)]
+pub struct ConnectionStore {
+    path: PathBuf,
+    file: ConnectionsFile,
+}
+
+/// What [`ConnectionStore::open`] found.
+#[derive(Debug)]
+pub struct OpenedStore {
+    /// The store, ready to use.
+    pub store: ConnectionStore,
+    /// Set when the file was unreadable and was moved aside: tell the user.
+    pub notice: Option<DeskError>,
+}
+
+impl ConnectionStore {
+    /// Opens the connections file in `config_dir`, or starts empty when there is none.
+    ///
+    /// A file that does not parse is renamed to `connections.json.corrupt-<time>`
+    /// and the store starts empty, with a notice saying where the old file is. A
+    /// file from a newer Token Desk, or one that cannot be read at all, is left
+    /// untouched and reported as an error.
+    pub fn open(config_dir: &Path) -> Result<OpenedStore, DeskError> {
+        let path = config_dir.join(CONNECTIONS_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                let file = ConnectionsFile { version: FORMAT_VERSION, ..ConnectionsFile::default() };
+                return Ok(OpenedStore { store: Self { path, file }, notice: None });
+            }
+            Err(error) => {
+                return Err(storage_error(format!(
+                    "Token Desk could not read its connections file {}: {error}. It was left as it is; \
+                     check its permissions and restart Token Desk.",
+                    path.display()
+                )));
+            }
+        };
+        if let Ok(probe) = serde_json::from_str::<VersionProbe>(&text) {
+            if probe.version > FORMAT_VERSION {
+                return Err(storage_error(format!(
+                    "The connections file {} was written by a newer Token Desk (format {}; this one reads {}). \
+                     It was left untouched: update Token Desk to use it.",
+                    path.display(),
+                    probe.version,
+                    FORMAT_VERSION
+                )));
+            }
+        }
+        match serde_json::from_str::<ConnectionsFile>(&text) {
+            Ok(file) => Ok(OpenedStore { store: Self { path, file }, notice: None }),
+            Err(parse_error) => {
+                let aside = aside_path(&path);
+                std::fs::rename(&path, &aside).map_err(|error| {
+                    storage_error(format!(
+                        "The connections file {} is damaged ({parse_error}) and could not be moved aside ({error}). \
+                         It was left as it is.",
+                        path.display()
+                    ))
+                })?;
+                let notice = storage_error(format!(
+                    "The connections file was damaged ({parse_error}). It was kept as {} and Token Desk \
+                     started with no saved connections.",
+                    aside.display()
+                ));
+                let file = ConnectionsFile { version: FORMAT_VERSION, ..ConnectionsFile::default() };
+                Ok(OpenedStore { store: Self { path, file }, notice: Some(notice) })
+            }
+        }
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every saved connection, in the order they were added.
+    pub fn connections(&self) -> &[Connection] {
+        &self.file.connections
+    }
+
+    /// The connection `id`, if saved.
+    pub fn get(&self, id: &str) -> Option<&Connection> {
+        self.file.connections.iter().find(|connection| connection.id == id)
+    }
+
+    /// The id of the connection the user last chose.
+    pub fn active_id(&self) -> Option<&str> {
+        self.file.active_connection_id.as_deref()
+    }
+
+    /// The saved connection to `base_url` with `token_id`, if any.
+    pub fn find_token(&self, base_url: &str, token_id: &str) -> Option<&Connection> {
+        self.file.connections.iter().find(|c| c.token_id == token_id && same_url(&c.base_url, base_url))
+    }
+
+    /// The colour for the next connection: the first of the palette in least use.
+    pub fn next_colour(&self) -> String {
+        let uses = |colour: &&&str| self.file.connections.iter().filter(|c| c.colour == **colour).count();
+        PALETTE.iter().min_by_key(uses).copied().unwrap_or(PALETTE[0]).to_owned()
+    }
+
+    /// Refuses a token that is already connected to the same Marketplace.
+    pub fn ensure_new(&self, base_url: &str, token_id: &str) -> Result<(), DeskError> {
+        match self.find_token(base_url, token_id) {
+            None => Ok(()),
+            Some(existing) => Err(DeskError::new(
+                ErrorKind::Conflict,
+                format!("This API token ({token_id}) is already connected as \"{}\".", existing.label),
+            )
+            .with_field("secret", "This API token is already connected.")),
+        }
+    }
+
+    /// Adds a connection and makes it the active one. The same token on the
+    /// same Marketplace is refused.
+    pub fn add(&mut self, connection: Connection) -> Result<(), DeskError> {
+        self.ensure_new(&connection.base_url, &connection.token_id)?;
+        self.change(|file| {
+            file.active_connection_id = Some(connection.id.clone());
+            file.connections.push(connection);
+        })
+    }
+
+    /// Changes the connection `id` with `edit`, saves, and returns it as saved.
+    pub fn update(&mut self, id: &str, edit: impl FnOnce(&mut Connection)) -> Result<Connection, DeskError> {
+        let mut updated = None;
+        self.change(|file| {
+            if let Some(connection) = file.connections.iter_mut().find(|c| c.id == id) {
+                edit(connection);
+                updated = Some(connection.clone());
+            }
+        })?;
+        updated.ok_or_else(|| unknown_connection(id))
+    }
+
+    /// Removes the connection `id` and returns it.
+    pub fn remove(&mut self, id: &str) -> Result<Connection, DeskError> {
+        let mut removed = None;
+        self.change(|file| {
+            if let Some(index) = file.connections.iter().position(|c| c.id == id) {
+                removed = Some(file.connections.remove(index));
+                if file.active_connection_id.as_deref() == Some(id) {
+                    file.active_connection_id = file.connections.first().map(|c| c.id.clone());
+                }
+            }
+        })?;
+        removed.ok_or_else(|| unknown_connection(id))
+    }
+
+    /// Makes `id` the active connection (`None`: none is).
+    pub fn set_active(&mut self, id: Option<&str>) -> Result<(), DeskError> {
+        self.change(|file| file.active_connection_id = id.map(str::to_owned))
+    }
+
+    /// Applies `edit` to a copy, writes the copy, and only then adopts it: a
+    /// failed write changes nothing, in memory or on disk.
+    fn change(&mut self, edit: impl FnOnce(&mut ConnectionsFile)) -> Result<(), DeskError> {
+        let mut next = self.file.clone();
+        edit(&mut next);
+        next.version = FORMAT_VERSION;
+        write_atomically(&self.path, &next)?;
+        self.file = next;
+        Ok(())
+    }
+}
+
+fn write_atomically(path: &Path, file: &ConnectionsFile) -> Result<(), DeskError> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let fail = |error: &dyn std::fmt::Display| {
+        storage_error(format!("Token Desk could not save its connections to {}: {error}.", path.display()))
+    };
+    std::fs::create_dir_all(dir).map_err(|error| fail(&error))?;
+    let json = serde_json::to_vec_pretty(file).map_err(|error| fail(&error))?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|error| fail(&error))?;
+    temp.write_all(&json).map_err(|error| fail(&error))?;
+    temp.as_file().sync_all().map_err(|error| fail(&error))?;
+    temp.persist(path).map_err(|error| fail(&error.error))?;
+    Ok(())
+}
+
+fn aside_path(path: &Path) -> PathBuf {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis())
+        .unwrap_or_default();
+    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+    name.push(format!(".corrupt-{stamp}"));
+    path.with_file_name(name)
+}
+
+fn same_url(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/').eq_ignore_ascii_case(b.trim_end_matches('/'))
+}
+
+fn storage_error(message: String) -> DeskError {
+    DeskError::new(ErrorKind::Storage, message)
+}
+
+/// The error for an id that names no connection.
+pub fn unknown_connection(id: &str) -> DeskError {
+    DeskError::new(ErrorKind::NotFound, format!("There is no connection with id {id}; it may have been removed."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connection(id: &str, token_id: &str) -> Connection {
+        Connection {
+            id: id.into(),
+            label: format!("Label {id}"),
+            environment: Environment::Test,
+            base_url: "https://api.s1.show".into(),
+            token_id: token_id.into(),
+            account: AccountSummary { id: "ACC-1234-5678".into(), name: "Stark".into(), account_type: "Vendor".into() },
+            colour: PALETTE[0].into(),
+            demo: false,
+            ca_certificate_pem: None,
+        }
+    }
+
+    #[test]
+    fn starts_empty_and_round_trips_through_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = ConnectionStore::open(dir.path()).expect("open").store;
+        assert!(store.connections().is_empty());
+        store.add(connection("c1", "TKN-1111-1111")).expect("add");
+        store.update("c1", |c| c.label = "Renamed".into()).expect("rename");
+
+        let reopened = ConnectionStore::open(dir.path()).expect("reopen");
+        assert!(reopened.notice.is_none());
+        assert_eq!(reopened.store.connections()[0].label, "Renamed");
+        assert_eq!(reopened.store.active_id(), Some("c1"));
+        let text = std::fs::read_to_string(dir.path().join(CONNECTIONS_FILE)).expect("file");
+        assert!(text.contains("\"version\": 1"), "{text}");
+    }
+
+    #[test]
+    fn the_same_token_twice_is_refused_as_a_conflict() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = ConnectionStore::open(dir.path()).expect("open").store;
+        store.add(connection("c1", "TKN-1111-1111")).expect("first add");
+        let error = store.add(connection("c2", "TKN-1111-1111")).expect_err("second add refused");
+        assert_eq!(error.kind, ErrorKind::Conflict);
+        assert_eq!(error.field_errors[0].field.as_deref(), Some("secret"), "points the form at the secret");
+        assert!(error.message.contains("already connected"), "{}", error.message);
+        assert_eq!(store.connections().len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_aside_and_reported() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(CONNECTIONS_FILE);
+        std::fs::write(&path, b"{ this is not json").expect("write");
+
+        let opened = ConnectionStore::open(dir.path()).expect("opens empty");
+        let notice = opened.notice.expect("a notice");
+        assert_eq!(notice.kind, ErrorKind::Storage);
+        assert!(opened.store.connections().is_empty());
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with("connections.json.corrupt-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "the damaged file is kept");
+        assert_eq!(std::fs::read(aside[0].path()).expect("read"), b"{ this is not json");
+        assert!(notice.message.contains(&aside[0].file_name().to_string_lossy().to_string()), "{}", notice.message);
+    }
+
+    #[test]
+    fn a_file_from_a_newer_version_is_left_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(CONNECTIONS_FILE);
+        std::fs::write(&path, br#"{"version": 7, "whatever": true}"#).expect("write");
+        let error = ConnectionStore::open(dir.path()).expect_err("refused");
+        assert!(error.message.contains("newer Token Desk"), "{}", error.message);
+        assert_eq!(std::fs::read(&path).expect("still there"), br#"{"version": 7, "whatever": true}"#);
+    }
+
+    #[test]
+    fn a_failed_write_changes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = ConnectionStore::open(dir.path()).expect("open").store;
+        store.add(connection("c1", "TKN-1111-1111")).expect("add");
+        // Make the directory unwritable by replacing it with a file of the same name.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, b"not a dir").expect("write");
+        store.path = blocked.join(CONNECTIONS_FILE);
+        let error = store.update("c1", |c| c.label = "Lost".into()).expect_err("write fails");
+        assert_eq!(error.kind, ErrorKind::Storage);
+        assert_eq!(store.get("c1").map(|c| c.label.as_str()), Some("Label c1"), "memory unchanged");
+    }
+
+    #[test]
+    fn removing_the_active_connection_activates_another() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = ConnectionStore::open(dir.path()).expect("open").store;
+        store.add(connection("c1", "TKN-1111-1111")).expect("add");
+        store.add(connection("c2", "TKN-2222-2222")).expect("add");
+        assert_eq!(store.active_id(), Some("c2"));
+        store.remove("c2").expect("remove");
+        assert_eq!(store.active_id(), Some("c1"));
+        assert_eq!(store.remove("c2").expect_err("gone").kind, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn colours_rotate_through_the_palette() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = ConnectionStore::open(dir.path()).expect("open").store;
+        let mut first = connection("c1", "TKN-1111-1111");
+        first.colour = store.next_colour();
+        store.add(first).expect("add");
+        assert_eq!(store.next_colour(), PALETTE[1]);
+    }
+}

@@ -1,0 +1,202 @@
+//! Everything the token screens and the tray do to tokens.
+
+use futures::StreamExt;
+use marketplace_api::{ApiTokenUpdate, NewApiToken};
+use serde::Deserialize;
+
+use crate::desk::Desk;
+use crate::error::DeskError;
+use crate::events::{DeskEvent, TokenChange, TokenChanged};
+use crate::queries::TokenListQuery;
+use crate::validation::{check, description_problems, module_problems, name_problems};
+use crate::views::{ModuleView, PageView, TokenBatch, TokenView};
+
+/// What the create form sends.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewToken {
+    /// Display name.
+    pub name: String,
+    /// Free text; empty for none.
+    #[serde(default)]
+    pub description: String,
+    /// Modules (`MOD-NNNN`) the token may use.
+    #[serde(default)]
+    pub module_ids: Vec<String>,
+}
+
+/// What the edit form changed; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TokenChanges {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new description; an empty one clears it.
+    pub description: Option<String>,
+    /// The new complete set of modules.
+    pub module_ids: Option<Vec<String>>,
+}
+
+/// Somewhere a token's value can be copied to without passing through the webview.
+pub trait SecretClipboard: Send + Sync {
+    /// Puts `value` on the clipboard, marked as a secret where the platform
+    /// supports it (kept out of clipboard history).
+    fn write_secret(&self, value: &str) -> Result<(), String>;
+}
+
+impl Desk {
+    /// One page of tokens, filtered, searched and sorted.
+    pub async fn list_tokens(&self, connection_id: &str, query: &TokenListQuery) -> Result<PageView<TokenView>, DeskError> {
+        let client = self.client(connection_id).await?;
+        let page = client.list_tokens(&query.to_page_query()).await?;
+        Ok(PageView::from_page(&page, |token| TokenView::from(token)))
+    }
+
+    /// Every token matching `query`, delivered batch by batch (in order) to
+    /// `on_batch` as the pages arrive; returns how many there were.
+    pub async fn list_all_tokens(
+        &self,
+        connection_id: &str,
+        query: &TokenListQuery,
+        mut on_batch: impl FnMut(TokenBatch) + Send,
+    ) -> Result<u32, DeskError> {
+        let client = self.client(connection_id).await?;
+        let mut pages = client.list_all_tokens(query.to_query());
+        let mut delivered = 0u32;
+        while let Some(progress) = pages.next().await {
+            let progress = progress?;
+            let batch = TokenBatch {
+                items: progress.items.iter().map(TokenView::from).collect(),
+                fetched: u32::try_from(progress.fetched).unwrap_or(u32::MAX),
+                total: progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX)),
+            };
+            delivered = batch.fetched;
+            on_batch(batch);
+        }
+        Ok(delivered)
+    }
+
+    /// One token, with its creation and last-change stamps.
+    pub async fn get_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+        let client = self.client(connection_id).await?;
+        Ok(TokenView::from(&client.get_token(token_id, &["audit"]).await?))
+    }
+
+    /// Creates a token in the connection's account. Its value is not returned:
+    /// reveal or copy it like any other token's.
+    pub async fn create_token(&self, connection_id: &str, new: NewToken) -> Result<TokenView, DeskError> {
+        check([
+            ("name", name_problems(&new.name)),
+            ("description", description_problems(&new.description)),
+            ("modules", module_problems(&new.module_ids)),
+        ])?;
+        let connection = self.connection(connection_id)?;
+        let client = self.client(connection_id).await?;
+        let description = Some(new.description.trim().to_owned()).filter(|text| !text.is_empty());
+        let created = client
+            .create_token(&NewApiToken {
+                account_id: connection.account.id,
+                name: new.name.trim().to_owned(),
+                description,
+                icon: None,
+                module_ids: new.module_ids,
+            })
+            .await?;
+        tracing::info!(connection = %connection_id, token = %created.id, "token created");
+        self.token_changed(connection_id, &created.id, TokenChange::Created);
+        Ok(TokenView::from(&created))
+    }
+
+    /// Changes a token's name, description or modules.
+    pub async fn update_token(&self, connection_id: &str, token_id: &str, changes: TokenChanges) -> Result<TokenView, DeskError> {
+        check([
+            ("name", changes.name.as_deref().and_then(name_problems)),
+            ("description", changes.description.as_deref().and_then(description_problems)),
+            ("modules", changes.module_ids.as_deref().and_then(module_problems)),
+        ])?;
+        let client = self.client(connection_id).await?;
+        let update = ApiTokenUpdate {
+            name: changes.name.map(|name| name.trim().to_owned()),
+            description: changes.description.map(|text| Some(text.trim().to_owned()).filter(|text| !text.is_empty())),
+            icon: None,
+            module_ids: changes.module_ids,
+        };
+        let updated = client.update_token(token_id, &update).await?;
+        tracing::info!(connection = %connection_id, token = %token_id, "token updated");
+        self.token_changed(connection_id, token_id, TokenChange::Updated);
+        Ok(TokenView::from(&updated))
+    }
+
+    /// Enables a disabled token.
+    pub async fn enable_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+        let token = self.client(connection_id).await?.enable_token(token_id).await?;
+        tracing::info!(connection = %connection_id, token = %token_id, "token enabled");
+        self.token_changed(connection_id, token_id, TokenChange::Enabled);
+        Ok(TokenView::from(&token))
+    }
+
+    /// Disables an active token: it stops authenticating at once.
+    pub async fn disable_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+        let token = self.client(connection_id).await?.disable_token(token_id).await?;
+        tracing::info!(connection = %connection_id, token = %token_id, "token disabled");
+        self.token_changed(connection_id, token_id, TokenChange::Disabled);
+        Ok(TokenView::from(&token))
+    }
+
+    /// Deletes a token for good (vendors and clients no longer see it).
+    pub async fn delete_token(&self, connection_id: &str, token_id: &str) -> Result<(), DeskError> {
+        self.client(connection_id).await?.delete_token(token_id).await?;
+        tracing::info!(connection = %connection_id, token = %token_id, "token deleted");
+        self.token_changed(connection_id, token_id, TokenChange::Deleted);
+        Ok(())
+    }
+
+    /// The modules the connection's account may give its tokens.
+    pub async fn assignable_modules(&self, connection_id: &str) -> Result<Vec<ModuleView>, DeskError> {
+        let account_id = self.connection(connection_id)?.account.id;
+        let modules = self.client(connection_id).await?.assignable_modules(&account_id).await?;
+        Ok(modules.iter().map(ModuleView::from).collect())
+    }
+
+    /// A token's value, for the explicit "show" on its page. The only way a
+    /// value ever reaches the UI.
+    pub async fn reveal_token_value(&self, connection_id: &str, token_id: &str) -> Result<String, DeskError> {
+        let value = self.token_value(connection_id, token_id).await?;
+        tracing::info!(connection = %connection_id, token = %token_id, "token value revealed");
+        Ok(value.expose().to_owned())
+    }
+
+    /// Copies a token's value straight to the clipboard: the value goes from
+    /// the Marketplace to the clipboard without passing through the UI.
+    pub async fn copy_token_value(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+        clipboard: &dyn SecretClipboard,
+    ) -> Result<(), DeskError> {
+        let value = self.token_value(connection_id, token_id).await?;
+        clipboard.write_secret(value.expose()).map_err(|error| {
+            DeskError::new(crate::error::ErrorKind::Internal, format!("The clipboard refused the value: {error}."))
+        })?;
+        tracing::info!(connection = %connection_id, token = %token_id, "token value copied to the clipboard");
+        Ok(())
+    }
+
+    async fn token_value(&self, connection_id: &str, token_id: &str) -> Result<marketplace_api::ApiSecret, DeskError> {
+        let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
+        token.token.ok_or_else(|| {
+            DeskError::new(
+                crate::error::ErrorKind::Server,
+                format!("The Marketplace did not send the value of {token_id}."),
+            )
+        })
+    }
+
+    fn token_changed(&self, connection_id: &str, token_id: &str, change: TokenChange) {
+        self.emit(DeskEvent::TokenChanged(TokenChanged {
+            connection_id: connection_id.to_owned(),
+            token_id: token_id.to_owned(),
+            change,
+        }));
+    }
+}

@@ -1,0 +1,93 @@
+//! Shared setup: a simulator over real TLS, and a desk with an in-memory secret
+//! store and a throwaway config dir.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use desk_core::{Connection, Desk, DeskConfig, Environment, InMemoryStore, NewConnection, SecretClipboard, SecretStore};
+use marketplace_api::{ApiSecret, Client, ClientConfig, RetryPolicy};
+use marketplace_sim::{AccountKind, SimConfig, SimHandle};
+
+/// Quick retries, so fault tests stay fast while still exercising the policy.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+        max_elapsed: Duration::from_secs(5),
+    }
+}
+
+/// A simulator, a desk and everything the tests look at afterwards.
+pub struct World {
+    pub sim: SimHandle,
+    pub desk: Desk,
+    pub secrets: Arc<InMemoryStore>,
+    pub config_dir: tempfile::TempDir,
+}
+
+impl World {
+    /// A simulator with `tokens_per_account` tokens per account and a desk with no connections.
+    pub async fn new(tokens_per_account: usize) -> Self {
+        let sim = marketplace_sim::start(SimConfig { tokens_per_account, ..SimConfig::default() })
+            .await
+            .expect("the simulator starts");
+        let secrets = Arc::new(InMemoryStore::new());
+        let config_dir = tempfile::tempdir().expect("temp dir");
+        let desk = desk_with(config_dir.path(), secrets.clone());
+        Self { sim, desk, secrets, config_dir }
+    }
+
+    /// The form a user fills in to connect as `kind`'s admin.
+    pub fn new_connection(&self, kind: AccountKind) -> NewConnection {
+        NewConnection {
+            environment: Environment::Custom { url: self.sim.base_url().to_owned() },
+            label: format!("{} admin", kind.as_str()),
+            secret: self.sim.admin_secret(kind).to_owned(),
+            ca_certificate_pem: Some(self.sim.ca_pem().to_owned()),
+        }
+    }
+
+    /// Connects as `kind`'s admin.
+    pub async fn connect(&self, kind: AccountKind) -> Connection {
+        self.desk.add_connection(self.new_connection(kind)).await.expect("the admin token connects")
+    }
+
+    /// A client of the simulator as `kind`'s admin, to look behind the desk's back.
+    pub fn admin_client(&self, kind: AccountKind) -> Client {
+        let config = ClientConfig::new(self.sim.base_url(), ApiSecret::new(self.sim.admin_secret(kind)))
+            .with_extra_ca_pem(self.sim.ca_pem());
+        Client::new(config).expect("client")
+    }
+
+    /// The text of every file in the config dir.
+    pub fn config_files_text(&self) -> String {
+        let mut text = String::new();
+        for entry in std::fs::read_dir(self.config_dir.path()).expect("config dir").flatten() {
+            text.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap_or_default()));
+        }
+        text
+    }
+}
+
+/// A desk over `config_dir` and `secrets`, retrying quickly.
+pub fn desk_with(config_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> Desk {
+    let mut config = DeskConfig::new(config_dir, "0.0.0-test");
+    config.retry = quick_retries();
+    Desk::open(config, secrets)
+}
+
+/// A clipboard that remembers what was written to it.
+#[derive(Default)]
+pub struct RecordingClipboard {
+    pub writes: Mutex<Vec<String>>,
+}
+
+impl SecretClipboard for RecordingClipboard {
+    fn write_secret(&self, value: &str) -> Result<(), String> {
+        self.writes.lock().expect("lock").push(value.to_owned());
+        Ok(())
+    }
+}

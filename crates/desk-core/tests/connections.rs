@@ -1,0 +1,190 @@
+//! Adding, listing, editing and removing connections against the simulator
+//! over real TLS, with an in-memory secret store.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{World, desk_with};
+use desk_core::{Environment, ErrorKind, KeychainError, NewConnection, SecretStore};
+use marketplace_api::ApiSecret;
+use marketplace_sim::AccountKind;
+
+#[tokio::test]
+async fn adding_a_connection_checks_the_token_and_stores_its_secret_in_the_keychain_only() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+
+    assert_eq!(connection.account.id, world.sim.account_id(AccountKind::Vendor));
+    assert_eq!(connection.account.account_type, "Vendor");
+    assert!(connection.token_id.starts_with("TKN-"));
+    let stored = world.secrets.load(&connection.id).expect("load").expect("secret stored");
+    assert_eq!(stored.expose(), world.sim.admin_secret(AccountKind::Vendor));
+
+    let files = world.config_files_text();
+    assert!(files.contains(&connection.token_id), "metadata is saved: {files}");
+    let opaque = world.sim.admin_secret(AccountKind::Vendor).rsplit(':').next().expect("opaque part");
+    assert!(!files.contains(opaque), "the secret must never reach the config file");
+
+    let list = world.desk.connections();
+    assert_eq!(list.connections, vec![connection.clone()]);
+    assert_eq!(list.active_id.as_deref(), Some(connection.id.as_str()));
+}
+
+#[tokio::test]
+async fn the_same_token_added_twice_is_refused() {
+    let world = World::new(1).await;
+    world.connect(AccountKind::Client).await;
+    let error = world.desk.add_connection(world.new_connection(AccountKind::Client)).await.expect_err("refused");
+    assert_eq!(error.kind, ErrorKind::Conflict);
+    assert!(error.message.contains("already connected"), "{}", error.message);
+    assert_eq!(world.desk.connections().connections.len(), 1);
+}
+
+#[tokio::test]
+async fn failures_store_nothing_and_say_why() {
+    let world = World::new(1).await;
+    let base = || world.new_connection(AccountKind::Vendor);
+
+    let unknown = NewConnection { secret: format!("idt:TKN-0000-0001:{}", "x".repeat(64)), ..base() };
+    let error = world.desk.add_connection(unknown).await.expect_err("unknown token");
+    assert_eq!(error.kind, ErrorKind::Unauthorized, "{error:?}");
+
+    let garbage = NewConnection { secret: "not-a-token".into(), ..base() };
+    let error = world.desk.add_connection(garbage).await.expect_err("garbage");
+    assert_eq!(error.field_errors[0].field.as_deref(), Some("secret"));
+
+    let plain_http = NewConnection { environment: Environment::Custom { url: "http://127.0.0.1:1".into() }, ..base() };
+    let error = world.desk.add_connection(plain_http).await.expect_err("http refused");
+    assert_eq!(error.field_errors[0].field.as_deref(), Some("url"));
+
+    let untrusted = NewConnection { ca_certificate_pem: None, ..base() };
+    let error = world.desk.add_connection(untrusted).await.expect_err("untrusted certificate");
+    assert_eq!(error.kind, ErrorKind::Tls, "{error:?}");
+
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        NewConnection { environment: Environment::Custom { url: format!("https://127.0.0.1:{port}") }, ..base() }
+    };
+    let error = world.desk.add_connection(closed_port).await.expect_err("unreachable");
+    assert_eq!(error.kind, ErrorKind::Network, "{error:?}");
+
+    let nameless = NewConnection { label: "  ".into(), ..base() };
+    assert_eq!(world.desk.add_connection(nameless).await.expect_err("no label").field_errors[0].field.as_deref(), Some("label"));
+
+    assert!(world.desk.connections().connections.is_empty());
+    assert!(world.config_files_text().is_empty(), "no file was written");
+}
+
+#[tokio::test]
+async fn a_disabled_token_is_refused_as_unauthorized() {
+    let world = World::new(1).await;
+    let admin = world.admin_client(AccountKind::Client);
+    let account = world.sim.account_id(AccountKind::Client);
+    let created = admin
+        .create_token(&marketplace_api::NewApiToken {
+            account_id: account.to_owned(),
+            name: "Soon disabled".into(),
+            description: None,
+            icon: None,
+            module_ids: vec![],
+        })
+        .await
+        .expect("created");
+    let secret = created.token.clone().expect("value on create");
+    admin.disable_token(&created.id).await.expect("disabled");
+
+    let form = NewConnection { secret: secret.expose().to_owned(), ..world.new_connection(AccountKind::Client) };
+    let error = world.desk.add_connection(form).await.expect_err("disabled token refused");
+    assert_eq!(error.kind, ErrorKind::Unauthorized, "{error:?}");
+    assert!(world.secrets.load("anything").expect("load").is_none());
+    assert!(world.desk.connections().connections.is_empty());
+}
+
+/// A keychain that is not there.
+struct NoKeychain;
+
+impl SecretStore for NoKeychain {
+    fn save(&self, _: &str, _: &ApiSecret) -> Result<(), KeychainError> {
+        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+    }
+    fn load(&self, _: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+    }
+    fn delete(&self, _: &str) -> Result<bool, KeychainError> {
+        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+    }
+}
+
+#[tokio::test]
+async fn without_a_keychain_nothing_is_saved_and_the_error_says_what_to_start() {
+    let world = World::new(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let desk = desk_with(dir.path(), Arc::new(NoKeychain));
+    let error = desk.add_connection(world.new_connection(AccountKind::Vendor)).await.expect_err("no keychain");
+    assert_eq!(error.kind, ErrorKind::Keychain);
+    assert!(error.message.contains("GNOME Keyring"), "{}", error.message);
+    assert!(desk.connections().connections.is_empty());
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no plaintext fallback of any kind");
+}
+
+#[tokio::test]
+async fn rename_recolour_activate_and_remove() {
+    let world = World::new(1).await;
+    let vendor = world.connect(AccountKind::Vendor).await;
+    let client = world.connect(AccountKind::Client).await;
+    assert_ne!(vendor.colour, client.colour, "new connections get different colours");
+
+    let renamed = world.desk.rename_connection(&vendor.id, "Vendor prod").expect("rename");
+    assert_eq!(renamed.label, "Vendor prod");
+    let recoloured = world.desk.recolour_connection(&vendor.id, "#A21CAF").expect("recolour");
+    assert_eq!(recoloured.colour, "#a21caf");
+    let bad = world.desk.recolour_connection(&vendor.id, "purple").expect_err("bad colour");
+    assert_eq!(bad.field_errors[0].field.as_deref(), Some("colour"));
+
+    world.desk.set_active_connection(&vendor.id).expect("activate");
+    assert_eq!(world.desk.connections().active_id.as_deref(), Some(vendor.id.as_str()));
+
+    // A fresh desk over the same files sees the same thing.
+    let reopened = desk_with(world.config_dir.path(), world.secrets.clone());
+    let list = reopened.connections();
+    assert_eq!(list.active_id.as_deref(), Some(vendor.id.as_str()));
+    assert_eq!(list.connections.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["Vendor prod", "Client admin"]);
+
+    world.desk.remove_connection(&vendor.id).await.expect("remove");
+    assert!(world.secrets.load(&vendor.id).expect("load").is_none(), "its secret left the keychain");
+    assert!(world.secrets.load(&client.id).expect("load").is_some(), "the other one stays");
+    let error = world.desk.remove_connection(&vendor.id).await.expect_err("already gone");
+    assert_eq!(error.kind, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn a_damaged_connections_file_is_reported_and_the_app_still_works() {
+    let world = World::new(1).await;
+    std::fs::write(world.config_dir.path().join("connections.json"), "{\"version\": 1, \"connections\": [").expect("write");
+    let desk = desk_with(world.config_dir.path(), world.secrets.clone());
+    let notice = desk.connections().notice.expect("the user is told");
+    assert_eq!(notice.kind, ErrorKind::Storage);
+    assert!(notice.message.contains("connections.json.corrupt-"), "{}", notice.message);
+    let added = desk.add_connection(world.new_connection(AccountKind::Vendor)).await.expect("still works");
+    assert_eq!(desk.connections().connections, vec![added]);
+}
+
+#[tokio::test]
+async fn the_demo_runs_an_embedded_simulator_without_storing_anything() {
+    let dir = tempfile::tempdir().expect("dir");
+    let secrets = Arc::new(desk_core::InMemoryStore::new());
+    let desk = desk_with(dir.path(), secrets.clone());
+    let demo = desk.start_demo().await.expect("demo starts");
+    assert!(demo.demo);
+    assert_eq!(demo.account.account_type, "Vendor");
+    assert_eq!(desk.connections().active_id.as_deref(), Some(desk_core::DEMO_CONNECTION_ID));
+    assert_eq!(desk.start_demo().await.expect("again").id, demo.id, "one demo at a time");
+
+    let page = desk.list_tokens(&demo.id, &Default::default()).await.expect("tokens");
+    assert!(page.total.unwrap_or_default() > 10, "seed data is there: {:?}", page.total);
+    assert!(secrets.load(&demo.id).expect("load").is_none(), "the demo secret is never stored");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing written for the demo");
+}
