@@ -17,9 +17,7 @@ pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 /// runtime and for `tauri::test`'s mock runtime.
 macro_rules! app_ipc {
     ($runtime:path) => {
-        Builder::<$runtime>::new().commands(collect_commands![
-            crate::commands::app_info::<$runtime>,
-        ])
+        Builder::<$runtime>::new().commands(collect_commands![crate::commands::app_info::<$runtime>,])
     };
 }
 

@@ -11,11 +11,9 @@ pub fn exit_on_termination_signals<R: Runtime>(app: &AppHandle<R>) {
 
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let (Ok(mut terminate), Ok(mut interrupt), Ok(mut hangup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::hangup()),
-        ) else {
+        let (Ok(mut terminate), Ok(mut interrupt), Ok(mut hangup)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
+        else {
             tracing::warn!("cannot listen for termination signals; a logout will not quit cleanly");
             return;
         };

@@ -11,11 +11,8 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
         tracing::warn!("the main window is gone; nothing to show");
         return;
     };
-    for (what, result) in [
-        ("show", window.show()),
-        ("unminimize", window.unminimize()),
-        ("focus", window.set_focus()),
-    ] {
+    for (what, result) in [("show", window.show()), ("unminimize", window.unminimize()), ("focus", window.set_focus())]
+    {
         if let Err(error) = result {
             tracing::warn!("could not {what} the main window: {error}");
         }

@@ -10,7 +10,11 @@ use crate::views::{AuditEntryView, AuditRecordView, EventTypeView, PageView};
 
 impl Desk {
     /// One page of a token's audit trail, newest first.
-    pub async fn token_audit(&self, connection_id: &str, query: &AuditQuery) -> Result<PageView<AuditEntryView>, DeskError> {
+    pub async fn token_audit(
+        &self,
+        connection_id: &str,
+        query: &AuditQuery,
+    ) -> Result<PageView<AuditEntryView>, DeskError> {
         let rql = query.to_query()?;
         let page = self.client(connection_id).await?.list_audit_records(&rql.render()).await?;
         Ok(PageView::from_page(&page, |record| AuditEntryView::from(record)))

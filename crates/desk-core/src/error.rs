@@ -67,7 +67,12 @@ pub struct DeskError {
 impl DeskError {
     /// An error of `kind` with `message`, scrubbed of secrets.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: crate::redact_secrets(&message.into()).into_owned(), field_errors: Vec::new(), trace_id: None }
+        Self {
+            kind,
+            message: crate::redact_secrets(&message.into()).into_owned(),
+            field_errors: Vec::new(),
+            trace_id: None,
+        }
     }
 
     /// A validation error about one field.
@@ -124,16 +129,15 @@ impl From<marketplace_api::Error> for DeskError {
             .collect();
         // Errors raised before any request name the form field they are about.
         match error.kind() {
-            Api::InvalidSecret => field_errors.push(FieldError { field: Some("secret".into()), message: error.to_string() }),
-            Api::InvalidConfiguration => field_errors.push(FieldError { field: Some("url".into()), message: error.to_string() }),
+            Api::InvalidSecret => {
+                field_errors.push(FieldError { field: Some("secret".into()), message: error.to_string() })
+            }
+            Api::InvalidConfiguration => {
+                field_errors.push(FieldError { field: Some("url".into()), message: error.to_string() })
+            }
             _ => {}
         }
-        Self {
-            kind,
-            message: error.to_string(),
-            field_errors,
-            trace_id: error.trace_id().map(str::to_owned),
-        }
+        Self { kind, message: error.to_string(), field_errors, trace_id: error.trace_id().map(str::to_owned) }
     }
 }
 

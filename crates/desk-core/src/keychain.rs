@@ -125,9 +125,7 @@ impl SecretStore for OsKeychain {
 fn classify(error: keyring::Error) -> KeychainError {
     let detail = redact_secrets(&error.to_string()).into_owned();
     match error {
-        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => {
-            KeychainError::Unavailable { detail }
-        }
+        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => KeychainError::Unavailable { detail },
         keyring::Error::NoStorageAccess(_) => KeychainError::Locked { detail },
         _ => KeychainError::Failed { detail },
     }

@@ -159,6 +159,11 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
+    /// The first page of every record about (or by) `token_id`.
+    pub fn new(token_id: impl Into<String>, role: AuditRole) -> Self {
+        Self { token_id: token_id.into(), role, event_types: Vec::new(), from: None, to: None, offset: 0, limit: 0 }
+    }
+
     /// The RQL query, newest first. Refuses a date range that ends before it starts.
     pub fn to_query(&self) -> Result<Query, DeskError> {
         let field = match self.role {
@@ -199,7 +204,8 @@ fn page_size(requested: u32) -> u32 {
 fn checked_time(field: &str, at: &str) -> Result<String, DeskError> {
     let at = at.trim();
     let bytes = at.as_bytes();
-    let digits = |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|part| part.iter().all(u8::is_ascii_digit));
+    let digits =
+        |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|part| part.iter().all(u8::is_ascii_digit));
     let shape_ok = bytes.len() >= 20
         && digits(0..4)
         && bytes[4] == b'-'

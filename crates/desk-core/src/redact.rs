@@ -11,11 +11,7 @@ pub use marketplace_api::REDACTED;
 /// when there is nothing to redact, so calling it on every log line costs no
 /// allocation in the common case.
 pub fn redact_secrets(text: &str) -> Cow<'_, str> {
-    if text.contains("idt") {
-        Cow::Owned(marketplace_api::scrub(text, None))
-    } else {
-        Cow::Borrowed(text)
-    }
+    if text.contains("idt") { Cow::Owned(marketplace_api::scrub(text, None)) } else { Cow::Borrowed(text) }
 }
 
 #[cfg(test)]

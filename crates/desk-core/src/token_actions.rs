@@ -46,7 +46,11 @@ pub trait SecretClipboard: Send + Sync {
 
 impl Desk {
     /// One page of tokens, filtered, searched and sorted.
-    pub async fn list_tokens(&self, connection_id: &str, query: &TokenListQuery) -> Result<PageView<TokenView>, DeskError> {
+    pub async fn list_tokens(
+        &self,
+        connection_id: &str,
+        query: &TokenListQuery,
+    ) -> Result<PageView<TokenView>, DeskError> {
         let client = self.client(connection_id).await?;
         let page = client.list_tokens(&query.to_page_query()).await?;
         Ok(PageView::from_page(&page, |token| TokenView::from(token)))
@@ -108,7 +112,12 @@ impl Desk {
     }
 
     /// Changes a token's name, description or modules.
-    pub async fn update_token(&self, connection_id: &str, token_id: &str, changes: TokenChanges) -> Result<TokenView, DeskError> {
+    pub async fn update_token(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+        changes: TokenChanges,
+    ) -> Result<TokenView, DeskError> {
         check([
             ("name", changes.name.as_deref().and_then(name_problems)),
             ("description", changes.description.as_deref().and_then(description_problems)),

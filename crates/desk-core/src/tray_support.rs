@@ -6,12 +6,8 @@
 
 /// The library names libappindicator-sys tries, in its order.
 #[cfg(target_os = "linux")]
-pub const APPINDICATOR_LIBRARIES: &[&str] = &[
-    "libayatana-appindicator3.so.1",
-    "libappindicator3.so.1",
-    "libayatana-appindicator3.so",
-    "libappindicator3.so",
-];
+pub const APPINDICATOR_LIBRARIES: &[&str] =
+    &["libayatana-appindicator3.so.1", "libappindicator3.so.1", "libayatana-appindicator3.so", "libappindicator3.so"];
 
 /// `Ok` when a tray icon can be created here; otherwise the reason, phrased
 /// for a log line.

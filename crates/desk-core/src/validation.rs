@@ -20,10 +20,8 @@ pub fn name_problems(name: &str) -> Option<String> {
     if length > NAME_MAX_CHARS {
         return Some(format!("The name is {length} characters long; at most {NAME_MAX_CHARS} are allowed."));
     }
-    let mut refused: Vec<char> = trimmed
-        .chars()
-        .filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '"')))
-        .collect();
+    let mut refused: Vec<char> =
+        trimmed.chars().filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '"'))).collect();
     refused.dedup();
     if !refused.is_empty() {
         let shown: String = refused.iter().map(|c| format!("\u{201c}{c}\u{201d} ")).collect();

@@ -72,7 +72,10 @@ async fn failures_store_nothing_and_say_why() {
     assert_eq!(error.kind, ErrorKind::Network, "{error:?}");
 
     let nameless = NewConnection { label: "  ".into(), ..base() };
-    assert_eq!(world.desk.add_connection(nameless).await.expect_err("no label").field_errors[0].field.as_deref(), Some("label"));
+    assert_eq!(
+        world.desk.add_connection(nameless).await.expect_err("no label").field_errors[0].field.as_deref(),
+        Some("label")
+    );
 
     assert!(world.desk.connections().connections.is_empty());
     assert!(world.config_files_text().is_empty(), "no file was written");
@@ -163,7 +166,8 @@ async fn rename_recolour_activate_and_remove() {
 #[tokio::test]
 async fn a_damaged_connections_file_is_reported_and_the_app_still_works() {
     let world = World::new(1).await;
-    std::fs::write(world.config_dir.path().join("connections.json"), "{\"version\": 1, \"connections\": [").expect("write");
+    std::fs::write(world.config_dir.path().join("connections.json"), "{\"version\": 1, \"connections\": [")
+        .expect("write");
     let desk = desk_with(world.config_dir.path(), world.secrets.clone());
     let notice = desk.connections().notice.expect("the user is told");
     assert_eq!(notice.kind, ErrorKind::Storage);

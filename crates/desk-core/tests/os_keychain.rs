@@ -44,3 +44,91 @@ fn stores_reads_and_deletes_a_secret_in_the_secret_service() {
     assert_eq!(secret_tool_lookup(&service, key), None, "secret-tool finds nothing after delete");
     assert!(keychain.load(key).expect("read after delete").is_none());
 }
+
+mod common;
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs an unlocked Secret Service: run under scripts/desktop-session.sh (make test does)"]
+async fn a_connection_lives_in_the_secret_service_until_it_is_removed() {
+    let world = common::World::new(1).await;
+    let service = format!("token-desk-test-desk-{}", std::process::id());
+    let desk = common::desk_with(world.config_dir.path(), std::sync::Arc::new(OsKeychain::with_service(&service)));
+
+    let connection = desk
+        .add_connection(world.new_connection(marketplace_sim::AccountKind::Vendor))
+        .await
+        .expect("connects and stores the secret in the keychain");
+    let admin_secret = world.sim.admin_secret(marketplace_sim::AccountKind::Vendor);
+    assert_eq!(secret_tool_lookup(&service, &connection.id).as_deref(), Some(admin_secret));
+
+    // A fresh desk (as after a restart) reads the secret back from the keychain.
+    let restarted = common::desk_with(world.config_dir.path(), std::sync::Arc::new(OsKeychain::with_service(&service)));
+    let page = restarted.list_tokens(&connection.id, &Default::default()).await.expect("works after a restart");
+    assert!(page.total.is_some_and(|total| total >= 1));
+
+    restarted.remove_connection(&connection.id).await.expect("removed");
+    assert_eq!(secret_tool_lookup(&service, &connection.id), None, "secret-tool finds nothing after removal");
+}
+
+/// Runs in a child process whose session bus has no Secret Service (see below).
+#[test]
+#[ignore = "only meaningful as the child of no_secret_service_gives_the_specific_error"]
+fn child_tries_the_keychain_without_a_secret_service() {
+    let Ok(expected_bus) = std::env::var("TOKEN_DESK_CHILD_BUS") else { return };
+    assert_eq!(std::env::var("DBUS_SESSION_BUS_ADDRESS").as_deref(), Ok(expected_bus.as_str()));
+    let error = OsKeychain::with_service("token-desk-test-absent")
+        .save("probe", &ApiSecret::new("idt:TKN-1234-5678:NoServiceHere0000"))
+        .expect_err("no Secret Service to store into");
+    println!("KEYCHAIN-ERROR-KIND={error:?}");
+    println!("KEYCHAIN-ERROR-MESSAGE={error}");
+}
+
+#[test]
+#[ignore = "needs dbus-daemon: run under scripts/desktop-session.sh (make test does)"]
+fn no_secret_service_gives_the_specific_error() {
+    // A session bus of our own on which nothing provides org.freedesktop.secrets
+    // and nothing can be started on demand (no service dirs): the keychain is
+    // simply not running.
+    let config_dir = tempfile::tempdir().expect("temp dir");
+    let config = config_dir.path().join("bus.conf");
+    std::fs::write(
+        &config,
+        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>"#,
+    )
+    .expect("bus config");
+    let mut bus = Command::new("dbus-daemon")
+        .arg(format!("--config-file={}", config.display()))
+        .args(["--nofork", "--print-address"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dbus-daemon starts");
+    let mut address = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(bus.stdout.take().expect("stdout")), &mut address)
+        .expect("bus address");
+    let address = address.trim().to_owned();
+
+    // The keychain store is chosen once per process, so the attempt runs in a child.
+    let output = Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "child_tries_the_keychain_without_a_secret_service", "--include-ignored", "--nocapture"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .env("TOKEN_DESK_CHILD_BUS", &address)
+        .output()
+        .expect("child runs");
+    let _ = bus.kill();
+    let _ = bus.wait();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "child failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("KEYCHAIN-ERROR-KIND=Unavailable"), "{stdout}");
+    assert!(stdout.contains("start a Secret Service provider such as GNOME Keyring"), "{stdout}");
+}

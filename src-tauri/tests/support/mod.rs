@@ -80,10 +80,8 @@ impl AppUnderTest {
     async fn connect(&self, port: u16) -> Client {
         let mut capabilities = serde_json::Map::new();
         // No browserName: WebKitGTK's driver rejects any name but its own.
-        capabilities.insert(
-            "webkitgtk:browserOptions".into(),
-            serde_json::json!({ "binary": app_binary(), "args": [] }),
-        );
+        capabilities
+            .insert("webkitgtk:browserOptions".into(), serde_json::json!({ "binary": app_binary(), "args": [] }));
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
@@ -115,11 +113,7 @@ impl AppUnderTest {
                     }
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "nothing rendered at {css} within {START_TIMEOUT:?}\n{}",
-                self.logs()
-            );
+            assert!(Instant::now() < deadline, "nothing rendered at {css} within {START_TIMEOUT:?}\n{}", self.logs());
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -161,9 +155,9 @@ impl AppUnderTest {
     /// The pid of the app, a child of the driver.
     pub fn app_pid(&self) -> Option<u32> {
         let binary = app_binary();
-        child_pids(self.driver.id()).into_iter().find(|pid| {
-            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary)
-        })
+        child_pids(self.driver.id())
+            .into_iter()
+            .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
     }
 
     fn driver_log(&self) -> String {

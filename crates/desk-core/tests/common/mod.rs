@@ -6,7 +6,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use desk_core::{Connection, Desk, DeskConfig, Environment, InMemoryStore, NewConnection, SecretClipboard, SecretStore};
+use desk_core::{
+    Connection, Desk, DeskConfig, Environment, InMemoryStore, NewConnection, SecretClipboard, SecretStore,
+};
 use marketplace_api::{ApiSecret, Client, ClientConfig, RetryPolicy};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 

@@ -1,0 +1,127 @@
+//! The leak test: a full workflow (connect, list, reveal, copy, create, edit,
+//! disable, delete, audit), then a search of the config dir, the logs and every
+//! answer the UI got, for the admin secret and for every token value that was
+//! not explicitly revealed. Any hit fails the test.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::{RecordingClipboard, World};
+use desk_core::queries::{AuditQuery, AuditRole, TokenListQuery};
+use desk_core::{NewToken, TokenChanges};
+use marketplace_api::rql::Query;
+use marketplace_sim::AccountKind;
+use serde::Serialize;
+
+/// Collects every log line the desk writes.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every answer the UI would have received, as the JSON that would cross IPC.
+#[derive(Default)]
+struct Answers(Vec<String>);
+
+impl Answers {
+    fn keep<T: Serialize>(&mut self, answer: &T) {
+        self.0.push(serde_json::to_string(answer).expect("answers serialize"));
+    }
+}
+
+#[tokio::test]
+async fn a_full_workflow_leaks_no_secret_anywhere() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let _guard = tracing::subscriber::set_default(
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish(),
+    );
+
+    let world = World::new(8).await;
+    let desk = &world.desk;
+    let mut answers = Answers::default();
+
+    let connection = world.connect(AccountKind::Vendor).await;
+    answers.keep(&connection);
+    answers.keep(&desk.connections());
+    let page = desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
+    answers.keep(&page);
+    desk.list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| answers.keep(&batch))
+        .await
+        .expect("list all");
+    let revealed_id = page.items[0].id.clone();
+    let revealed = desk.reveal_token_value(&connection.id, &revealed_id).await.expect("reveal");
+    let copied_id = page.items[1].id.clone();
+    let clipboard = RecordingClipboard::default();
+    answers.keep(&desk.copy_token_value(&connection.id, &copied_id, &clipboard).await.expect("copy"));
+    answers.keep(&desk.get_token(&connection.id, &copied_id).await.expect("get"));
+    answers.keep(&desk.assignable_modules(&connection.id).await.expect("modules"));
+    let created = desk
+        .create_token(
+            &connection.id,
+            NewToken { name: "Leak probe".into(), description: String::new(), module_ids: vec![] },
+        )
+        .await
+        .expect("create");
+    answers.keep(&created);
+    answers.keep(
+        &desk
+            .update_token(
+                &connection.id,
+                &created.id,
+                TokenChanges { name: Some("Leak probe 2".into()), ..Default::default() },
+            )
+            .await
+            .expect("update"),
+    );
+    answers.keep(&desk.disable_token(&connection.id, &created.id).await.expect("disable"));
+    answers.keep(&desk.delete_token(&connection.id, &created.id).await.expect("delete"));
+    let trail =
+        desk.token_audit(&connection.id, &AuditQuery::new(created.id.clone(), AuditRole::Object)).await.expect("audit");
+    answers.keep(&trail);
+    for entry in &trail.items {
+        answers.keep(&desk.audit_record(&connection.id, &entry.id).await.expect("record"));
+    }
+    let refused = desk
+        .add_connection(world.new_connection(AccountKind::Vendor))
+        .await
+        .expect_err("a duplicate, to include an error answer");
+    answers.keep(&refused);
+
+    // Every secret in the simulator, as operations sees them (deleted ones too).
+    let operations = world.admin_client(AccountKind::Operations);
+    let everything = marketplace_api::collect_all(operations.list_all_tokens(Query::new())).await.expect("all tokens");
+    let secrets: Vec<String> = everything
+        .iter()
+        .filter(|token| token.id != revealed_id)
+        .filter_map(|token| token.token.as_ref().map(|secret| secret.expose().to_owned()))
+        .collect();
+    assert!(secrets.len() > 20, "the probe covers many values");
+    assert!(secrets.iter().any(|s| s == world.sim.admin_secret(AccountKind::Vendor)), "the admin secret is probed");
+
+    let log_text = String::from_utf8(logs.0.lock().expect("log lock").clone()).expect("utf8 logs");
+    assert!(log_text.contains("token value revealed"), "the log is really captured: {log_text}");
+    let places =
+        [("the config dir", world.config_files_text()), ("the logs", log_text), ("the answers", answers.0.join("\n"))];
+    for (place, text) in &places {
+        for secret in &secrets {
+            let opaque = secret.rsplit(':').next().unwrap_or(secret);
+            assert!(!text.contains(opaque), "a token value that was never revealed reached {place}");
+        }
+        if *place != "the answers" {
+            let opaque = revealed.rsplit(':').next().unwrap_or(&revealed);
+            assert!(!text.contains(opaque), "the revealed value must still stay out of {place}");
+        }
+    }
+    assert_eq!(clipboard.writes.lock().expect("lock").len(), 1, "the copied value went to the clipboard only");
+}

@@ -1,0 +1,301 @@
+//! Every token and audit action through the desk, against the simulator over
+//! real TLS: what the token screens, the audit tab and the tray do.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{RecordingClipboard, World};
+use desk_core::queries::{AuditQuery, AuditRole, TokenListQuery, TokenSort, TokenSortField, TokenState};
+use desk_core::{DeskEvent, ErrorKind, NewToken, TokenChange, TokenChanges};
+use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen};
+
+fn new_token(name: &str) -> NewToken {
+    NewToken { name: name.into(), description: "Made by the desk-core tests".into(), module_ids: vec![] }
+}
+
+#[tokio::test]
+async fn lists_filter_search_sort_and_page() {
+    let world = World::new(30).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let desk = &world.desk;
+
+    let first = desk
+        .list_tokens(&connection.id, &TokenListQuery { limit: 10, ..Default::default() })
+        .await
+        .expect("first page");
+    let total = first.total.expect("total");
+    assert_eq!(first.items.len(), 10);
+    assert!(total >= 30, "30 seeded tokens and the admin: {total}");
+    let names: Vec<String> = first.items.iter().map(|t| t.name.to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "sorted by name by default");
+
+    let second = desk
+        .list_tokens(&connection.id, &TokenListQuery { limit: 10, offset: 10, ..Default::default() })
+        .await
+        .expect("second page");
+    assert!(second.items.iter().all(|t| !first.items.iter().any(|f| f.id == t.id)), "pages do not overlap");
+
+    let disabled = desk
+        .list_tokens(&connection.id, &TokenListQuery { status: Some(TokenState::Disabled), ..Default::default() })
+        .await
+        .expect("disabled");
+    assert!(!disabled.items.is_empty(), "the seed has a status mix");
+    assert!(disabled.items.iter().all(|t| t.status == "Disabled"));
+
+    let probe = &first.items[3];
+    let fragment: String = probe.name.chars().skip(1).take(5).collect::<String>().to_uppercase();
+    let found = desk
+        .list_tokens(&connection.id, &TokenListQuery { search: Some(fragment.clone()), ..Default::default() })
+        .await
+        .expect("search");
+    assert!(
+        found.items.iter().any(|t| t.id == probe.id),
+        "case-insensitive search for {fragment:?} finds {}",
+        probe.name
+    );
+    let by_id = desk
+        .list_tokens(&connection.id, &TokenListQuery { search: Some(probe.id[4..].to_owned()), ..Default::default() })
+        .await
+        .expect("search by id");
+    assert!(by_id.items.iter().any(|t| t.id == probe.id));
+
+    let newest_first = desk
+        .list_tokens(
+            &connection.id,
+            &TokenListQuery {
+                sort: vec![TokenSort { field: TokenSortField::Created, descending: true }],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("by creation");
+    let created: Vec<String> =
+        newest_first.items.iter().map(|t| t.created.as_ref().and_then(|c| c.at.clone()).expect("created at")).collect();
+    assert!(created.windows(2).all(|pair| pair[0] >= pair[1]), "newest first: {created:?}");
+}
+
+#[tokio::test]
+async fn list_all_delivers_every_token_in_batches_with_progress() {
+    let world = World::new(250).await;
+    let connection = world.connect(AccountKind::Client).await;
+    let visible = world
+        .desk
+        .list_tokens(&connection.id, &TokenListQuery { limit: 1, ..Default::default() })
+        .await
+        .expect("count")
+        .total
+        .expect("total");
+    assert!(visible > 200, "most of the 250 seeded tokens are visible (deleted ones are not): {visible}");
+    let mut batches = Vec::new();
+    let count = world
+        .desk
+        .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
+        .await
+        .expect("list all");
+    let ids: Vec<&str> = batches.iter().flat_map(|b| b.items.iter().map(|t| t.id.as_str())).collect();
+    assert_eq!(ids.len() as u32, count);
+    assert_eq!(count, visible, "every visible token");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "no duplicates");
+    assert!(batches.len() >= 3, "more than one page");
+    assert!(batches.windows(2).all(|pair| pair[0].fetched < pair[1].fetched), "progress only grows");
+    assert_eq!(batches.last().and_then(|b| b.total), Some(count));
+}
+
+#[tokio::test]
+async fn create_update_enable_disable_delete_with_events() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let desk = &world.desk;
+    let mut events = desk.subscribe();
+    let modules = desk.assignable_modules(&connection.id).await.expect("modules");
+    assert!(modules.iter().any(|m| m.id == "MOD-1756"), "Access Management is assignable: {modules:?}");
+
+    let created = desk
+        .create_token(
+            &connection.id,
+            NewToken { module_ids: vec![modules[0].id.clone()], ..new_token("ERP sync robot") },
+        )
+        .await
+        .expect("created");
+    assert_eq!(created.status, "Active");
+    assert_eq!(created.modules.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), [modules[0].id.as_str()]);
+    assert_eq!(created.account.as_ref().map(|a| a.id.as_str()), Some(world.sim.account_id(AccountKind::Vendor)));
+
+    let updated = desk
+        .update_token(
+            &connection.id,
+            &created.id,
+            TokenChanges { description: Some(String::new()), ..Default::default() },
+        )
+        .await
+        .expect("description cleared");
+    assert_eq!(updated.description, None);
+    assert_eq!(updated.name, "ERP sync robot", "fields not sent stay");
+
+    let disabled = desk.disable_token(&connection.id, &created.id).await.expect("disable");
+    assert_eq!(disabled.status, "Disabled");
+    let again = desk.disable_token(&connection.id, &created.id).await.expect_err("already disabled");
+    assert_eq!(again.kind, ErrorKind::Validation);
+    let enabled = desk.enable_token(&connection.id, &created.id).await.expect("enable");
+    assert_eq!(enabled.status, "Active");
+
+    desk.delete_token(&connection.id, &created.id).await.expect("delete");
+    let gone = desk.get_token(&connection.id, &created.id).await.expect_err("deleted");
+    assert_eq!(gone.kind, ErrorKind::NotFound);
+
+    let mut seen = Vec::new();
+    while let Ok(event) = tokio::time::timeout(Duration::from_millis(200), events.recv()).await {
+        if let Ok(DeskEvent::TokenChanged(changed)) = event {
+            assert_eq!(changed.token_id, created.id);
+            seen.push(changed.change);
+        }
+    }
+    assert_eq!(
+        seen,
+        [TokenChange::Created, TokenChange::Updated, TokenChange::Disabled, TokenChange::Enabled, TokenChange::Deleted]
+    );
+}
+
+#[tokio::test]
+async fn invalid_forms_are_refused_with_field_errors_before_or_by_the_server() {
+    let world = World::new(1).await;
+    let connection = world.connect(AccountKind::Client).await;
+    let desk = &world.desk;
+
+    let error = desk
+        .create_token(
+            &connection.id,
+            NewToken { name: "bad/name".into(), description: "x".repeat(2001), module_ids: vec![] },
+        )
+        .await
+        .expect_err("refused locally");
+    let fields: Vec<_> = error.field_errors.iter().filter_map(|f| f.field.as_deref()).collect();
+    assert_eq!(fields, ["name", "description"]);
+
+    let error = desk
+        .create_token(&connection.id, NewToken { module_ids: vec!["MOD-9999".into()], ..new_token("Wrong module") })
+        .await
+        .expect_err("refused by the Marketplace");
+    assert_eq!(error.kind, ErrorKind::Validation);
+    assert!(error.trace_id.as_deref().is_some_and(|id| id.starts_with("00-")), "{error:?}");
+    assert!(!error.field_errors.is_empty(), "{error:?}");
+}
+
+#[tokio::test]
+async fn reveal_returns_the_value_and_copy_sends_it_only_to_the_clipboard() {
+    let world = World::new(3).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
+    let target = &page.items[0];
+    let truth = world
+        .admin_client(AccountKind::Vendor)
+        .get_token(&target.id, &[])
+        .await
+        .expect("admin read")
+        .token
+        .expect("value");
+
+    let revealed = world.desk.reveal_token_value(&connection.id, &target.id).await.expect("reveal");
+    assert_eq!(revealed, truth.expose());
+
+    let clipboard = RecordingClipboard::default();
+    world.desk.copy_token_value(&connection.id, &target.id, &clipboard).await.expect("copy");
+    assert_eq!(*clipboard.writes.lock().expect("lock"), vec![truth.expose().to_owned()]);
+}
+
+#[tokio::test]
+async fn audit_trail_shows_what_was_done_to_a_token_and_what_it_did() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let desk = &world.desk;
+    let created = desk.create_token(&connection.id, new_token("Audited robot")).await.expect("create");
+    desk.disable_token(&connection.id, &created.id).await.expect("disable");
+
+    let about = desk
+        .token_audit(&connection.id, &AuditQuery::new(created.id.clone(), AuditRole::Object))
+        .await
+        .expect("object trail");
+    let events: Vec<&str> = about.items.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(events, ["platform.accounts.api-token.disabled", "platform.accounts.api-token.created"], "newest first");
+    assert!(
+        about.items.iter().all(|e| e.actor_id.as_deref() == Some(connection.token_id.as_str())),
+        "the admin token acted"
+    );
+
+    let only_disable = desk
+        .token_audit(
+            &connection.id,
+            &AuditQuery {
+                event_types: vec!["platform.accounts.api-token.disabled".into()],
+                ..AuditQuery::new(created.id.clone(), AuditRole::Object)
+            },
+        )
+        .await
+        .expect("filtered");
+    assert_eq!(only_disable.items.len(), 1);
+
+    let future = desk
+        .token_audit(
+            &connection.id,
+            &AuditQuery {
+                from: Some("2999-01-01T00:00:00Z".into()),
+                ..AuditQuery::new(created.id.clone(), AuditRole::Object)
+            },
+        )
+        .await
+        .expect("date range");
+    assert!(future.items.is_empty());
+
+    let by_admin = desk
+        .token_audit(&connection.id, &AuditQuery::new(connection.token_id.clone(), AuditRole::Actor))
+        .await
+        .expect("actor trail");
+    assert!(by_admin.items.iter().any(|e| e.object_id.as_deref() == Some(created.id.as_str())));
+
+    let record = desk.audit_record(&connection.id, &about.items[0].id).await.expect("one record");
+    assert_eq!(record.entry.id, about.items[0].id);
+    assert_eq!(record.ip.as_deref(), Some("127.0.0.1"));
+    assert!(record.user_agent.as_deref().is_some_and(|ua| ua.starts_with("token-desk/")), "{record:?}");
+
+    let types = desk.event_types(&connection.id).await.expect("event types");
+    assert!(types.iter().any(|t| t.key == "platform.accounts.api-token.disabled"));
+}
+
+#[tokio::test]
+async fn server_faults_arrive_as_their_kinds() {
+    let world = World::new(1).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let faults = world.sim.faults();
+    let everything = TokenListQuery::default();
+    let list = || world.desk.list_tokens(&connection.id, &everything);
+    let rule = |action| FaultRule {
+        method: Some("GET".into()),
+        path: Some("/public/v1/accounts/api-tokens".into()),
+        action,
+        when: FaultWhen::Always,
+    };
+
+    for (action, kind) in [
+        (FaultAction::Status(403), ErrorKind::Forbidden),
+        (FaultAction::Status(401), ErrorKind::Unauthorized),
+        (FaultAction::Status(409), ErrorKind::Conflict),
+        (FaultAction::Status(500), ErrorKind::Server),
+        (FaultAction::TooManyRequests { retry_after_secs: 0 }, ErrorKind::RateLimited),
+        (FaultAction::MalformedBody, ErrorKind::Server),
+        (FaultAction::DropConnection, ErrorKind::Network),
+    ] {
+        faults.clear();
+        faults.add(rule(action));
+        let error = list().await.expect_err("the fault surfaces");
+        assert_eq!(error.kind, kind, "{error:?}");
+        assert!(!error.message.is_empty());
+    }
+    faults.clear();
+    list().await.expect("healthy again");
+}
