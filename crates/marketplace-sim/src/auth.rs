@@ -135,9 +135,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         if refresh {
             let mut store = state.write();
-            if let Some(token) = store.tokens.get_mut(&caller.token_id) {
-                token["lastAccessAt"] = json!(format_millis(now));
-            }
+            store.tokens.update(&caller.token_id, |token| token["lastAccessAt"] = json!(format_millis(now)));
         }
         Ok(caller)
     }

@@ -25,9 +25,11 @@ use tokio::task::JoinHandle;
 
 mod auth;
 mod clock;
+mod collection;
 mod faults;
 mod problem;
 mod query;
+mod resources;
 pub mod rql;
 mod routes;
 mod seed;

@@ -16,7 +16,7 @@ pub struct Problem {
     pub detail: Option<String>,
     /// Validation errors keyed by field (`name`, `account.id`, `modules[0].id`).
     pub errors: BTreeMap<String, Vec<String>>,
-    /// Extra headers such as `Retry-After`.
+    /// Seconds for a `Retry-After` header (429 answers).
     pub retry_after_secs: Option<u64>,
 }
 
@@ -104,8 +104,10 @@ impl FieldErrors {
 }
 
 fn type_uri(status: StatusCode) -> String {
-    // ASP.NET's defaults point at the RFC 9110 section of each status (reference §6).
+    // ASP.NET's defaults point at the RFC section of each status (reference §6); 429 is
+    // defined by RFC 6585, not RFC 9110.
     let section = match status.as_u16() {
+        429 => return "https://tools.ietf.org/html/rfc6585#section-4".to_string(),
         400 => "15.5.1",
         401 => "15.5.2",
         403 => "15.5.4",
@@ -113,17 +115,12 @@ fn type_uri(status: StatusCode) -> String {
         405 => "15.5.6",
         409 => "15.5.10",
         415 => "15.5.16",
-        429 => "15.5.29",
         500 => "15.6.1",
         502 => "15.6.3",
         503 => "15.6.4",
         504 => "15.6.5",
         _ => return "about:blank".to_string(),
     };
-    if status.as_u16() == 429 {
-        // 429 is defined by RFC 6585, not RFC 9110.
-        return "https://tools.ietf.org/html/rfc6585#section-4".to_string();
-    }
     format!("https://tools.ietf.org/html/rfc9110#section-{section}")
 }
 

@@ -1,13 +1,16 @@
 //! Applies a parsed RQL query to a collection: field checks, filtering, multi-key ordering,
 //! paging with the documented envelope, and `select` projection with `$meta.omitted`.
 //!
-//! Filters are compiled once per request (paths split, patterns prepared) and sort keys are
-//! extracted once per object, so a page out of tens of thousands of objects stays linear.
+//! Filters are compiled once per request (paths resolved to row fields, patterns prepared)
+//! and read each object's pre-extracted [`Row`]; sort keys are extracted once per object and
+//! only the requested page is fully sorted, so a page out of tens of thousands of objects
+//! costs time linear in the collection.
 
 use std::cmp::Ordering;
 
 use serde_json::{Map, Value, json};
 
+use crate::collection::Row;
 use crate::problem::Problem;
 use crate::rql::{self, CompareOp, Expr, ListOp, ListQuery};
 
@@ -17,6 +20,7 @@ use crate::rql::{self, CompareOp, Expr, ListOp, ListQuery};
 pub const MAX_LIMIT: u32 = 100;
 
 /// What a collection allows in queries.
+#[derive(Debug)]
 pub struct ResourceSpec {
     /// Dotted paths allowed in filters and `order`.
     pub fields: &'static [&'static str],
@@ -28,10 +32,17 @@ pub struct ResourceSpec {
     pub get_omitted: &'static [&'static str],
 }
 
+impl ResourceSpec {
+    /// Position of a field path in `fields` (the index of its values in a [`Row`]).
+    pub fn field_index(&self, path: &str) -> Option<usize> {
+        self.fields.iter().position(|f| *f == path)
+    }
+}
+
 /// A query checked against a [`ResourceSpec`], ready to run.
 pub struct PreparedQuery {
     filter: Option<Filter>,
-    order: Vec<(Vec<String>, bool)>,
+    order: Vec<(usize, bool)>,
     limit: usize,
     offset: usize,
     /// Fields removed from each object in the answer.
@@ -43,10 +54,10 @@ pub struct PreparedQuery {
 pub fn prepare_list(raw_query: &str, spec: &ResourceSpec) -> Result<PreparedQuery, Problem> {
     let query = rql::parse_query(raw_query).map_err(|e| Problem::bad_request(e.message))?;
     let omit = projection(&query, spec, spec.list_omitted)?;
-    let check_path = |field: &str, context: &str| -> Result<Vec<String>, Problem> {
-        if !spec.fields.contains(&field) {
+    let check_path = |field: &str, context: &str| -> Result<usize, Problem> {
+        let Some(index) = spec.field_index(field) else {
             return Err(Problem::bad_request(format!("Unknown field '{field}' in {context}")));
-        }
+        };
         let top = field.split('.').next().unwrap_or(field);
         if omit.iter().any(|o| o == top) && spec.list_omitted.contains(&top) {
             // Guess: the docs say filtering or sorting on an omitted field such as audit
@@ -56,7 +67,7 @@ pub fn prepare_list(raw_query: &str, spec: &ResourceSpec) -> Result<PreparedQuer
                 "Field '{field}' in {context} requires select={top}"
             )));
         }
-        Ok(field.split('.').map(str::to_string).collect())
+        Ok(index)
     };
     let filter = match &query.filter {
         Some(expr) => Some(compile(expr, &check_path)?),
@@ -100,34 +111,21 @@ fn projection(query: &ListQuery, spec: &ResourceSpec, omitted: &[&str]) -> Resul
 
 impl PreparedQuery {
     /// Runs the query over `items` and builds the list envelope.
-    pub fn list<'a>(&self, items: impl Iterator<Item = &'a Value>) -> Value {
-        let mut matching: Vec<&Value> = match &self.filter {
-            Some(filter) => items.filter(|item| filter.matches(item)).collect(),
+    pub fn list<'a>(&self, items: impl Iterator<Item = (&'a Value, &'a Row)>) -> Value {
+        let matching: Vec<(&Value, &Row)> = match &self.filter {
+            Some(filter) => items.filter(|(_, row)| filter.matches(row)).collect(),
             None => items.collect(),
         };
         let total = matching.len();
-        if !self.order.is_empty() {
-            let mut keyed: Vec<(Vec<SortKey<'_>>, &Value)> = matching
-                .iter()
-                .map(|item| (self.order.iter().map(|(path, _)| SortKey::of(item, path)).collect(), *item))
-                .collect();
-            keyed.sort_by(|(a, _), (b, _)| {
-                for (i, (_, descending)) in self.order.iter().enumerate() {
-                    let ordering = a[i].cmp(&b[i]);
-                    if ordering != Ordering::Equal {
-                        return if *descending { ordering.reverse() } else { ordering };
-                    }
-                }
-                Ordering::Equal
-            });
-            matching = keyed.into_iter().map(|(_, item)| item).collect();
-        }
-        let data: Vec<Value> = matching
-            .into_iter()
-            .skip(self.offset)
-            .take(self.limit)
-            .map(|item| self.project(item, false))
-            .collect();
+        let end = self.offset.saturating_add(self.limit).min(total);
+        let page: Vec<&Value> = if self.offset >= end {
+            Vec::new()
+        } else if self.order.is_empty() {
+            matching[self.offset..end].iter().map(|(item, _)| *item).collect()
+        } else {
+            self.ordered_page(&matching, end)
+        };
+        let data: Vec<Value> = page.into_iter().map(|item| self.project(item, false)).collect();
         let mut meta = json!({
             "pagination": { "offset": self.offset, "limit": self.limit, "total": total },
         });
@@ -135,6 +133,34 @@ impl PreparedQuery {
             meta["omitted"] = json!(self.omit);
         }
         json!({ "$meta": meta, "data": data })
+    }
+
+    /// Items `offset..end` in `order`. Sort keys are extracted once into one flat vector;
+    /// only the first `end` items are fully sorted (a selection puts them in front in
+    /// linear time), and ties fall back to creation order, so pages are the ones a stable
+    /// sort of the whole collection would give.
+    fn ordered_page<'a>(&self, matching: &[(&'a Value, &'a Row)], end: usize) -> Vec<&'a Value> {
+        let width = self.order.len();
+        let mut keys: Vec<SortKey<'a>> = Vec::with_capacity(matching.len() * width);
+        for (_, row) in matching {
+            keys.extend(self.order.iter().map(|(field, _)| SortKey::of(row, *field)));
+        }
+        let compare = |a: &usize, b: &usize| -> Ordering {
+            for (j, (_, descending)) in self.order.iter().enumerate() {
+                let ordering = keys[a * width + j].cmp(&keys[b * width + j]);
+                if ordering != Ordering::Equal {
+                    return if *descending { ordering.reverse() } else { ordering };
+                }
+            }
+            a.cmp(b)
+        };
+        let mut indices: Vec<usize> = (0..matching.len()).collect();
+        if end < indices.len() {
+            indices.select_nth_unstable_by(end - 1, compare);
+            indices.truncate(end);
+        }
+        indices.sort_unstable_by(compare);
+        indices[self.offset..].iter().map(|&i| matching[i].0).collect()
     }
 
     /// One object as answered: projected, rendered, with `$meta.omitted` when fields are
@@ -202,7 +228,7 @@ enum Filter {
     And(Vec<Filter>),
     Or(Vec<Filter>),
     Not(Box<Filter>),
-    Leaf { path: Vec<String>, test: Test },
+    Leaf { field: usize, test: Test },
 }
 
 enum Test {
@@ -216,7 +242,7 @@ enum Test {
 
 fn compile(
     expr: &Expr,
-    check_path: &impl Fn(&str, &str) -> Result<Vec<String>, Problem>,
+    check_path: &impl Fn(&str, &str) -> Result<usize, Problem>,
 ) -> Result<Filter, Problem> {
     let negate = |filter: Filter| Filter::Not(Box::new(filter));
     Ok(match expr {
@@ -224,7 +250,7 @@ fn compile(
         Expr::Or(items) => Filter::Or(items.iter().map(|e| compile(e, check_path)).collect::<Result<_, _>>()?),
         Expr::Not(inner) => negate(compile(inner, check_path)?),
         Expr::Compare { op, field, value } => {
-            let path = check_path(field, "filter")?;
+            let index = check_path(field, "filter")?;
             let test = match (op, value) {
                 (CompareOp::Eq | CompareOp::Ne, rql::Value::Null) => Test::IsNull,
                 (CompareOp::Eq | CompareOp::Ne, rql::Value::Empty) => Test::IsEmpty,
@@ -238,11 +264,11 @@ fn compile(
                     )));
                 }
             };
-            let leaf = Filter::Leaf { path, test };
+            let leaf = Filter::Leaf { field: index, test };
             if *op == CompareOp::Ne { negate(leaf) } else { leaf }
         }
         Expr::List { op, field, values } => {
-            let path = check_path(field, "filter")?;
+            let index = check_path(field, "filter")?;
             let texts = values
                 .iter()
                 .map(|v| match v {
@@ -252,33 +278,24 @@ fn compile(
                     ))),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let leaf = Filter::Leaf { path, test: Test::In(texts) };
+            let leaf = Filter::Leaf { field: index, test: Test::In(texts) };
             if *op == ListOp::Out { negate(leaf) } else { leaf }
         }
     })
 }
 
 impl Filter {
-    fn matches(&self, item: &Value) -> bool {
+    fn matches(&self, row: &Row) -> bool {
         match self {
-            Filter::And(all) => all.iter().all(|f| f.matches(item)),
-            Filter::Or(any) => any.iter().any(|f| f.matches(item)),
-            Filter::Not(inner) => !inner.matches(item),
-            Filter::Leaf { path, test } => {
-                let mut found = false;
-                let mut any_non_null = false;
-                visit_leaves(item, path, &mut |leaf| {
-                    if !leaf.is_null() {
-                        any_non_null = true;
-                    }
-                    if !found && test.holds(leaf) {
-                        found = true;
-                    }
-                });
+            Filter::And(all) => all.iter().all(|f| f.matches(row)),
+            Filter::Or(any) => any.iter().any(|f| f.matches(row)),
+            Filter::Not(inner) => !inner.matches(row),
+            Filter::Leaf { field, test } => {
+                let leaves = row.field(*field);
                 match test {
                     // A missing field is null: the platform omits nulls.
-                    Test::IsNull => !any_non_null,
-                    _ => found,
+                    Test::IsNull => leaves.iter().all(Value::is_null),
+                    _ => leaves.iter().any(|leaf| test.holds(leaf)),
                 }
             }
         }
@@ -287,11 +304,11 @@ impl Filter {
 
 /// Calls `f` with every value at `path`, stepping into arrays on the way (so
 /// `modules.id` visits the id of each module). The final value is passed as is.
-fn visit_leaves<'a>(value: &'a Value, path: &[String], f: &mut impl FnMut(&'a Value)) {
+pub(crate) fn visit_leaves<'a, S: AsRef<str>>(value: &'a Value, path: &[S], f: &mut impl FnMut(&'a Value)) {
     match (value, path.split_first()) {
         (Value::Array(items), Some(_)) => items.iter().for_each(|item| visit_leaves(item, path, f)),
         (Value::Object(map), Some((head, rest))) => {
-            if let Some(next) = map.get(head) {
+            if let Some(next) = map.get(head.as_ref()) {
                 visit_leaves(next, rest, f);
             }
         }
@@ -379,66 +396,99 @@ impl Pattern {
     }
 
     fn matches(&self, text: &str) -> bool {
-        let lowered;
-        let text = if self.case_insensitive {
-            lowered = text.to_lowercase();
-            lowered.as_str()
-        } else {
-            text
-        };
-        let (first, rest) = match self.parts.split_first() {
-            Some(split) => split,
-            None => return text.is_empty(),
-        };
-        if rest.is_empty() {
-            return text == first;
+        if self.case_insensitive && !text.is_ascii() {
+            // The parts are already lower-case; Unicode case folding needs a copy.
+            return glob(text.to_lowercase().as_bytes(), &self.parts, false);
         }
-        let Some(mut remaining) = text.strip_prefix(first.as_str()) else { return false };
-        let (last, middle) = match rest.split_last() {
-            Some(split) => split,
-            None => return true,
-        };
-        for part in middle {
-            match remaining.find(part.as_str()) {
-                Some(at) => remaining = &remaining[at + part.len()..],
-                None => return false,
-            }
-        }
-        remaining.ends_with(last.as_str())
+        // ASCII text compares case-insensitively in place, without allocating.
+        glob(text.as_bytes(), &self.parts, self.case_insensitive)
     }
 }
 
-/// One sort key of one object. Missing values sort first in ascending order.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+/// Matches `text` against literal `parts` separated by `*` wildcards.
+fn glob(text: &[u8], parts: &[String], ascii_case_insensitive: bool) -> bool {
+    let same = |a: &[u8], b: &[u8]| if ascii_case_insensitive { a.eq_ignore_ascii_case(b) } else { a == b };
+    let Some((first, rest)) = parts.split_first() else { return text.is_empty() };
+    let first = first.as_bytes();
+    if rest.is_empty() {
+        return same(text, first);
+    }
+    if text.len() < first.len() || !same(&text[..first.len()], first) {
+        return false;
+    }
+    let mut remaining = &text[first.len()..];
+    let Some((last, middle)) = rest.split_last() else { return true };
+    for part in middle {
+        let part = part.as_bytes();
+        let found = (0..=remaining.len().saturating_sub(part.len()))
+            .find(|&at| remaining.len() >= at + part.len() && same(&remaining[at..at + part.len()], part));
+        match found {
+            Some(at) => remaining = &remaining[at + part.len()..],
+            None => return false,
+        }
+    }
+    let last = last.as_bytes();
+    remaining.len() >= last.len() && same(&remaining[remaining.len() - last.len()..], last)
+}
+
+/// One sort key of one object. Missing values sort first in ascending order, then
+/// numbers, then text.
 enum SortKey<'a> {
     Missing,
-    Number(OrderedNumber),
-    // Guess: text sorts case-insensitively with an ordinal tie-break, as a typical
-    // database collation does (reference §5 says nothing).
-    Text(String, &'a str),
+    Number(f64),
+    Text(&'a str),
 }
 
-#[derive(PartialEq, PartialOrd)]
-struct OrderedNumber(f64);
-impl Eq for OrderedNumber {}
-impl Ord for OrderedNumber {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0)
+impl SortKey<'_> {
+    fn rank(&self) -> u8 {
+        match self {
+            SortKey::Missing => 0,
+            SortKey::Number(_) => 1,
+            SortKey::Text(_) => 2,
+        }
     }
+}
+
+impl PartialEq for SortKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for SortKey<'_> {}
+impl PartialOrd for SortKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for SortKey<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (SortKey::Number(a), SortKey::Number(b)) => a.total_cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => compare_text(a, b),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+/// Case-insensitive, then ordinal to break ties.
+// Guess: text sorts case-insensitively with an ordinal tie-break, as a typical database
+// collation does (reference §5 says nothing).
+fn compare_text(a: &str, b: &str) -> Ordering {
+    let folded = if a.is_ascii() && b.is_ascii() {
+        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        a.chars().flat_map(char::to_lowercase).cmp(b.chars().flat_map(char::to_lowercase))
+    };
+    folded.then_with(|| a.cmp(b))
 }
 
 impl<'a> SortKey<'a> {
-    fn of(item: &'a Value, path: &[String]) -> Self {
-        let mut first: Option<&'a Value> = None;
-        visit_leaves(item, path, &mut |leaf| {
-            if first.is_none() {
-                first = Some(leaf);
-            }
-        });
-        match first {
-            Some(Value::String(s)) => SortKey::Text(s.to_lowercase(), s),
-            Some(Value::Number(n)) => SortKey::Number(OrderedNumber(n.as_f64().unwrap_or(0.0))),
-            Some(Value::Bool(b)) => SortKey::Number(OrderedNumber(f64::from(u8::from(*b)))),
+    /// The first value of the field (the first element for a path through an array).
+    fn of(row: &'a Row, field: usize) -> Self {
+        match row.field(field).first() {
+            Some(Value::String(s)) => SortKey::Text(s),
+            Some(Value::Number(n)) => SortKey::Number(n.as_f64().unwrap_or(0.0)),
+            Some(Value::Bool(b)) => SortKey::Number(f64::from(u8::from(*b))),
             _ => SortKey::Missing,
         }
     }
@@ -459,11 +509,38 @@ mod tests {
         let p = Pattern::new(r"*\*star", false);
         assert!(p.matches("a *star"));
         assert!(!p.matches("a star"));
+        assert!(Pattern::new("*ÄRGER*", true).matches("großer ärger"));
+        assert!(Pattern::new("*r*", true).matches("R"));
+        assert!(!Pattern::new("ab*ba", false).matches("aba"), "parts may not overlap");
         let p = Pattern::new("a*b*a", false);
         assert!(p.matches("aba"));
         assert!(!p.matches("ab"));
         assert!(Pattern::new("exact", false).matches("exact"));
         assert!(!Pattern::new("exact", false).matches("exactly"));
+    }
+
+    #[test]
+    fn text_sorts_case_insensitively_then_ordinally() {
+        assert_eq!(compare_text("apple", "Banana"), Ordering::Less);
+        assert_eq!(compare_text("B", "b"), Ordering::Less);
+        assert_eq!(compare_text("Äb", "äa"), Ordering::Greater);
+        assert!(SortKey::Missing < SortKey::Number(1.0) && SortKey::Number(9.0) < SortKey::Text("0"));
+    }
+
+    #[test]
+    fn a_page_matches_a_full_stable_sort() {
+        let items: Vec<Value> = (0..500).map(|i| json!({"id": i, "name": format!("n{}", (i * 7919) % 13)})).collect();
+        let spec = ResourceSpec { fields: &["id", "name"], selectable: &["id", "name"], list_omitted: &[], get_omitted: &[] };
+        let mut expected: Vec<&Value> = items.iter().collect();
+        expected.sort_by(|a, b| compare_text(b["name"].as_str().unwrap_or(""), a["name"].as_str().unwrap_or("")));
+        for offset in [0, 37, 480] {
+            let query = prepare_list(&format!("order=-name&limit=30&offset={offset}"), &spec).expect("valid");
+            let rows: Vec<Row> = items.iter().map(|item| Row::extract(item, spec.fields)).collect();
+            let page = query.list(items.iter().zip(rows.iter()));
+            let ids: Vec<&Value> = page["data"].as_array().expect("data").iter().map(|t| &t["id"]).collect();
+            let want: Vec<&Value> = expected.iter().skip(offset).take(30).map(|t| &t["id"]).collect();
+            assert_eq!(ids, want, "offset {offset}");
+        }
     }
 
     #[test]

@@ -200,13 +200,11 @@ fn add_seed_token(store: &mut Store, account: usize, n: usize, total: usize) {
         _ => ("Deleted", Some(TokenEvent::Deleted)),
     };
     if let Some(event) = event {
-        if let Some(token) = store.tokens.get_mut(&id) {
-            token["status"] = json!(status);
-        }
+        store.tokens.update(&id, |token| token["status"] = json!(status));
         store.touch_token(&id, &by, later);
         store.record_token_event(event, &id, &by, later);
     }
-    if let (Some(at), Some(token)) = (last_access, store.tokens.get_mut(&id)) {
-        token["lastAccessAt"] = json!(crate::clock::format_millis(at));
+    if let Some(at) = last_access {
+        store.tokens.update(&id, |token| token["lastAccessAt"] = json!(crate::clock::format_millis(at)));
     }
 }

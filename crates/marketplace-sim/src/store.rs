@@ -10,6 +10,8 @@ use serde_json::{Map, Value, json};
 
 use crate::AccountKind;
 use crate::clock::format_millis;
+use crate::collection::Collection;
+use crate::resources;
 
 /// Module code that lets a token manage its own account's API tokens (reference §7).
 pub const ACCESS_MANAGEMENT: &str = "access-management";
@@ -120,35 +122,6 @@ pub struct Actor {
     pub user_agent: Option<String>,
 }
 
-/// A JSON collection with an id index. Objects keep insertion order, which is the
-/// default order of lists.
-// Guess: the default sort is undocumented (reference §5); creation order is the likeliest.
-#[derive(Debug, Default)]
-pub struct Collection {
-    /// The objects as served (before projection).
-    pub items: Vec<Value>,
-    index: HashMap<String, usize>,
-}
-
-impl Collection {
-    /// Appends an object; its `id` must be new.
-    pub fn insert(&mut self, item: Value) {
-        let id = item["id"].as_str().unwrap_or_default().to_string();
-        self.index.insert(id, self.items.len());
-        self.items.push(item);
-    }
-
-    /// The object with this id.
-    pub fn get(&self, id: &str) -> Option<&Value> {
-        self.index.get(id).map(|&i| &self.items[i])
-    }
-
-    /// The object with this id, to change.
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut Value> {
-        self.index.get(id).map(|&i| &mut self.items[i])
-    }
-}
-
 /// What a token change was; each writes one audit record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenEvent {
@@ -224,13 +197,13 @@ impl Store {
             accounts: Vec::new(),
             users: Vec::new(),
             modules: Vec::new(),
-            module_json: Collection::default(),
-            groups: Collection::default(),
-            tokens: Collection::default(),
+            module_json: Collection::new(&resources::MODULES),
+            groups: Collection::new(&resources::GROUPS),
+            tokens: Collection::new(&resources::TOKENS),
             token_account: HashMap::new(),
             secrets: HashMap::new(),
-            records: Collection::default(),
-            event_types: Collection::default(),
+            records: Collection::new(&resources::RECORDS),
+            event_types: Collection::new(&resources::EVENT_TYPES),
             admin_tokens: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed),
             used_ids: HashSet::new(),
@@ -321,11 +294,11 @@ impl Store {
     /// Marks a token changed by `by` at `at`: bumps `revision`, stamps `audit.updated`.
     pub fn touch_token(&mut self, id: &str, by: &Actor, at: i64) {
         let stamp = event_stamp(by, at);
-        if let Some(token) = self.tokens.get_mut(id) {
+        self.tokens.update(id, |token| {
             let revision = token["revision"].as_i64().unwrap_or(0) + 1;
             token["revision"] = json!(revision);
             token["audit"]["updated"] = stamp;
-        }
+        });
     }
 
     /// Writes the audit record of a token change.

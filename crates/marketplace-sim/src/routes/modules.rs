@@ -11,35 +11,15 @@ use super::{json_response, raw_query};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
-use crate::query::{ResourceSpec, prepare_get, prepare_list};
-
-const MODULE_SPEC: ResourceSpec = ResourceSpec {
-    fields: &[
-        "id", "name", "code", "description", "accountTypes", "paid", "isConfigurable",
-        "isEnabledByDefault", "settings.default", "settings.configurable", "settings.paid",
-        "settings.type",
-    ],
-    selectable: &["id", "name", "code", "description", "accountTypes", "paid", "isConfigurable", "isEnabledByDefault", "settings", "filters"],
-    list_omitted: &[],
-    get_omitted: &[],
-};
-
-const GROUP_SPEC: ResourceSpec = ResourceSpec {
-    fields: &[
-        "id", "name", "description", "isDefault", "logo", "account.id", "account.name",
-        "account.type", "modules.id", "modules.name", "modules.code",
-    ],
-    selectable: &["id", "name", "description", "isDefault", "logo", "account", "modules"],
-    list_omitted: &[],
-    get_omitted: &[],
-};
+use crate::query::{prepare_get, prepare_list};
+use crate::resources::{GROUPS, MODULES};
 
 /// GET modules list.
 pub async fn list_modules(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, Problem> {
     caller.require_operations("The module catalog")?;
-    let query = prepare_list(raw_query(&uri), &MODULE_SPEC)?;
+    let query = prepare_list(raw_query(&uri), &MODULES)?;
     let store = state.read();
-    Ok(json_response(StatusCode::OK, &query.list(store.module_json.items.iter())))
+    Ok(json_response(StatusCode::OK, &query.list(store.module_json.entries())))
 }
 
 /// GET one module.
@@ -50,7 +30,7 @@ pub async fn get_module(
     uri: Uri,
 ) -> Result<Response, Problem> {
     caller.require_operations("The module catalog")?;
-    let query = prepare_get(raw_query(&uri), &MODULE_SPEC)?;
+    let query = prepare_get(raw_query(&uri), &MODULES)?;
     let store = state.read();
     let module = store.module_json.get(&id).ok_or_else(|| Problem::not_found(&id))?;
     Ok(json_response(StatusCode::OK, &query.single(module)))
@@ -63,9 +43,11 @@ fn group_visible(caller: &Caller, group: &Value) -> bool {
 
 /// GET user groups of the caller's account (all accounts for operations).
 pub async fn list_groups(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, Problem> {
-    let query = prepare_list(raw_query(&uri), &GROUP_SPEC)?;
+    let query = prepare_list(raw_query(&uri), &GROUPS)?;
     let store = state.read();
-    Ok(json_response(StatusCode::OK, &query.list(store.groups.items.iter().filter(|g| group_visible(&caller, g)))))
+    let account = GROUPS.field_index("account.id").expect("the group spec lists account.id");
+    let groups = store.groups.entries().filter(|(_, row)| caller.can_see_account(row.text(account).unwrap_or_default()));
+    Ok(json_response(StatusCode::OK, &query.list(groups)))
 }
 
 /// GET one user group.
@@ -75,7 +57,7 @@ pub async fn get_group(
     Path(id): Path<String>,
     uri: Uri,
 ) -> Result<Response, Problem> {
-    let query = prepare_get(raw_query(&uri), &GROUP_SPEC)?;
+    let query = prepare_get(raw_query(&uri), &GROUPS)?;
     let store = state.read();
     let group = store.groups.get(&id).filter(|g| group_visible(&caller, g)).ok_or_else(|| Problem::not_found(&id))?;
     Ok(json_response(StatusCode::OK, &query.single(group)))

@@ -12,29 +12,12 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::clock::now_millis;
 use crate::problem::{FieldErrors, Problem};
-use crate::query::{ResourceSpec, prepare_get, prepare_list};
+use crate::query::{prepare_get, prepare_list};
+use crate::resources::TOKENS;
 use crate::store::{Store, TokenEvent, set_optional};
 
 const NAME_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 2000;
-
-/// What token queries may name.
-pub const TOKEN_SPEC: ResourceSpec = ResourceSpec {
-    fields: &[
-        "id", "name", "description", "icon", "status", "token", "lastAccessAt", "revision",
-        "account.id", "account.name", "account.type", "account.status",
-        "modules.id", "modules.name",
-        "audit.created.at", "audit.created.by.id", "audit.created.by.name",
-        "audit.updated.at", "audit.updated.by.id", "audit.updated.by.name",
-    ],
-    selectable: &[
-        "id", "name", "description", "icon", "status", "token", "lastAccessAt", "revision",
-        "account", "modules", "audit",
-    ],
-    // `audit` is omitted unless selected (reference §2.2, CANON ApiToken §5).
-    list_omitted: &["audit"],
-    get_omitted: &["audit"],
-};
 
 /// Vendor and client callers never see deleted tokens; operations with Platform Account
 /// Management see every token, deleted ones too (reference §2.5).
@@ -53,9 +36,18 @@ fn find_visible<'a>(store: &'a Store, caller: &Caller, id: &str) -> Result<&'a V
 /// GET list.
 pub async fn list(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_list(raw_query(&uri), &TOKEN_SPEC)?;
+    let query = prepare_list(raw_query(&uri), &TOKENS)?;
     let store = state.read();
-    let body = query.list(store.tokens.items.iter().filter(|t| visible(&caller, t)));
+    let body = if caller.sees_all_accounts() {
+        query.list(store.tokens.entries())
+    } else {
+        // The same rule as `visible`, read from the pre-extracted rows.
+        let account = TOKENS.field_index("account.id").expect("the token spec lists account.id");
+        let status = TOKENS.field_index("status").expect("the token spec lists status");
+        query.list(store.tokens.entries().filter(|(_, row)| {
+            row.text(account) == Some(caller.account_id.as_str()) && row.text(status) != Some("Deleted")
+        }))
+    };
     Ok(json_response(StatusCode::OK, &body))
 }
 
@@ -71,7 +63,7 @@ pub async fn get_one(
     if id != caller.token_id {
         caller.require_token_management()?;
     }
-    let query = prepare_get(raw_query(&uri), &TOKEN_SPEC)?;
+    let query = prepare_get(raw_query(&uri), &TOKENS)?;
     let store = state.read();
     let token = find_visible(&store, &caller, &id)?;
     Ok(json_response(StatusCode::OK, &query.single(token)))
@@ -241,7 +233,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_get(raw_query(&uri), &TOKEN_SPEC)?;
+    let query = prepare_get(raw_query(&uri), &TOKENS)?;
     let input = parse_input(&json_object_body(&headers, &body)?, true)?;
     let account_id = input.account_id.unwrap_or_default();
     let mut store = state.write();
@@ -288,7 +280,7 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_get(raw_query(&uri), &TOKEN_SPEC)?;
+    let query = prepare_get(raw_query(&uri), &TOKENS)?;
     let mut store = state.write();
     let token = find_visible(&store, &caller, &id)?;
     if token["status"] == "Deleted" {
@@ -302,7 +294,7 @@ pub async fn update(
     let module_summaries: Option<Vec<Value>> = input.modules.as_ref().map(|ids| {
         ids.iter().filter_map(|m| store.module(m)).map(|m| m.summary()).collect()
     });
-    if let Some(token) = store.tokens.get_mut(&id) {
+    store.tokens.update(&id, |token| {
         if let Some(name) = &input.name {
             token["name"] = json!(name);
         }
@@ -315,7 +307,7 @@ pub async fn update(
         if let Some(modules) = module_summaries {
             token["modules"] = Value::Array(modules);
         }
-    }
+    });
     finish_change(&mut store, &caller, &id, TokenEvent::Updated, &query)
 }
 
@@ -355,9 +347,7 @@ pub async fn delete(
 }
 
 fn set_status(store: &mut Store, id: &str, status: &str) {
-    if let Some(token) = store.tokens.get_mut(id) {
-        token["status"] = json!(status);
-    }
+    store.tokens.update(id, |token| token["status"] = json!(status));
 }
 
 /// POST enable: Disabled → Active. Enabling an Active or Deleted token is a 400.
@@ -390,7 +380,7 @@ async fn transition(
     event: TokenEvent,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_get(raw_query(&uri), &TOKEN_SPEC)?;
+    let query = prepare_get(raw_query(&uri), &TOKENS)?;
     let mut store = state.write();
     let token = find_visible(&store, &caller, &id)?;
     let (from, to, verb) = match event {

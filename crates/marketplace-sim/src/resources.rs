@@ -1,0 +1,68 @@
+//! The queryable shape of each collection: which dotted paths filters and `order` may
+//! name, which fields `select` may name, and which are left out unless selected.
+
+use crate::query::ResourceSpec;
+
+/// API tokens.
+pub const TOKENS: ResourceSpec = ResourceSpec {
+    fields: &[
+        "id", "name", "description", "icon", "status", "token", "lastAccessAt", "revision",
+        "account.id", "account.name", "account.type", "account.status",
+        "modules.id", "modules.name",
+        "audit.created.at", "audit.created.by.id", "audit.created.by.name",
+        "audit.updated.at", "audit.updated.by.id", "audit.updated.by.name",
+    ],
+    selectable: &[
+        "id", "name", "description", "icon", "status", "token", "lastAccessAt", "revision",
+        "account", "modules", "audit",
+    ],
+    // `audit` is omitted unless selected (reference §2.2, CANON ApiToken §5).
+    list_omitted: &["audit"],
+    get_omitted: &["audit"],
+};
+
+/// The module catalog.
+pub const MODULES: ResourceSpec = ResourceSpec {
+    fields: &[
+        "id", "name", "code", "description", "accountTypes", "paid", "isConfigurable",
+        "isEnabledByDefault", "settings.default", "settings.configurable", "settings.paid",
+        "settings.type",
+    ],
+    selectable: &["id", "name", "code", "description", "accountTypes", "paid", "isConfigurable", "isEnabledByDefault", "settings", "filters"],
+    list_omitted: &[],
+    get_omitted: &[],
+};
+
+/// User groups.
+pub const GROUPS: ResourceSpec = ResourceSpec {
+    fields: &[
+        "id", "name", "description", "isDefault", "logo", "account.id", "account.name",
+        "account.type", "modules.id", "modules.name", "modules.code",
+    ],
+    selectable: &["id", "name", "description", "isDefault", "logo", "account", "modules"],
+    list_omitted: &[],
+    get_omitted: &[],
+};
+
+/// Audit records.
+pub const RECORDS: ResourceSpec = ResourceSpec {
+    fields: &[
+        "id", "event", "summary", "details", "timestamp", "type",
+        "object.id", "object.name", "object.objectType",
+        "actor.id", "actor.name", "actor.account.id", "actor.account.name", "actor.account.accountType",
+        "request.api.ip", "request.api.userAgent", "viewers.id",
+    ],
+    selectable: &["id", "event", "summary", "details", "timestamp", "type", "object", "actor", "request", "viewers"],
+    // Guess: viewers are left out of list items by default, as CANON says of its
+    // `accountLinks` (reference §4.2); a single record carries them.
+    list_omitted: &["viewers"],
+    get_omitted: &[],
+};
+
+/// Audit event types.
+pub const EVENT_TYPES: ResourceSpec = ResourceSpec {
+    fields: &["id", "key", "name", "description"],
+    selectable: &["id", "key", "name", "description"],
+    list_omitted: &[],
+    get_omitted: &[],
+};
