@@ -1,11 +1,12 @@
 //! The one list of everything that crosses the IPC boundary.
 //!
-//! The app mounts this builder's handler, and the bindings test exports it and
-//! compares the result with the committed `ui/src/lib/bindings.ts`, so the UI's
-//! types can never silently drift from the Rust side.
+//! The app mounts this builder's handler, the IPC tests mount the same list on
+//! Tauri's mock runtime, and the bindings test exports it and compares the
+//! result with the committed `ui/src/lib/bindings.ts`, so the UI's types can
+//! never silently drift from the Rust side.
 
 use specta_typescript::Typescript;
-use tauri_specta::{Builder, collect_commands};
+use tauri_specta::Builder;
 
 /// Where the generated TypeScript bindings live, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -13,11 +14,43 @@ pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 /// Every command and event, for a given Tauri runtime.
 ///
 /// A macro rather than a generic function because `collect_commands!` needs the
-/// runtime spelled out at its call site; this keeps one list for the real
-/// runtime and for `tauri::test`'s mock runtime.
+/// runtime spelled out at its call site: `app_ipc!(tauri::Wry)` for the app,
+/// `app_ipc!(tauri::test::MockRuntime)` for the IPC tests.
+#[macro_export]
 macro_rules! app_ipc {
     ($runtime:path) => {
-        Builder::<$runtime>::new().commands(collect_commands![crate::commands::app_info::<$runtime>,])
+        ::tauri_specta::Builder::<$runtime>::new()
+            .commands(::tauri_specta::collect_commands![
+                $crate::commands::app::app_info::<$runtime>,
+                $crate::commands::connections::list_connections,
+                $crate::commands::connections::add_connection,
+                $crate::commands::connections::rename_connection,
+                $crate::commands::connections::recolour_connection,
+                $crate::commands::connections::set_active_connection,
+                $crate::commands::connections::remove_connection,
+                $crate::commands::connections::start_demo,
+                $crate::commands::tokens::list_tokens,
+                $crate::commands::tokens::list_all_tokens,
+                $crate::commands::tokens::get_token,
+                $crate::commands::tokens::create_token,
+                $crate::commands::tokens::update_token,
+                $crate::commands::tokens::enable_token,
+                $crate::commands::tokens::disable_token,
+                $crate::commands::tokens::delete_token,
+                $crate::commands::tokens::assignable_modules,
+                $crate::commands::tokens::reveal_token_value,
+                $crate::commands::tokens::copy_token_value::<$runtime>,
+                $crate::commands::audit::token_audit,
+                $crate::commands::audit::audit_record,
+                $crate::commands::audit::event_types,
+            ])
+            .events(::tauri_specta::collect_events![
+                $crate::events::TokenChangedEvent,
+                $crate::events::ConnectionsChangedEvent,
+            ])
+            // One TypeScript type per Rust type: the IPC types are plain data
+            // whose serialized and deserialized shapes agree.
+            .disable_serde_phases()
     };
 }
 
@@ -35,13 +68,18 @@ pub fn typescript() -> Typescript {
 
 /// The bindings as TypeScript source, exactly as `export_bindings` writes them.
 pub fn typescript_source() -> Result<String, String> {
-    let dir = std::env::temp_dir().join(format!("token-desk-bindings-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|error| format!("creating {}: {error}", dir.display()))?;
+    let dir = tempfile_dir()?;
     let path = dir.join("bindings.ts");
     let result = export_bindings(&path)
         .and_then(|()| std::fs::read_to_string(&path).map_err(|error| format!("reading {}: {error}", path.display())));
     let _ = std::fs::remove_dir_all(&dir);
     result
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("token-desk-bindings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|error| format!("creating {}: {error}", dir.display()))?;
+    Ok(dir)
 }
 
 /// Writes the bindings to `path`.

@@ -2,19 +2,24 @@
 //! clipboard and IPC. Logic lives in the Tauri-free crates; this crate only
 //! adapts.
 
+mod clipboard;
 pub mod command_names;
 pub mod commands;
+pub mod events;
 pub mod ipc;
 mod logging;
 mod shutdown;
 mod tray;
 mod window;
 
-use tauri::{Manager, RunEvent};
+use std::sync::Arc;
+
+use desk_core::{Desk, DeskConfig, OsKeychain};
+use tauri::{App, Manager, RunEvent, Runtime};
 
 /// Starts the desktop app and returns when it quits.
 pub fn run() {
-    let bindings = ipc::specta_builder();
+    let ipc = ipc::specta_builder();
     let app = tauri::Builder::default()
         // Registered first so a second launch only focuses the running app
         // before any other plugin does work.
@@ -22,16 +27,18 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
-        .invoke_handler(bindings.invoke_handler())
+        .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
             tracing::info!("Token Desk {} starting", app.package_info().version);
-            bindings.mount_events(app);
+            let config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
+            let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())));
+            install_ipc(app, &ipc, desk);
             shutdown::exit_on_termination_signals(app.handle());
             tray::install(app.handle())?;
             Ok(())
         })
-        .build(tauri::generate_context!());
+        .build(context());
     match app {
         Ok(app) => app.run(|_app, event| {
             if let RunEvent::Exit = event {
@@ -44,4 +51,17 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// The app's generated context: its config, assets and access-control lists.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Makes the desk available to commands and forwards its events to the
+/// windows. Shared by the app and the IPC tests.
+pub fn install_ipc<R: Runtime>(app: &mut App<R>, ipc: &tauri_specta::Builder<R>, desk: Arc<Desk>) {
+    ipc.mount_events(app);
+    events::forward(app.handle(), desk.clone());
+    app.manage(desk);
 }

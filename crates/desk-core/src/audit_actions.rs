@@ -6,18 +6,14 @@ use marketplace_api::rql::Query;
 use crate::desk::Desk;
 use crate::error::DeskError;
 use crate::queries::AuditQuery;
-use crate::views::{AuditEntryView, AuditRecordView, EventTypeView, PageView};
+use crate::views::{AuditPage, AuditRecordView, EventTypeView};
 
 impl Desk {
     /// One page of a token's audit trail, newest first.
-    pub async fn token_audit(
-        &self,
-        connection_id: &str,
-        query: &AuditQuery,
-    ) -> Result<PageView<AuditEntryView>, DeskError> {
+    pub async fn token_audit(&self, connection_id: &str, query: &AuditQuery) -> Result<AuditPage, DeskError> {
         let rql = query.to_query()?;
         let page = self.client(connection_id).await?.list_audit_records(&rql.render()).await?;
-        Ok(PageView::from_page(&page, |record| AuditEntryView::from(record)))
+        Ok(AuditPage::from(&page))
     }
 
     /// One audit record in full, with its placeholders rendered.

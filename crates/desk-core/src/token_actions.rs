@@ -9,7 +9,7 @@ use crate::error::DeskError;
 use crate::events::{DeskEvent, TokenChange, TokenChanged};
 use crate::queries::TokenListQuery;
 use crate::validation::{check, description_problems, module_problems, name_problems};
-use crate::views::{ModuleView, PageView, TokenBatch, TokenView};
+use crate::views::{ModuleView, TokenBatch, TokenPage, TokenView};
 
 /// What the create form sends.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
@@ -46,14 +46,10 @@ pub trait SecretClipboard: Send + Sync {
 
 impl Desk {
     /// One page of tokens, filtered, searched and sorted.
-    pub async fn list_tokens(
-        &self,
-        connection_id: &str,
-        query: &TokenListQuery,
-    ) -> Result<PageView<TokenView>, DeskError> {
+    pub async fn list_tokens(&self, connection_id: &str, query: &TokenListQuery) -> Result<TokenPage, DeskError> {
         let client = self.client(connection_id).await?;
         let page = client.list_tokens(&query.to_page_query()).await?;
-        Ok(PageView::from_page(&page, |token| TokenView::from(token)))
+        Ok(TokenPage::from(&page))
     }
 
     /// Every token matching `query`, delivered batch by batch (in order) to

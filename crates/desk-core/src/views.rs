@@ -103,12 +103,10 @@ impl From<&ApiToken> for TokenView {
     }
 }
 
-/// One page of a list, as the UI pages through it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+/// Where a page sits in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-pub struct PageView<T> {
-    /// The items, in order.
-    pub items: Vec<T>,
+pub struct Paging {
     /// Offset of the first item.
     pub offset: u32,
     /// Page size the server applied.
@@ -117,15 +115,41 @@ pub struct PageView<T> {
     pub total: Option<u32>,
 }
 
-impl<T> PageView<T> {
-    /// Converts a client page, mapping each item.
-    pub fn from_page<S>(page: &marketplace_api::Page<S>, map: impl Fn(&S) -> T) -> Self {
-        Self {
-            items: page.items.iter().map(map).collect(),
-            offset: saturate(page.offset),
-            limit: saturate(page.limit),
-            total: page.total.map(saturate),
-        }
+impl Paging {
+    fn of<S>(page: &marketplace_api::Page<S>) -> Self {
+        Self { offset: saturate(page.offset), limit: saturate(page.limit), total: page.total.map(saturate) }
+    }
+}
+
+/// One page of the token list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenPage {
+    /// The tokens, in order.
+    pub items: Vec<TokenView>,
+    /// Where the page sits.
+    pub paging: Paging,
+}
+
+impl From<&marketplace_api::Page<ApiToken>> for TokenPage {
+    fn from(page: &marketplace_api::Page<ApiToken>) -> Self {
+        Self { items: page.items.iter().map(TokenView::from).collect(), paging: Paging::of(page) }
+    }
+}
+
+/// One page of an audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    /// The records, newest first.
+    pub items: Vec<AuditEntryView>,
+    /// Where the page sits.
+    pub paging: Paging,
+}
+
+impl From<&marketplace_api::Page<AuditRecord>> for AuditPage {
+    fn from(page: &marketplace_api::Page<AuditRecord>) -> Self {
+        Self { items: page.items.iter().map(AuditEntryView::from).collect(), paging: Paging::of(page) }
     }
 }
 

@@ -188,7 +188,7 @@ async fn the_demo_runs_an_embedded_simulator_without_storing_anything() {
     assert_eq!(desk.start_demo().await.expect("again").id, demo.id, "one demo at a time");
 
     let page = desk.list_tokens(&demo.id, &Default::default()).await.expect("tokens");
-    assert!(page.total.unwrap_or_default() > 10, "seed data is there: {:?}", page.total);
+    assert!(page.paging.total.unwrap_or_default() > 10, "seed data is there: {:?}", page.paging.total);
     assert!(secrets.load(&demo.id).expect("load").is_none(), "the demo secret is never stored");
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing written for the demo");
 }

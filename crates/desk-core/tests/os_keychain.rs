@@ -64,7 +64,7 @@ async fn a_connection_lives_in_the_secret_service_until_it_is_removed() {
     // A fresh desk (as after a restart) reads the secret back from the keychain.
     let restarted = common::desk_with(world.config_dir.path(), std::sync::Arc::new(OsKeychain::with_service(&service)));
     let page = restarted.list_tokens(&connection.id, &Default::default()).await.expect("works after a restart");
-    assert!(page.total.is_some_and(|total| total >= 1));
+    assert!(page.paging.total.is_some_and(|total| total >= 1));
 
     restarted.remove_connection(&connection.id).await.expect("removed");
     assert_eq!(secret_tool_lookup(&service, &connection.id), None, "secret-tool finds nothing after removal");

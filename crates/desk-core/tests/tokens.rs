@@ -24,7 +24,7 @@ async fn lists_filter_search_sort_and_page() {
         .list_tokens(&connection.id, &TokenListQuery { limit: 10, ..Default::default() })
         .await
         .expect("first page");
-    let total = first.total.expect("total");
+    let total = first.paging.total.expect("total");
     assert_eq!(first.items.len(), 10);
     assert!(total >= 30, "30 seeded tokens and the admin: {total}");
     let names: Vec<String> = first.items.iter().map(|t| t.name.to_lowercase()).collect();
@@ -86,6 +86,7 @@ async fn list_all_delivers_every_token_in_batches_with_progress() {
         .list_tokens(&connection.id, &TokenListQuery { limit: 1, ..Default::default() })
         .await
         .expect("count")
+        .paging
         .total
         .expect("total");
     assert!(visible > 200, "most of the 250 seeded tokens are visible (deleted ones are not): {visible}");

@@ -1,5 +1,4 @@
-//! The typed commands the UI invokes. Each is a thin adapter: it gathers what
-//! the Tauri runtime knows and hands over to `desk-core`.
+//! What the app says about itself.
 
 use desk_core::AppInfo;
 use tauri::{AppHandle, Runtime};

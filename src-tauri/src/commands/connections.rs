@@ -1,0 +1,59 @@
+//! Connection picker and add-connection form.
+
+use desk_core::{Connection, ConnectionList, DeskError, NewConnection};
+
+use super::DeskState;
+
+/// Every connection and which one is active.
+#[tauri::command]
+#[specta::specta]
+pub fn list_connections(desk: DeskState<'_>) -> ConnectionList {
+    desk.connections()
+}
+
+/// Checks a new connection's token with the Marketplace and saves it (the
+/// secret to the OS keychain). The secret never comes back.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_connection(desk: DeskState<'_>, connection: NewConnection) -> Result<Connection, DeskError> {
+    desk.add_connection(connection).await
+}
+
+/// Renames a connection.
+#[tauri::command]
+#[specta::specta]
+pub fn rename_connection(desk: DeskState<'_>, connection_id: String, label: String) -> Result<Connection, DeskError> {
+    desk.rename_connection(&connection_id, &label)
+}
+
+/// Gives a connection another colour (`#rrggbb`).
+#[tauri::command]
+#[specta::specta]
+pub fn recolour_connection(
+    desk: DeskState<'_>,
+    connection_id: String,
+    colour: String,
+) -> Result<Connection, DeskError> {
+    desk.recolour_connection(&connection_id, &colour)
+}
+
+/// Makes a connection the one in use.
+#[tauri::command]
+#[specta::specta]
+pub fn set_active_connection(desk: DeskState<'_>, connection_id: String) -> Result<(), DeskError> {
+    desk.set_active_connection(&connection_id)
+}
+
+/// Removes a connection and its secret from the keychain.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_connection(desk: DeskState<'_>, connection_id: String) -> Result<(), DeskError> {
+    desk.remove_connection(&connection_id).await
+}
+
+/// Starts the built-in demo against an embedded Marketplace simulator.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_demo(desk: DeskState<'_>) -> Result<Connection, DeskError> {
+    desk.start_demo().await
+}

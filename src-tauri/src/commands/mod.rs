@@ -1,0 +1,15 @@
+//! The typed commands the UI invokes, one small file per screen. Each command
+//! is a thin adapter: it takes what the runtime knows (state, the app handle)
+//! and calls one `desk-core` method.
+
+pub mod app;
+pub mod audit;
+pub mod connections;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use desk_core::Desk;
+
+/// The desk as commands receive it from Tauri's managed state.
+pub type DeskState<'a> = tauri::State<'a, Arc<Desk>>;

@@ -1,0 +1,123 @@
+//! The token list and the token page: General, Modules and Details tabs.
+
+use desk_core::queries::TokenListQuery;
+use desk_core::views::{ModuleView, TokenBatch, TokenPage, TokenView};
+use desk_core::{DeskError, NewToken, TokenChanges};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime};
+
+use super::DeskState;
+use crate::clipboard::PluginClipboard;
+
+/// One page of tokens, filtered, searched and sorted.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_tokens(
+    desk: DeskState<'_>,
+    connection_id: String,
+    query: TokenListQuery,
+) -> Result<TokenPage, DeskError> {
+    desk.list_tokens(&connection_id, &query).await
+}
+
+/// Every matching token, streamed to `on_batch` page by page; returns the count.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_all_tokens(
+    desk: DeskState<'_>,
+    connection_id: String,
+    query: TokenListQuery,
+    on_batch: Channel<TokenBatch>,
+) -> Result<u32, DeskError> {
+    desk.list_all_tokens(&connection_id, &query, |batch| {
+        if let Err(error) = on_batch.send(batch) {
+            tracing::warn!("a token batch could not reach the window: {error}");
+        }
+    })
+    .await
+}
+
+/// One token (never its value).
+#[tauri::command]
+#[specta::specta]
+pub async fn get_token(desk: DeskState<'_>, connection_id: String, token_id: String) -> Result<TokenView, DeskError> {
+    desk.get_token(&connection_id, &token_id).await
+}
+
+/// Creates a token in the connection's account.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_token(desk: DeskState<'_>, connection_id: String, token: NewToken) -> Result<TokenView, DeskError> {
+    desk.create_token(&connection_id, token).await
+}
+
+/// Changes a token's name, description or modules.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_token(
+    desk: DeskState<'_>,
+    connection_id: String,
+    token_id: String,
+    changes: TokenChanges,
+) -> Result<TokenView, DeskError> {
+    desk.update_token(&connection_id, &token_id, changes).await
+}
+
+/// Enables a disabled token.
+#[tauri::command]
+#[specta::specta]
+pub async fn enable_token(
+    desk: DeskState<'_>,
+    connection_id: String,
+    token_id: String,
+) -> Result<TokenView, DeskError> {
+    desk.enable_token(&connection_id, &token_id).await
+}
+
+/// Disables an active token.
+#[tauri::command]
+#[specta::specta]
+pub async fn disable_token(
+    desk: DeskState<'_>,
+    connection_id: String,
+    token_id: String,
+) -> Result<TokenView, DeskError> {
+    desk.disable_token(&connection_id, &token_id).await
+}
+
+/// Deletes a token.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_token(desk: DeskState<'_>, connection_id: String, token_id: String) -> Result<(), DeskError> {
+    desk.delete_token(&connection_id, &token_id).await
+}
+
+/// The modules the connection's account may give its tokens.
+#[tauri::command]
+#[specta::specta]
+pub async fn assignable_modules(desk: DeskState<'_>, connection_id: String) -> Result<Vec<ModuleView>, DeskError> {
+    desk.assignable_modules(&connection_id).await
+}
+
+/// A token's value, for the explicit "show" on its page.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_token_value(
+    desk: DeskState<'_>,
+    connection_id: String,
+    token_id: String,
+) -> Result<String, DeskError> {
+    desk.reveal_token_value(&connection_id, &token_id).await
+}
+
+/// Copies a token's value to the clipboard from Rust: the webview never holds it.
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_token_value<R: Runtime>(
+    app: AppHandle<R>,
+    desk: DeskState<'_>,
+    connection_id: String,
+    token_id: String,
+) -> Result<(), DeskError> {
+    desk.copy_token_value(&connection_id, &token_id, &PluginClipboard(app)).await
+}

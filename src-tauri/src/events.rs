@@ -1,0 +1,41 @@
+//! The typed events the UI listens to, and the task that forwards the desk's
+//! events to every window.
+
+use std::sync::Arc;
+
+use desk_core::{Desk, DeskEvent};
+use serde::Serialize;
+use tauri::{AppHandle, Runtime};
+use tauri_specta::Event;
+use tokio::sync::broadcast::error::RecvError;
+
+/// A token changed, whoever changed it (a window, the tray).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct TokenChangedEvent(pub desk_core::TokenChanged);
+
+/// The connections list changed: reload it.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct ConnectionsChangedEvent;
+
+/// Forwards every desk event to the windows, for the app's lifetime.
+pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
+    let app = app.clone();
+    let mut events = desk.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let sent = match events.recv().await {
+                Ok(DeskEvent::TokenChanged(changed)) => TokenChangedEvent(changed).emit(&app),
+                Ok(DeskEvent::ConnectionsChanged) => ConnectionsChangedEvent.emit(&app),
+                Err(RecvError::Lagged(missed)) => {
+                    // Windows reload what they show on the next event anyway.
+                    tracing::warn!("{missed} desk events were dropped before reaching the windows");
+                    continue;
+                }
+                Err(RecvError::Closed) => return,
+            };
+            if let Err(error) = sent {
+                tracing::warn!("a desk event could not reach the windows: {error}");
+            }
+        }
+    });
+}
