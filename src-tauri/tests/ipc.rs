@@ -19,7 +19,7 @@ struct Harness {
     app: App<MockRuntime>,
     main: WebviewWindow<MockRuntime>,
     sim: SimHandle,
-    _runtime: tokio::runtime::Runtime,
+    runtime: tokio::runtime::Runtime,
     _config_dir: tempfile::TempDir,
 }
 
@@ -42,7 +42,7 @@ impl Harness {
         // install what setup installs directly.
         token_desk_lib::install_ipc(&mut app, &ipc, desk);
         let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
-        Self { app, main, sim, _runtime: runtime, _config_dir: config_dir }
+        Self { app, main, sim, runtime, _config_dir: config_dir }
     }
 
     /// Invokes `command` from `window` as the UI would; `Ok` carries the JSON answer.
@@ -142,4 +142,70 @@ fn the_access_control_list_refuses_what_the_main_window_was_not_granted() {
 
     let unknown = harness.invoke(&harness.main, "export_all_secrets", json!({})).expect_err("no such command");
     assert!(unknown.to_string().contains("not found") || unknown.to_string().contains("not allowed"), "{unknown}");
+}
+
+#[test]
+fn no_ipc_answer_of_a_full_workflow_carries_a_secret_that_was_not_revealed() {
+    let harness = Harness::new();
+    let mut answers = Vec::new();
+    let mut call = |command: &str, args: Value| {
+        let answer = harness.invoke(&harness.main, command, args);
+        answers.push(answer.clone().unwrap_or_else(|error| error).to_string());
+        answer
+    };
+    let connection = call(
+        "add_connection",
+        json!({ "connection": {
+            "environment": { "kind": "custom", "url": harness.sim.base_url() },
+            "label": "Vendor",
+            "secret": harness.sim.admin_secret(AccountKind::Vendor),
+            "caCertificatePem": harness.sim.ca_pem(),
+        }}),
+    )
+    .expect("connected");
+    let id = connection["id"].as_str().expect("id").to_owned();
+    let page = call("list_tokens", json!({ "connectionId": id, "query": {} })).expect("list");
+    let revealed_id = page["items"][0]["id"].as_str().expect("token").to_owned();
+    let revealed = call("reveal_token_value", json!({ "connectionId": id, "tokenId": revealed_id })).expect("reveal");
+    for item in page["items"].as_array().expect("items") {
+        call("get_token", json!({ "connectionId": id, "tokenId": item["id"] })).expect("get");
+    }
+    let created =
+        call("create_token", json!({ "connectionId": id, "token": { "name": "Leak probe" } })).expect("create");
+    let created_id = created["id"].clone();
+    call("update_token", json!({ "connectionId": id, "tokenId": created_id, "changes": { "description": "x" } }))
+        .expect("update");
+    call("disable_token", json!({ "connectionId": id, "tokenId": created_id })).expect("disable");
+    call("delete_token", json!({ "connectionId": id, "tokenId": created_id })).expect("delete");
+    call("token_audit", json!({ "connectionId": id, "query": { "tokenId": created_id, "role": "object" } }))
+        .expect("audit");
+    call("event_types", json!({ "connectionId": id })).expect("event types");
+    call("assignable_modules", json!({ "connectionId": id })).expect("modules");
+    call("list_connections", json!({})).expect("connections");
+    call("get_token", json!({ "connectionId": id, "tokenId": created_id })).expect_err("deleted");
+    drop(call);
+
+    // Every value in the simulator (as operations sees them), but the revealed one.
+    let operations = marketplace_api::Client::new(
+        marketplace_api::ClientConfig::new(
+            harness.sim.base_url(),
+            marketplace_api::ApiSecret::new(harness.sim.admin_secret(AccountKind::Operations)),
+        )
+        .with_extra_ca_pem(harness.sim.ca_pem()),
+    )
+    .expect("client");
+    let everything = harness
+        .runtime
+        .block_on(marketplace_api::collect_all(operations.list_all_tokens(marketplace_api::rql::Query::new())))
+        .expect("all tokens");
+    let all_answers = answers.join("\n");
+    let mut probed = 0;
+    for token in everything.iter().filter(|token| token.id != revealed_id) {
+        let value = token.token.as_ref().expect("value").expose().to_owned();
+        let opaque = value.rsplit(':').next().expect("opaque part");
+        assert!(!all_answers.contains(opaque), "an IPC answer carried the value of {} unasked", token.id);
+        probed += 1;
+    }
+    assert!(probed > 10, "the probe covers the admin and seeded tokens");
+    assert_eq!(all_answers.matches(revealed.as_str().expect("value")).count(), 1, "only the reveal carries a value");
 }
