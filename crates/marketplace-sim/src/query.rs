@@ -8,6 +8,7 @@
 
 use std::cmp::Ordering;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::collection::Row;
@@ -111,7 +112,7 @@ fn projection(query: &ListQuery, spec: &ResourceSpec, omitted: &[&str]) -> Resul
 
 impl PreparedQuery {
     /// Runs the query over `items` and builds the list envelope.
-    pub fn list<'a>(&self, items: impl Iterator<Item = (&'a Value, &'a Row)>) -> Value {
+    pub fn list<'a>(&'a self, items: impl Iterator<Item = (&'a Value, &'a Row)>) -> ListBody<'a> {
         let matching: Vec<(&Value, &Row)> = match &self.filter {
             Some(filter) => items.filter(|(_, row)| filter.matches(row)).collect(),
             None => items.collect(),
@@ -125,14 +126,21 @@ impl PreparedQuery {
         } else {
             self.ordered_page(&matching, end)
         };
-        let data: Vec<Value> = page.into_iter().map(|item| self.project(item, false)).collect();
+        // Items are serialized straight from the store; only render() needs copies.
+        let data: Vec<Projected<'a>> = page
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(object) if !self.render => Projected::Borrowed { object, omit: &self.omit },
+                other => Projected::Owned(self.project(other, false)),
+            })
+            .collect();
         let mut meta = json!({
             "pagination": { "offset": self.offset, "limit": self.limit, "total": total },
         });
         if !self.omit.is_empty() {
             meta["omitted"] = json!(self.omit);
         }
-        json!({ "$meta": meta, "data": data })
+        ListBody { meta, data }
     }
 
     /// Items `offset..end` in `order`. Sort keys are extracted once into one flat vector;
@@ -188,6 +196,43 @@ impl PreparedQuery {
             render_templates(&mut value);
         }
         value
+    }
+}
+
+/// The list envelope `{"$meta": …, "data": […]}`, ready to serialize.
+#[derive(serde::Serialize)]
+pub struct ListBody<'a> {
+    #[serde(rename = "$meta")]
+    meta: Value,
+    data: Vec<Projected<'a>>,
+}
+
+impl ListBody<'_> {
+    /// The envelope as a JSON value (for tests).
+    #[cfg(test)]
+    fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// One list item: the stored object minus omitted fields, or a rendered copy.
+enum Projected<'a> {
+    Borrowed { object: &'a Map<String, Value>, omit: &'a [String] },
+    Owned(Value),
+}
+
+impl Serialize for Projected<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Projected::Owned(value) => value.serialize(serializer),
+            Projected::Borrowed { object, omit } => {
+                let mut map = serializer.serialize_map(None)?;
+                for (key, value) in object.iter().filter(|(key, _)| !omit.contains(key)) {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
     }
 }
 
@@ -536,7 +581,7 @@ mod tests {
         for offset in [0, 37, 480] {
             let query = prepare_list(&format!("order=-name&limit=30&offset={offset}"), &spec).expect("valid");
             let rows: Vec<Row> = items.iter().map(|item| Row::extract(item, spec.fields)).collect();
-            let page = query.list(items.iter().zip(rows.iter()));
+            let page = query.list(items.iter().zip(rows.iter())).to_value();
             let ids: Vec<&Value> = page["data"].as_array().expect("data").iter().map(|t| &t["id"]).collect();
             let want: Vec<&Value> = expected.iter().skip(offset).take(30).map(|t| &t["id"]).collect();
             assert_eq!(ids, want, "offset {offset}");

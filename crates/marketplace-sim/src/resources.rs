@@ -66,3 +66,17 @@ pub const EVENT_TYPES: ResourceSpec = ResourceSpec {
     list_omitted: &[],
     get_omitted: &[],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::MAX_ROW_FIELDS;
+
+    #[test]
+    fn every_spec_fits_a_row() {
+        for spec in [&TOKENS, &MODULES, &GROUPS, &RECORDS, &EVENT_TYPES] {
+            assert!(spec.fields.len() <= MAX_ROW_FIELDS, "{:?}", spec.fields);
+            assert!(spec.fields.iter().all(|f| f.split('.').count() <= 8), "{:?}", spec.fields);
+        }
+    }
+}

@@ -50,8 +50,15 @@ async fn method_not_allowed(uri: Uri) -> Problem {
 }
 
 /// A JSON answer with a status.
-pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
+pub(crate) fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
+    let text = match serde_json::to_string(body) {
+        Ok(text) => text,
+        Err(error) => {
+            return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("Cannot serialize the answer: {error}"))
+                .into_response();
+        }
+    };
+    let mut response = (status, text).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
