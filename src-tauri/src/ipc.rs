@@ -76,8 +76,11 @@ pub fn typescript_source() -> Result<String, String> {
     result
 }
 
+/// A fresh directory per call: tests export concurrently.
 fn tempfile_dir() -> Result<std::path::PathBuf, String> {
-    let dir = std::env::temp_dir().join(format!("token-desk-bindings-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("token-desk-bindings-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|error| format!("creating {}: {error}", dir.display()))?;
     Ok(dir)
 }

@@ -143,32 +143,30 @@ impl PreparedQuery {
         ListBody { meta, data }
     }
 
-    /// Items `offset..end` in `order`. Sort keys are extracted once into one flat vector;
-    /// only the first `end` items are fully sorted (a selection puts them in front in
-    /// linear time), and ties fall back to creation order, so pages are the ones a stable
-    /// sort of the whole collection would give.
+    /// Items `offset..end` in `order`. Only the first `end` items are fully sorted (a
+    /// selection puts them in front in linear time); keys are read from the rows during
+    /// comparison rather than copied into a buffer as large as the collection; ties fall
+    /// back to creation order, so pages are the ones a stable sort of the whole collection
+    /// would give.
     fn ordered_page<'a>(&self, matching: &[(&'a Value, &'a Row)], end: usize) -> Vec<&'a Value> {
-        let width = self.order.len();
-        let mut keys: Vec<SortKey<'a>> = Vec::with_capacity(matching.len() * width);
-        for (_, row) in matching {
-            keys.extend(self.order.iter().map(|(field, _)| SortKey::of(row, *field)));
-        }
-        let compare = |a: &usize, b: &usize| -> Ordering {
-            for (j, (_, descending)) in self.order.iter().enumerate() {
-                let ordering = keys[a * width + j].cmp(&keys[b * width + j]);
+        let compare = |a: &u32, b: &u32| -> Ordering {
+            let (row_a, row_b) = (matching[*a as usize].1, matching[*b as usize].1);
+            for (field, descending) in &self.order {
+                let ordering = SortKey::of(row_a, *field).cmp(&SortKey::of(row_b, *field));
                 if ordering != Ordering::Equal {
                     return if *descending { ordering.reverse() } else { ordering };
                 }
             }
             a.cmp(b)
         };
-        let mut indices: Vec<usize> = (0..matching.len()).collect();
+        let count = u32::try_from(matching.len()).unwrap_or(u32::MAX);
+        let mut indices: Vec<u32> = (0..count).collect();
         if end < indices.len() {
             indices.select_nth_unstable_by(end - 1, compare);
             indices.truncate(end);
         }
         indices.sort_unstable_by(compare);
-        indices[self.offset..].iter().map(|&i| matching[i].0).collect()
+        indices[self.offset..].iter().map(|&i| matching[i as usize].0).collect()
     }
 
     /// One object as answered: projected, rendered, with `$meta.omitted` when fields are
