@@ -1,9 +1,10 @@
-//! A JSON collection with an id index and, per object, a row of its queryable values.
+//! A JSON collection with an id index and a column of pre-extracted values per queryable
+//! field.
 //!
-//! Filtering and ordering read the rows, not the JSON: a row holds the leaves of every
-//! field of the collection's [`ResourceSpec`] side by side, so a query over tens of
-//! thousands of objects does not walk one map per field per object (map lookups chase a
-//! pointer per key compared, and those cache misses dominated the cost).
+//! Filtering and ordering read the columns, not the JSON. Walking one map per field per
+//! object chases a pointer for every key compared, and those cache misses dominated the
+//! cost of a page; a column keeps the values of one field for all objects side by side,
+//! so a query over tens of thousands of objects reads memory in order.
 
 use std::collections::HashMap;
 
@@ -11,48 +12,64 @@ use serde_json::Value;
 
 use crate::query::{ResourceSpec, visit_leaves};
 
-/// Most fields a [`ResourceSpec`] may list (the row keeps their bounds inline).
-pub const MAX_ROW_FIELDS: usize = 24;
-
-/// The values at each field path of one object, in the order of the spec's `fields`.
-///
-/// The bounds live inline and the leaves in one allocation made before their strings, so
-/// reading a row touches few, mostly adjacent cache lines.
-#[derive(Debug, Clone)]
-pub struct Row {
+/// The values of one field for every object: object `i` owns
+/// `leaves[starts[i]..starts[i + 1]]` (several for a path through an array such as
+/// `modules.id`, none when the field is absent).
+#[derive(Debug, Default)]
+struct Column {
     leaves: Vec<Value>,
-    /// `ends[f]` is one past the last leaf of field `f`.
-    ends: [u16; MAX_ROW_FIELDS],
+    starts: Vec<u32>,
 }
 
-impl Row {
-    pub(crate) fn extract(item: &Value, fields: &[&str]) -> Row {
-        let mut leaves = Vec::with_capacity(fields.len() + 8);
-        let mut ends = [0u16; MAX_ROW_FIELDS];
-        // Specs are checked to fit (see `resources` tests); extra fields would be unqueryable.
-        for (end, field) in ends.iter_mut().zip(fields) {
-            let mut path = [""; 8];
-            let mut depth = 0;
-            for (slot, part) in path.iter_mut().zip(field.split('.')) {
-                *slot = part;
-                depth += 1;
-            }
-            visit_leaves(item, &path[..depth], &mut |leaf| leaves.push(leaf.clone()));
-            *end = u16::try_from(leaves.len()).unwrap_or(u16::MAX);
-        }
-        Row { leaves, ends }
+impl Column {
+    fn new() -> Self {
+        Self { leaves: Vec::new(), starts: vec![0] }
     }
 
-    /// Every value at field `index` (several for a path through an array, such as
-    /// `modules.id`; none when the field is absent).
-    pub fn field(&self, index: usize) -> &[Value] {
-        let start = if index == 0 { 0 } else { self.ends.get(index - 1).map_or(0, |&e| e as usize) };
-        let end = self.ends.get(index).map_or(start, |&e| e as usize).clamp(start, self.leaves.len());
-        &self.leaves[start.min(end)..end]
+    fn of(&self, object: usize) -> &[Value] {
+        match (self.starts.get(object), self.starts.get(object + 1)) {
+            (Some(&start), Some(&end)) => &self.leaves[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+
+    fn push(&mut self, values: Vec<Value>) {
+        self.leaves.extend(values);
+        self.starts.push(u32::try_from(self.leaves.len()).unwrap_or(u32::MAX));
+    }
+
+    /// Replaces the values of one object, shifting the later ones: O(collection) per
+    /// change, which single-object writes can afford.
+    fn replace(&mut self, object: usize, values: Vec<Value>) {
+        let (Some(&start), Some(&end)) = (self.starts.get(object), self.starts.get(object + 1)) else {
+            return;
+        };
+        let (start, end) = (start as usize, end as usize);
+        let delta = values.len() as i64 - (end - start) as i64;
+        self.leaves.splice(start..end, values);
+        if delta != 0 {
+            for later in &mut self.starts[object + 1..] {
+                *later = u32::try_from(i64::from(*later) + delta).unwrap_or(u32::MAX);
+            }
+        }
+    }
+}
+
+/// One object's view of the columns.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    columns: &'a [Column],
+    object: usize,
+}
+
+impl<'a> Row<'a> {
+    /// Every value at field `index` of the spec.
+    pub fn field(&self, index: usize) -> &'a [Value] {
+        self.columns.get(index).map_or(&[], |column| column.of(self.object))
     }
 
     /// The first value at field `index` as text, if it is a string.
-    pub fn text(&self, index: usize) -> Option<&str> {
+    pub fn text(&self, index: usize) -> Option<&'a str> {
         self.field(index).first().and_then(Value::as_str)
     }
 }
@@ -63,22 +80,32 @@ impl Row {
 #[derive(Debug)]
 pub struct Collection {
     items: Vec<Value>,
-    rows: Vec<Row>,
+    columns: Vec<Column>,
     index: HashMap<String, usize>,
     spec: &'static ResourceSpec,
+}
+
+fn field_values(item: &Value, field: &str) -> Vec<Value> {
+    let path: Vec<&str> = field.split('.').collect();
+    let mut values = Vec::new();
+    visit_leaves(item, &path, &mut |leaf| values.push(leaf.clone()));
+    values
 }
 
 impl Collection {
     /// An empty collection queried through `spec`.
     pub fn new(spec: &'static ResourceSpec) -> Self {
-        Self { items: Vec::new(), rows: Vec::new(), index: HashMap::new(), spec }
+        let columns = spec.fields.iter().map(|_| Column::new()).collect();
+        Self { items: Vec::new(), columns, index: HashMap::new(), spec }
     }
 
     /// Appends an object; its `id` must be new.
     pub fn insert(&mut self, item: Value) {
         let id = item["id"].as_str().unwrap_or_default().to_string();
         self.index.insert(id, self.items.len());
-        self.rows.push(Row::extract(&item, self.spec.fields));
+        for (column, field) in self.columns.iter_mut().zip(self.spec.fields) {
+            column.push(field_values(&item, field));
+        }
         self.items.push(item);
     }
 
@@ -87,22 +114,66 @@ impl Collection {
         self.index.get(id).map(|&i| &self.items[i])
     }
 
-    /// Changes the object with this id and refreshes its row; `None` if there is none.
+    /// Changes the object with this id and refreshes its column values; `None` if there
+    /// is none.
     pub fn update<R>(&mut self, id: &str, change: impl FnOnce(&mut Value) -> R) -> Option<R> {
         let &i = self.index.get(id)?;
         let result = change(&mut self.items[i]);
-        self.rows[i] = Row::extract(&self.items[i], self.spec.fields);
+        for (column, field) in self.columns.iter_mut().zip(self.spec.fields) {
+            column.replace(i, field_values(&self.items[i], field));
+        }
         Some(result)
     }
 
-    /// Rebuilds every row in order, so that rows made while seeding (between many other
-    /// allocations) end up next to each other in memory.
-    pub fn compact_rows(&mut self) {
-        self.rows = self.items.iter().map(|item| Row::extract(item, self.spec.fields)).collect();
+    /// Rebuilds every column in one pass per field, so that values made while seeding
+    /// (between many other allocations) end up next to each other in memory.
+    pub fn compact(&mut self) {
+        for (column, field) in self.columns.iter_mut().zip(self.spec.fields) {
+            let mut fresh = Column::new();
+            for item in &self.items {
+                fresh.push(field_values(item, field));
+            }
+            *column = fresh;
+        }
     }
 
     /// Every object with its row, in insertion order.
-    pub fn entries(&self) -> impl Iterator<Item = (&Value, &Row)> {
-        self.items.iter().zip(self.rows.iter())
+    pub fn entries(&self) -> impl Iterator<Item = (&Value, Row<'_>)> {
+        let columns = self.columns.as_slice();
+        self.items.iter().enumerate().map(move |(object, item)| (item, Row { columns, object }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static SPEC: ResourceSpec = ResourceSpec {
+        fields: &["id", "tags.name", "status"],
+        selectable: &[],
+        list_omitted: &[],
+        get_omitted: &[],
+    };
+
+    #[test]
+    fn columns_follow_updates_that_change_the_number_of_values() {
+        let mut collection = Collection::new(&SPEC);
+        collection.insert(json!({"id": "a", "tags": [{"name": "x"}], "status": "on"}));
+        collection.insert(json!({"id": "b", "tags": [], "status": "off"}));
+        collection.insert(json!({"id": "c", "tags": [{"name": "y"}, {"name": "z"}]}));
+        collection.update("a", |a| a["tags"] = json!([{"name": "p"}, {"name": "q"}, {"name": "r"}]));
+        collection.update("b", |b| b["tags"] = json!([{"name": "s"}]));
+        let rows: Vec<(Vec<&str>, Option<&str>)> = collection
+            .entries()
+            .map(|(_, row)| (row.field(1).iter().filter_map(Value::as_str).collect(), row.text(2)))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![(vec!["p", "q", "r"], Some("on")), (vec!["s"], Some("off")), (vec!["y", "z"], None)]
+        );
+        collection.compact();
+        assert_eq!(collection.entries().nth(2).map(|(_, row)| row.field(1).len()), Some(2));
+        assert!(collection.update("missing", |_| ()).is_none());
     }
 }

@@ -112,8 +112,8 @@ fn projection(query: &ListQuery, spec: &ResourceSpec, omitted: &[&str]) -> Resul
 
 impl PreparedQuery {
     /// Runs the query over `items` and builds the list envelope.
-    pub fn list<'a>(&'a self, items: impl Iterator<Item = (&'a Value, &'a Row)>) -> ListBody<'a> {
-        let matching: Vec<(&Value, &Row)> = match &self.filter {
+    pub fn list<'a>(&'a self, items: impl Iterator<Item = (&'a Value, Row<'a>)>) -> ListBody<'a> {
+        let matching: Vec<(&Value, Row<'a>)> = match &self.filter {
             Some(filter) => items.filter(|(_, row)| filter.matches(row)).collect(),
             None => items.collect(),
         };
@@ -148,7 +148,7 @@ impl PreparedQuery {
     /// comparison rather than copied into a buffer as large as the collection; ties fall
     /// back to creation order, so pages are the ones a stable sort of the whole collection
     /// would give.
-    fn ordered_page<'a>(&self, matching: &[(&'a Value, &'a Row)], end: usize) -> Vec<&'a Value> {
+    fn ordered_page<'a>(&self, matching: &[(&'a Value, Row<'a>)], end: usize) -> Vec<&'a Value> {
         let compare = |a: &u32, b: &u32| -> Ordering {
             let (row_a, row_b) = (matching[*a as usize].1, matching[*b as usize].1);
             for (field, descending) in &self.order {
@@ -328,7 +328,7 @@ fn compile(
 }
 
 impl Filter {
-    fn matches(&self, row: &Row) -> bool {
+    fn matches(&self, row: &Row<'_>) -> bool {
         match self {
             Filter::And(all) => all.iter().all(|f| f.matches(row)),
             Filter::Or(any) => any.iter().any(|f| f.matches(row)),
@@ -527,7 +527,7 @@ fn compare_text(a: &str, b: &str) -> Ordering {
 
 impl<'a> SortKey<'a> {
     /// The first value of the field (the first element for a path through an array).
-    fn of(row: &'a Row, field: usize) -> Self {
+    fn of(row: Row<'a>, field: usize) -> Self {
         match row.field(field).first() {
             Some(Value::String(s)) => SortKey::Text(s),
             Some(Value::Number(n)) => SortKey::Number(n.as_f64().unwrap_or(0.0)),
@@ -572,14 +572,17 @@ mod tests {
 
     #[test]
     fn a_page_matches_a_full_stable_sort() {
+        static SPEC: ResourceSpec = ResourceSpec { fields: &["id", "name"], selectable: &["id", "name"], list_omitted: &[], get_omitted: &[] };
         let items: Vec<Value> = (0..500).map(|i| json!({"id": i, "name": format!("n{}", (i * 7919) % 13)})).collect();
-        let spec = ResourceSpec { fields: &["id", "name"], selectable: &["id", "name"], list_omitted: &[], get_omitted: &[] };
+        let mut collection = crate::collection::Collection::new(&SPEC);
+        for item in &items {
+            collection.insert(item.clone());
+        }
         let mut expected: Vec<&Value> = items.iter().collect();
         expected.sort_by(|a, b| compare_text(b["name"].as_str().unwrap_or(""), a["name"].as_str().unwrap_or("")));
         for offset in [0, 37, 480] {
-            let query = prepare_list(&format!("order=-name&limit=30&offset={offset}"), &spec).expect("valid");
-            let rows: Vec<Row> = items.iter().map(|item| Row::extract(item, spec.fields)).collect();
-            let page = query.list(items.iter().zip(rows.iter())).to_value();
+            let query = prepare_list(&format!("order=-name&limit=30&offset={offset}"), &SPEC).expect("valid");
+            let page = query.list(collection.entries()).to_value();
             let ids: Vec<&Value> = page["data"].as_array().expect("data").iter().map(|t| &t["id"]).collect();
             let want: Vec<&Value> = expected.iter().skip(offset).take(30).map(|t| &t["id"]).collect();
             assert_eq!(ids, want, "offset {offset}");
