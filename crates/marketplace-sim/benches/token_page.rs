@@ -57,7 +57,13 @@ async fn main() {
     println!("filtered, ordered 100-token page over loopback TLS");
     println!("query: {QUERY}");
     println!("{:>8} {:>12} {:>12} {:>18}", "tokens", "median ms", "p95 ms", "median ms / 1k");
-    for (tokens, rounds) in [(1_000, 200), (10_000, 100), (20_000, 60), (40_000, 40), (80_000, 20)] {
+    // MARKETPLACE_SIM_BENCH_SIZES=10000,40000 measures only those sizes (for profiling).
+    let sizes: Vec<usize> = std::env::var("MARKETPLACE_SIM_BENCH_SIZES")
+        .ok()
+        .map(|list| list.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 20_000, 40_000, 80_000]);
+    for tokens in sizes {
+        let rounds = (200_000 / tokens).clamp(20, 200);
         let (median, p95) = measure(tokens, rounds).await;
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!("{tokens:>8} {:>12.2} {:>12.2} {:>18.3}", ms(median), ms(p95), ms(median) / (tokens as f64 / 1000.0));

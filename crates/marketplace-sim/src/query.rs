@@ -144,29 +144,39 @@ impl PreparedQuery {
     }
 
     /// Items `offset..end` in `order`. Only the first `end` items are fully sorted (a
-    /// selection puts them in front in linear time); keys are read from the rows during
-    /// comparison rather than copied into a buffer as large as the collection; ties fall
-    /// back to creation order, so pages are the ones a stable sort of the whole collection
-    /// would give.
+    /// selection puts them in front in linear time). Each item carries an 8-byte prefix of
+    /// its first sort key, so most comparisons need no trip to the values themselves; ties
+    /// fall back to the full keys and then to creation order, so pages are the ones a
+    /// stable sort of the whole collection would give.
     fn ordered_page<'a>(&self, matching: &[(&'a Value, Row<'a>)], end: usize) -> Vec<&'a Value> {
-        let compare = |a: &u32, b: &u32| -> Ordering {
-            let (row_a, row_b) = (matching[*a as usize].1, matching[*b as usize].1);
+        let Some(&(first_field, first_descending)) = self.order.first() else {
+            return matching.iter().skip(self.offset).take(end - self.offset).map(|(item, _)| *item).collect();
+        };
+        let compare = |a: &(u64, u32), b: &(u64, u32)| -> Ordering {
+            let prefix = if first_descending { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) };
+            if prefix != Ordering::Equal {
+                return prefix;
+            }
+            let (row_a, row_b) = (matching[a.1 as usize].1, matching[b.1 as usize].1);
             for (field, descending) in &self.order {
                 let ordering = SortKey::of(row_a, *field).cmp(&SortKey::of(row_b, *field));
                 if ordering != Ordering::Equal {
                     return if *descending { ordering.reverse() } else { ordering };
                 }
             }
-            a.cmp(b)
+            a.1.cmp(&b.1)
         };
-        let count = u32::try_from(matching.len()).unwrap_or(u32::MAX);
-        let mut indices: Vec<u32> = (0..count).collect();
-        if end < indices.len() {
-            indices.select_nth_unstable_by(end - 1, compare);
-            indices.truncate(end);
+        let mut keyed: Vec<(u64, u32)> = matching
+            .iter()
+            .zip(0u32..)
+            .map(|((_, row), i)| (SortKey::of(*row, first_field).prefix(), i))
+            .collect();
+        if end < keyed.len() {
+            keyed.select_nth_unstable_by(end - 1, compare);
+            keyed.truncate(end);
         }
-        indices.sort_unstable_by(compare);
-        indices[self.offset..].iter().map(|&i| matching[i as usize].0).collect()
+        keyed.sort_unstable_by(compare);
+        keyed[self.offset..].iter().map(|&(_, i)| matching[i as usize].0).collect()
     }
 
     /// One object as answered: projected, rendered, with `$meta.omitted` when fields are
@@ -513,6 +523,38 @@ impl Ord for SortKey<'_> {
     }
 }
 
+impl SortKey<'_> {
+    /// A number whose order never contradicts the keys' order: `a.prefix() < b.prefix()`
+    /// implies `a < b` (equal prefixes decide nothing). The top two bits hold the rank;
+    /// text keeps the first seven bytes of its case-folded UTF-8 (whose byte order is the
+    /// code-point order `compare_text` uses), numbers their order-preserving bits.
+    fn prefix(&self) -> u64 {
+        match self {
+            SortKey::Missing => 0,
+            SortKey::Number(n) => {
+                let bits = n.to_bits();
+                let ordered = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+                (1 << 62) | (ordered >> 2)
+            }
+            SortKey::Text(text) => {
+                let mut bytes = [0u8; 8];
+                let mut filled = 1;
+                let mut buffer = [0u8; 4];
+                'fill: for c in text.chars().flat_map(char::to_lowercase) {
+                    for &byte in c.encode_utf8(&mut buffer).as_bytes() {
+                        if filled == 8 {
+                            break 'fill;
+                        }
+                        bytes[filled] = byte;
+                        filled += 1;
+                    }
+                }
+                (2 << 62) | u64::from_be_bytes(bytes)
+            }
+        }
+    }
+}
+
 /// Case-insensitive, then ordinal to break ties.
 // Guess: text sorts case-insensitively with an ordinal tie-break, as a typical database
 // collation does (reference §5 says nothing).
@@ -568,6 +610,27 @@ mod tests {
         assert_eq!(compare_text("B", "b"), Ordering::Less);
         assert_eq!(compare_text("Äb", "äa"), Ordering::Greater);
         assert!(SortKey::Missing < SortKey::Number(1.0) && SortKey::Number(9.0) < SortKey::Text("0"));
+        let keys = [
+            SortKey::Missing,
+            SortKey::Number(-5.5),
+            SortKey::Number(0.0),
+            SortKey::Number(3.0),
+            SortKey::Number(1e9),
+            SortKey::Text(""),
+            SortKey::Text("ERP sync"),
+            SortKey::Text("erp sync robot"),
+            SortKey::Text("ERP sync robot 2"),
+            SortKey::Text("Zebra"),
+            SortKey::Text("Ärger"),
+        ];
+        for a in &keys {
+            for b in &keys {
+                if a.prefix() < b.prefix() {
+                    assert_eq!(a.cmp(b), Ordering::Less, "prefix order contradicts key order");
+                }
+            }
+        }
+        assert!(SortKey::Text("Apple").prefix() < SortKey::Text("banana").prefix());
     }
 
     #[test]
