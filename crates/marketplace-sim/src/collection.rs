@@ -12,29 +12,89 @@ use serde_json::Value;
 
 use crate::query::{ResourceSpec, visit_leaves};
 
+/// One stored value: text lives in the column's arena, anything else stays a JSON value.
+#[derive(Debug)]
+enum Stored {
+    Text { start: u32, len: u32 },
+    Other(Box<Value>),
+}
+
+/// One value of a field as a query sees it.
+#[derive(Clone, Copy, Debug)]
+pub enum Leaf<'a> {
+    /// A string.
+    Text(&'a str),
+    /// A number, boolean, null or array.
+    Value(&'a Value),
+}
+
+impl<'a> Leaf<'a> {
+    /// The text, if this is a string.
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self {
+            Leaf::Text(text) => Some(text),
+            Leaf::Value(value) => value.as_str(),
+        }
+    }
+
+    /// Whether this is JSON null.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Leaf::Value(Value::Null))
+    }
+}
+
 /// The values of one field for every object: object `i` owns
 /// `leaves[starts[i]..starts[i + 1]]` (several for a path through an array such as
-/// `modules.id`, none when the field is absent).
-#[derive(Debug, Default)]
+/// `modules.id`, none when the field is absent). Strings are kept back to back in one
+/// arena, so scanning a column reads memory in order.
+#[derive(Debug)]
 struct Column {
-    leaves: Vec<Value>,
+    leaves: Vec<Stored>,
     starts: Vec<u32>,
+    text: String,
 }
 
 impl Column {
     fn new() -> Self {
-        Self { leaves: Vec::new(), starts: vec![0] }
+        Self { leaves: Vec::new(), starts: vec![0], text: String::new() }
     }
 
-    fn of(&self, object: usize) -> &[Value] {
+    fn of(&self, object: usize) -> &[Stored] {
         match (self.starts.get(object), self.starts.get(object + 1)) {
-            (Some(&start), Some(&end)) => &self.leaves[start as usize..end as usize],
+            (Some(&start), Some(&end)) => self.leaves.get(start as usize..end as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
 
+    fn leaf<'a>(&'a self, stored: &'a Stored) -> Leaf<'a> {
+        match stored {
+            Stored::Text { start, len } => {
+                let start = *start as usize;
+                Leaf::Text(self.text.get(start..start + *len as usize).unwrap_or_default())
+            }
+            Stored::Other(value) => Leaf::Value(value),
+        }
+    }
+
+    /// Moves string values into the arena (an update leaves the old text behind, which
+    /// single-object writes can afford until the next `compact`).
+    fn store(&mut self, values: Vec<Value>) -> Vec<Stored> {
+        values
+            .into_iter()
+            .map(|value| match value {
+                Value::String(text) => {
+                    let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+                    self.text.push_str(&text);
+                    Stored::Text { start, len: u32::try_from(text.len()).unwrap_or(u32::MAX) }
+                }
+                other => Stored::Other(Box::new(other)),
+            })
+            .collect()
+    }
+
     fn push(&mut self, values: Vec<Value>) {
-        self.leaves.extend(values);
+        let stored = self.store(values);
+        self.leaves.extend(stored);
         self.starts.push(u32::try_from(self.leaves.len()).unwrap_or(u32::MAX));
     }
 
@@ -45,8 +105,9 @@ impl Column {
             return;
         };
         let (start, end) = (start as usize, end as usize);
-        let delta = values.len() as i64 - (end - start) as i64;
-        self.leaves.splice(start..end, values);
+        let stored = self.store(values);
+        let delta = stored.len() as i64 - (end - start) as i64;
+        self.leaves.splice(start..end, stored);
         if delta != 0 {
             for later in &mut self.starts[object + 1..] {
                 *later = u32::try_from(i64::from(*later) + delta).unwrap_or(u32::MAX);
@@ -64,13 +125,15 @@ pub struct Row<'a> {
 
 impl<'a> Row<'a> {
     /// Every value at field `index` of the spec.
-    pub fn field(&self, index: usize) -> &'a [Value] {
-        self.columns.get(index).map_or(&[], |column| column.of(self.object))
+    pub fn field(&self, index: usize) -> impl Iterator<Item = Leaf<'a>> + use<'a> {
+        let column = self.columns.get(index);
+        let stored = column.map_or(&[][..], |column| column.of(self.object));
+        stored.iter().filter_map(move |s| column.map(|column| column.leaf(s)))
     }
 
     /// The first value at field `index` as text, if it is a string.
     pub fn text(&self, index: usize) -> Option<&'a str> {
-        self.field(index).first().and_then(Value::as_str)
+        self.field(index).next().and_then(|leaf| leaf.as_str())
     }
 }
 
@@ -166,14 +229,14 @@ mod tests {
         collection.update("b", |b| b["tags"] = json!([{"name": "s"}]));
         let rows: Vec<(Vec<&str>, Option<&str>)> = collection
             .entries()
-            .map(|(_, row)| (row.field(1).iter().filter_map(Value::as_str).collect(), row.text(2)))
+            .map(|(_, row)| (row.field(1).filter_map(|leaf| leaf.as_str()).collect(), row.text(2)))
             .collect();
         assert_eq!(
             rows,
             vec![(vec!["p", "q", "r"], Some("on")), (vec!["s"], Some("off")), (vec!["y", "z"], None)]
         );
         collection.compact();
-        assert_eq!(collection.entries().nth(2).map(|(_, row)| row.field(1).len()), Some(2));
+        assert_eq!(collection.entries().nth(2).map(|(_, row)| row.field(1).count()), Some(2));
         assert!(collection.update("missing", |_| ()).is_none());
     }
 }

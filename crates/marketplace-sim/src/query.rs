@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
-use crate::collection::Row;
+use crate::collection::{Leaf, Row};
 use crate::problem::Problem;
 use crate::rql::{self, CompareOp, Expr, ListOp, ListQuery};
 
@@ -344,11 +344,11 @@ impl Filter {
             Filter::Or(any) => any.iter().any(|f| f.matches(row)),
             Filter::Not(inner) => !inner.matches(row),
             Filter::Leaf { field, test } => {
-                let leaves = row.field(*field);
+                let mut leaves = row.field(*field);
                 match test {
                     // A missing field is null: the platform omits nulls.
-                    Test::IsNull => leaves.iter().all(Value::is_null),
-                    _ => leaves.iter().any(|leaf| test.holds(leaf)),
+                    Test::IsNull => leaves.all(|leaf| leaf.is_null()),
+                    _ => leaves.any(|leaf| test.holds_leaf(leaf)),
                 }
             }
         }
@@ -371,6 +371,13 @@ pub(crate) fn visit_leaves<'a, S: AsRef<str>>(value: &'a Value, path: &[S], f: &
 }
 
 impl Test {
+    fn holds_leaf(&self, leaf: Leaf<'_>) -> bool {
+        match leaf {
+            Leaf::Text(text) => self.holds_text(text),
+            Leaf::Value(value) => self.holds(value),
+        }
+    }
+
     fn holds(&self, leaf: &Value) -> bool {
         if let Value::Array(items) = leaf {
             // Guess: `empty()` matches an empty collection; other tests hold when any
@@ -380,14 +387,17 @@ impl Test {
                 _ => items.iter().any(|item| self.holds(item)),
             };
         }
-        let Some(text) = scalar_text(leaf) else { return false };
+        scalar_text(leaf).is_some_and(|text| self.holds_text(&text))
+    }
+
+    fn holds_text(&self, text: &str) -> bool {
         match self {
             Test::IsNull => false,
             // Guess: empty() is the empty string or collection; null is matched by null().
             Test::IsEmpty => text.is_empty(),
             Test::Equals(expected) => text == expected.as_str(),
             Test::Compare(op, expected) => {
-                let ordering = compare_scalars(&text, expected);
+                let ordering = compare_scalars(text, expected);
                 match op {
                     CompareOp::Gt => ordering == Ordering::Greater,
                     CompareOp::Ge => ordering != Ordering::Less,
@@ -396,7 +406,7 @@ impl Test {
                     _ => false,
                 }
             }
-            Test::Like(pattern) => pattern.matches(&text),
+            Test::Like(pattern) => pattern.matches(text),
             Test::In(values) => values.iter().any(|v| v.as_str() == text),
         }
     }
@@ -570,10 +580,11 @@ fn compare_text(a: &str, b: &str) -> Ordering {
 impl<'a> SortKey<'a> {
     /// The first value of the field (the first element for a path through an array).
     fn of(row: Row<'a>, field: usize) -> Self {
-        match row.field(field).first() {
-            Some(Value::String(s)) => SortKey::Text(s),
-            Some(Value::Number(n)) => SortKey::Number(n.as_f64().unwrap_or(0.0)),
-            Some(Value::Bool(b)) => SortKey::Number(f64::from(u8::from(*b))),
+        match row.field(field).next() {
+            Some(Leaf::Text(s)) => SortKey::Text(s),
+            Some(Leaf::Value(Value::String(s))) => SortKey::Text(s),
+            Some(Leaf::Value(Value::Number(n))) => SortKey::Number(n.as_f64().unwrap_or(0.0)),
+            Some(Leaf::Value(Value::Bool(b))) => SortKey::Number(f64::from(u8::from(*b))),
             _ => SortKey::Missing,
         }
     }

@@ -37,7 +37,7 @@ pub async fn list_records(State(state): State<AppState>, caller: Caller, uri: Ur
         let viewers = RECORDS.field_index("viewers.id").expect("the record spec lists viewers.id");
         query.list(store.records.entries().filter(|(_, row)| {
             row.text(kind) == Some("Public")
-                && row.field(viewers).iter().any(|v| v.as_str() == Some(caller.account_id.as_str()))
+                && row.field(viewers).any(|v| v.as_str() == Some(caller.account_id.as_str()))
         }))
     };
     Ok(json_response(StatusCode::OK, &body))
