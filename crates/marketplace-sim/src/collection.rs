@@ -76,8 +76,8 @@ impl Column {
         }
     }
 
-    /// Moves string values into the arena (an update leaves the old text behind, which
-    /// single-object writes can afford until the next `compact`).
+    /// Moves string values into the arena (an update leaves the old text behind: a few
+    /// bytes per single-object write).
     fn store(&mut self, values: Vec<Value>) -> Vec<Stored> {
         values
             .into_iter()
@@ -188,18 +188,6 @@ impl Collection {
         Some(result)
     }
 
-    /// Rebuilds every column in one pass per field, so that values made while seeding
-    /// (between many other allocations) end up next to each other in memory.
-    pub fn compact(&mut self) {
-        for (column, field) in self.columns.iter_mut().zip(self.spec.fields) {
-            let mut fresh = Column::new();
-            for item in &self.items {
-                fresh.push(field_values(item, field));
-            }
-            *column = fresh;
-        }
-    }
-
     /// Every object with its row, in insertion order.
     pub fn entries(&self) -> impl Iterator<Item = (&Value, Row<'_>)> {
         let columns = self.columns.as_slice();
@@ -235,7 +223,6 @@ mod tests {
             rows,
             vec![(vec!["p", "q", "r"], Some("on")), (vec!["s"], Some("off")), (vec!["y", "z"], None)]
         );
-        collection.compact();
         assert_eq!(collection.entries().nth(2).map(|(_, row)| row.field(1).count()), Some(2));
         assert!(collection.update("missing", |_| ()).is_none());
     }

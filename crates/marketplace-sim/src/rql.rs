@@ -653,6 +653,22 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_input_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let pieces = [
+            "eq(", "and(", "in(", "(", ")", ",", "'", "\"", "%27", "%22", "%2", "%", "\\", "*", "&", "=",
+            "name", "a.b", "null()", "é", "€", "limit=", "order=-", "select=+", "render()", "%FF", " ",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..20_000 {
+            let len = rng.random_range(0..12);
+            let input: String = (0..len).map(|_| pieces[rng.random_range(0..pieces.len())]).collect();
+            let _ = parse_query(&input);
+            let _ = parse(&input);
+        }
+    }
+
+    #[test]
     fn query_string_errors() {
         assert!(parse_query("rql=eq(status,Active)").expect_err("shortcut").message.contains("Invalid equals shortcut"));
         assert!(parse_query("limit=ten").expect_err("limit").message.contains("limit"));

@@ -103,8 +103,6 @@ pub fn populate(store: &mut Store, tokens_per_account: usize) {
             add_seed_token(store, account, n, tokens_per_account);
         }
     }
-    store.tokens.compact();
-    store.records.compact();
 }
 
 fn add_event_types(store: &mut Store) {
