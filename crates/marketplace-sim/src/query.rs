@@ -444,11 +444,15 @@ impl Pattern {
             match c {
                 '\\' if chars.peek() == Some(&'*') => {
                     chars.next();
-                    parts.last_mut().map(|p| p.push('*'));
+                    if let Some(part) = parts.last_mut() {
+                        part.push('*');
+                    }
                 }
                 '*' => parts.push(String::new()),
                 c => {
-                    parts.last_mut().map(|p| p.push(c));
+                    if let Some(part) = parts.last_mut() {
+                        part.push(c);
+                    }
                 }
             }
         }

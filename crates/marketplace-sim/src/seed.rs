@@ -15,11 +15,14 @@ const DAY_MILLIS: i64 = 86_400_000;
 
 use AccountKind::{Client, Operations, Vendor};
 
-/// The catalog: id, name, code, description, account types, default, paid.
+/// One catalog entry: id, name, code, description, account types, default, paid.
+type CatalogEntry = (&'static str, &'static str, &'static str, &'static str, &'static [AccountKind], bool, bool);
+
+/// The catalog.
 // Guess: names and codes of ids other than MOD-0478 (Marketplace) and MOD-1756 (Access
 // Management) are invented; the default sets per account type match the ones official e2e
 // tests use for Client and Vendor tokens (reference §3).
-const CATALOG: &[(&str, &str, &str, &str, &[AccountKind], bool, bool)] = &[
+const CATALOG: &[CatalogEntry] = &[
     ("MOD-0478", "Marketplace", "new-marketplace", "Browse the catalog, place and track orders.", &[Client, Vendor, Operations], true, false),
     ("MOD-0622", "Procurement", "procurement", "Purchase requests, approvals and buyer management.", &[Client], true, false),
     ("MOD-1239", "Account Management", "account-management", "Manage the account profile, buyers and licensees.", &[Client, Vendor, Operations], true, false),
