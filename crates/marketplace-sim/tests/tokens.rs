@@ -251,6 +251,12 @@ async fn malformed_bodies_are_problems_not_crashes() {
     assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let wrong_method = sim.send(Method::PATCH, TOKENS, Some(&secret), None).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    // Even axum's own rejections come back as ProblemDetails (checked inside `send`).
+    let not_utf8 = sim.send(Method::GET, &format!("{TOKENS}/%FF"), Some(&secret), None).await;
+    assert_eq!(not_utf8.status, StatusCode::BAD_REQUEST);
+    let huge = json!({ "name": "x".repeat(3 * 1024 * 1024) });
+    let too_large = sim.send(Method::POST, TOKENS, Some(&secret), Some(&huge)).await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test]

@@ -1,12 +1,12 @@
 //! `/public/v1/audit/records` (with `render()`) and `/public/v1/audit/event-types`
 //! (reference §4.2).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{json_response, raw_query};
+use super::{PathId, json_response, raw_query};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
@@ -47,7 +47,7 @@ pub async fn list_records(State(state): State<AppState>, caller: Caller, uri: Ur
 pub async fn get_record(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
 ) -> Result<Response, Problem> {
     let query = prepare_get(raw_query(&uri), &RECORDS)?;
@@ -68,7 +68,7 @@ pub async fn list_event_types(State(state): State<AppState>, _caller: Caller, ur
 pub async fn get_event_type(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
 ) -> Result<Response, Problem> {
     let query = prepare_get(raw_query(&uri), &EVENT_TYPES)?;

@@ -49,6 +49,27 @@ async fn method_not_allowed(uri: Uri) -> Problem {
     Problem::new(StatusCode::METHOD_NOT_ALLOWED, format!("Method not allowed on {}", uri.path()))
 }
 
+/// The `{id}` of a route. Axum's own rejection (say, an id that is not UTF-8 after
+/// percent-decoding) would be plain text; this one is a ProblemDetails like every error.
+pub(crate) struct PathId(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Problem> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(id)| PathId(id))
+            .map_err(|rejection| Problem::new(rejection.status(), rejection.body_text()))
+    }
+}
+
+/// The request body, with axum's rejections (such as a body over the size limit) turned
+/// into ProblemDetails.
+pub(crate) fn body_bytes(body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Bytes, Problem> {
+    body.map_err(|rejection| Problem::new(rejection.status(), rejection.body_text()))
+}
+
 /// A JSON answer with a status.
 pub(crate) fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
     let text = match serde_json::to_string(body) {

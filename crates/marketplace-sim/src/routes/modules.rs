@@ -2,12 +2,12 @@
 //! (each account's groups; the default group tells a vendor or client which modules it may
 //! assign, reference §3).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{json_response, raw_query};
+use super::{PathId, json_response, raw_query};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
@@ -26,7 +26,7 @@ pub async fn list_modules(State(state): State<AppState>, caller: Caller, uri: Ur
 pub async fn get_module(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
 ) -> Result<Response, Problem> {
     caller.require_operations("The module catalog")?;
@@ -54,7 +54,7 @@ pub async fn list_groups(State(state): State<AppState>, caller: Caller, uri: Uri
 pub async fn get_group(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
 ) -> Result<Response, Problem> {
     let query = prepare_get(raw_query(&uri), &GROUPS)?;

@@ -2,12 +2,13 @@
 //! enable and disable (reference §2).
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{json_object_body, json_response, raw_query};
+use super::{PathId, body_bytes, json_object_body, json_response, raw_query};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::clock::now_millis;
@@ -57,7 +58,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, uri: Uri) -> Re
 pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
 ) -> Result<Response, Problem> {
     if id != caller.token_id {
@@ -230,11 +231,11 @@ pub async fn create(
     caller: Caller,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
     let query = prepare_get(raw_query(&uri), &TOKENS)?;
-    let input = parse_input(&json_object_body(&headers, &body)?, true)?;
+    let input = parse_input(&json_object_body(&headers, &body_bytes(body)?)?, true)?;
     let account_id = input.account_id.unwrap_or_default();
     let mut store = state.write();
     if !caller.can_see_account(&account_id) {
@@ -274,10 +275,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
     let query = prepare_get(raw_query(&uri), &TOKENS)?;
@@ -286,7 +287,7 @@ pub async fn update(
     if token["status"] == "Deleted" {
         return Err(Problem::bad_request(format!("API token {id} is deleted and cannot be changed")));
     }
-    let input = parse_input(&json_object_body(&headers, &body)?, false)?;
+    let input = parse_input(&json_object_body(&headers, &body_bytes(body)?)?, false)?;
     let account = store.token_account.get(&id).copied().unwrap_or(caller.account);
     if let Some(modules) = &input.modules {
         check_assignable(&store, account, modules)?;
@@ -330,7 +331,7 @@ fn finish_change(
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
     let mut store = state.write();
@@ -354,7 +355,7 @@ fn set_status(store: &mut Store, id: &str, status: &str) {
 pub async fn enable(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
 ) -> Result<Response, Problem> {
     transition(state, caller, id, uri, TokenEvent::Enabled).await
@@ -364,7 +365,7 @@ pub async fn enable(
 pub async fn disable(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     uri: Uri,
 ) -> Result<Response, Problem> {
     transition(state, caller, id, uri, TokenEvent::Disabled).await
