@@ -273,7 +273,10 @@ fn split_top_level(text: &str, separator: u8) -> Result<Vec<&str>, RqlError> {
     while i < bytes.len() {
         if let Some(q) = quote {
             if let Some(len) = backslash_at(bytes, i) {
-                i += len + quote_at(bytes, i + len).map_or(0, |(_, l)| l);
+                // The same escapes as `Parser::quoted`: `\'`, `\"` and `\\` are one
+                // character each, so an escaped backslash cannot escape the closing quote.
+                let escaped = quote_at(bytes, i + len).map(|(_, l)| l).or_else(|| backslash_at(bytes, i + len));
+                i += len + escaped.unwrap_or(0);
                 continue;
             }
             if let Some((found, len)) = quote_at(bytes, i) {
@@ -576,6 +579,12 @@ mod tests {
             cmp(CompareOp::Eq, "name", text("it's"))
         );
         assert_eq!(parse("eq(name,Jerry's)").expect("valid"), cmp(CompareOp::Eq, "name", text("Jerry's")));
+        // An escaped backslash before the closing quote, literal or percent-encoded.
+        for query in [r"eq(name,'a\\')&limit=1", "eq(name,%27a%5C%5C%27)&limit=1"] {
+            let parsed = parse_query(query).expect(query);
+            assert_eq!(parsed.filter, Some(cmp(CompareOp::Eq, "name", text("a\\"))), "{query}");
+            assert_eq!(parsed.limit, Some(1));
+        }
         assert_eq!(
             parse_query("name=Tom%20%26%20Jerry%27s").expect("valid").filter,
             Some(cmp(CompareOp::Eq, "name", text("Tom & Jerry's")))
