@@ -107,6 +107,7 @@ impl TokenListQuery {
         } else {
             self.sort.clone()
         };
+        let ends_with_id = sort.last().is_some_and(|key| key.field == TokenSortField::Id);
         for key in sort {
             query = if key.descending {
                 query.order_by_desc(key.field.rql_field())
@@ -114,7 +115,9 @@ impl TokenListQuery {
                 query.order_by(key.field.rql_field())
             };
         }
-        query
+        // Names and dates repeat; the id makes the order total, so that offset
+        // paging never shows a token twice or skips one.
+        if ends_with_id { query } else { query.order_by("id") }
     }
 
     /// The filter, order and this page.
@@ -187,9 +190,12 @@ impl AuditQuery {
         if let Some(to) = to {
             filters.push(Filter::le("timestamp", to));
         }
+        // The id breaks ties between records of the same millisecond, so that
+        // offset paging never shows a record twice or skips one.
         Ok(Query::new()
             .filter(Filter::and(filters))
             .order_by_desc("timestamp")
+            .order_by_desc("id")
             .limit(page_size(self.limit))
             .offset(self.offset))
     }
@@ -253,7 +259,7 @@ mod tests {
         .to_page_query();
         let text = query.to_query_string();
         assert!(text.contains("eq(status,'Disabled')"), "{text}");
-        assert!(text.contains("order=-audit.created.at"), "{text}");
+        assert!(text.contains("order=-audit.created.at,id"), "{text}");
         assert!(text.contains("select=audit"), "{text}");
         assert!(text.contains("limit=20") && text.contains("offset=40"), "{text}");
     }
@@ -282,7 +288,7 @@ mod tests {
         assert!(text.contains("eq(actor.id,'TKN-1111-2222')"), "{text}");
         assert!(text.contains("in(event,"), "{text}");
         assert!(text.contains("ge(timestamp,") && text.contains("le(timestamp,"), "{text}");
-        assert!(text.contains("order=-timestamp"), "{text}");
+        assert!(text.contains("order=-timestamp,-id"), "{text}");
     }
 
     #[test]

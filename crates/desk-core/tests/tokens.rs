@@ -222,8 +222,11 @@ async fn audit_trail_shows_what_was_done_to_a_token_and_what_it_did() {
         .token_audit(&connection.id, &AuditQuery::new(created.id.clone(), AuditRole::Object))
         .await
         .expect("object trail");
-    let events: Vec<&str> = about.items.iter().map(|e| e.event.as_str()).collect();
-    assert_eq!(events, ["platform.accounts.api-token.disabled", "platform.accounts.api-token.created"], "newest first");
+    let mut events: Vec<&str> = about.items.iter().map(|e| e.event.as_str()).collect();
+    let times: Vec<&str> = about.items.iter().filter_map(|e| e.timestamp.as_deref()).collect();
+    assert!(times.windows(2).all(|pair| pair[0] >= pair[1]), "newest first: {times:?}");
+    events.sort();
+    assert_eq!(events, ["platform.accounts.api-token.created", "platform.accounts.api-token.disabled"]);
     assert!(
         about.items.iter().all(|e| e.actor_id.as_deref() == Some(connection.token_id.as_str())),
         "the admin token acted"
