@@ -43,7 +43,8 @@ bench: deps
 
 ## A .deb with the desktop entry and icons, in $(CARGO_TARGET_DIR)/release/bundle/deb.
 bundle: deps
-	npm --prefix ui exec -- tauri build --bundles deb
+	# The CLI runs from the root, where tauri.conf.json is.
+	ui/node_modules/.bin/tauri build --bundles deb
 
 ## Regenerate ui/src/lib/bindings.ts after changing a command.
 bindings: ui
