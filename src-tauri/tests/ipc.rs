@@ -183,7 +183,6 @@ fn no_ipc_answer_of_a_full_workflow_carries_a_secret_that_was_not_revealed() {
     call("assignable_modules", json!({ "connectionId": id })).expect("modules");
     call("list_connections", json!({})).expect("connections");
     call("get_token", json!({ "connectionId": id, "tokenId": created_id })).expect_err("deleted");
-    drop(call);
 
     // Every value in the simulator (as operations sees them), but the revealed one.
     let operations = marketplace_api::Client::new(

@@ -116,16 +116,16 @@ impl ConnectionStore {
                 )));
             }
         };
-        if let Ok(probe) = serde_json::from_str::<VersionProbe>(&text) {
-            if probe.version > FORMAT_VERSION {
-                return Err(storage_error(format!(
-                    "The connections file {} was written by a newer Token Desk (format {}; this one reads {}). \
+        if let Ok(probe) = serde_json::from_str::<VersionProbe>(&text)
+            && probe.version > FORMAT_VERSION
+        {
+            return Err(storage_error(format!(
+                "The connections file {} was written by a newer Token Desk (format {}; this one reads {}). \
                      It was left untouched: update Token Desk to use it.",
-                    path.display(),
-                    probe.version,
-                    FORMAT_VERSION
-                )));
-            }
+                path.display(),
+                probe.version,
+                FORMAT_VERSION
+            )));
         }
         match serde_json::from_str::<ConnectionsFile>(&text) {
             Ok(file) => Ok(OpenedStore { store: Self { path, file }, notice: None }),

@@ -179,10 +179,10 @@ impl AuditQuery {
         }
         let from = self.from.as_deref().map(|at| checked_time("from", at)).transpose()?;
         let to = self.to.as_deref().map(|at| checked_time("to", at)).transpose()?;
-        if let (Some(from), Some(to)) = (&from, &to) {
-            if from > to {
-                return Err(DeskError::invalid_field("to", "The end of the date range is before its start."));
-            }
+        if let (Some(from), Some(to)) = (&from, &to)
+            && from > to
+        {
+            return Err(DeskError::invalid_field("to", "The end of the date range is before its start."));
         }
         if let Some(from) = from {
             filters.push(Filter::ge("timestamp", from));

@@ -39,8 +39,8 @@ impl AppUnderTest {
     /// Launches the app binary under a fresh WebKitWebDriver and waits for its
     /// window to be controllable.
     pub async fn launch() -> Self {
-        assert!(
-            cfg!(feature = "custom-protocol"),
+        #[cfg(not(feature = "custom-protocol"))]
+        panic!(
             "E2E tests need the app built with its bundled UI: run them with `--features custom-protocol` \
              (make test does)"
         );
