@@ -35,6 +35,17 @@ pub struct AccountSummary {
     pub account_type: String,
 }
 
+impl From<&marketplace_api::AccountRef> for AccountSummary {
+    fn from(account: &marketplace_api::AccountRef) -> Self {
+        Self {
+            id: account.id.clone(),
+            // The id stands in for a name the platform left out, so lists never show a blank.
+            name: account.name.clone().unwrap_or_else(|| account.id.clone()),
+            account_type: account.account_type.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        }
+    }
+}
+
 /// One saved connection to the Marketplace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

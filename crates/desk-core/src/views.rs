@@ -91,11 +91,7 @@ impl From<&ApiToken> for TokenView {
             description: token.description.clone(),
             status: token.status.as_ref().map(|status| status.as_str().to_owned()).unwrap_or_default(),
             last_access_at: token.last_access_at.clone(),
-            account: token.account.as_ref().map(|account| AccountSummary {
-                id: account.id.clone(),
-                name: account.name.clone().unwrap_or_default(),
-                account_type: account.account_type.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default(),
-            }),
+            account: token.account.as_ref().map(AccountSummary::from),
             modules: token.modules.iter().map(ModuleView::from).collect(),
             created: Stamp::from_event(audit.and_then(|audit| audit.created.as_ref())),
             updated: Stamp::from_event(audit.and_then(|audit| audit.updated.as_ref())),
