@@ -1,5 +1,6 @@
 //! End to end: the real app binary, in a real window under Xvfb, driven through
-//! WebKitWebDriver. Run with `make e2e`, or inside `scripts/desktop-session.sh`:
+//! WebKitWebDriver, with the real Secret Service and the real X clipboard.
+//! Run with `make e2e`, or inside `scripts/desktop-session.sh`:
 //! `cargo test --features custom-protocol --test e2e -- --include-ignored`.
 
 mod support;
@@ -43,4 +44,126 @@ async fn tray_menu_offers_show_and_quit_and_quit_ends_the_app_cleanly() {
     let log = app.wait_for_exit().await;
     assert!(log.contains("Token Desk stopped cleanly"), "Quit did not go through the exit path:\n{log}");
     assert!(!log.contains("panicked"), "the app panicked:\n{log}");
+}
+
+/// Everything under `dir`, as bytes, with each file's path.
+fn every_file(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return files };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(every_file(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            files.push((path, bytes));
+        }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle.as_bytes())
+}
+
+fn clipboard_text() -> String {
+    let output = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .output()
+        .expect("xclip is installed");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn secret_tool_lookup(connection_id: &str) -> Option<String> {
+    let output = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "token-desk", "username", connection_id])
+        .output()
+        .expect("secret-tool is installed");
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, D-Bus and a keyring: run under scripts/desktop-session.sh (make test does)"]
+async fn a_real_session_keeps_secrets_in_the_keychain_copies_through_the_x_clipboard_and_leaks_nothing() {
+    let sim = marketplace_sim::start(marketplace_sim::SimConfig { tokens_per_account: 6, ..Default::default() })
+        .await
+        .expect("the simulator starts");
+    let app = AppUnderTest::launch().await;
+    app.text_of("[data-testid=app-name]").await;
+
+    // Connect from the webview, as the add-connection form will.
+    let admin_secret = sim.admin_secret(marketplace_sim::AccountKind::Vendor).to_owned();
+    let connection = app
+        .invoke(
+            "add_connection",
+            serde_json::json!({ "connection": {
+                "environment": { "kind": "custom", "url": sim.base_url() },
+                "label": "E2E vendor",
+                "secret": admin_secret,
+                "caCertificatePem": sim.ca_pem(),
+            }}),
+        )
+        .await
+        .expect("connected");
+    let connection_id = connection["id"].as_str().expect("id").to_owned();
+    assert_eq!(secret_tool_lookup(&connection_id).as_deref(), Some(admin_secret.as_str()), "in the real keychain");
+
+    let page = app
+        .invoke("list_tokens", serde_json::json!({ "connectionId": connection_id, "query": {} }))
+        .await
+        .expect("tokens");
+    let items = page["items"].as_array().expect("items").clone();
+    let revealed_id = items[0]["id"].as_str().expect("id").to_owned();
+    let copied_id = items[1]["id"].as_str().expect("id").to_owned();
+    let revealed = app
+        .invoke("reveal_token_value", serde_json::json!({ "connectionId": connection_id, "tokenId": revealed_id }))
+        .await
+        .expect("revealed");
+    assert!(revealed.as_str().is_some_and(|value| value.starts_with(&format!("idt:{revealed_id}:"))));
+
+    let answer = app
+        .invoke("copy_token_value", serde_json::json!({ "connectionId": connection_id, "tokenId": copied_id }))
+        .await
+        .expect("copied");
+    assert_eq!(answer, serde_json::Value::Null, "the value goes to the clipboard, not to the webview");
+    let copied = clipboard_text();
+    assert!(copied.starts_with(&format!("idt:{copied_id}:")), "the X clipboard holds the value: {copied:.20}…");
+
+    let created = app
+        .invoke("create_token", serde_json::json!({ "connectionId": connection_id, "token": { "name": "E2E probe" } }))
+        .await
+        .expect("created");
+    app.invoke("delete_token", serde_json::json!({ "connectionId": connection_id, "tokenId": created["id"] }))
+        .await
+        .expect("deleted");
+    let refused = app
+        .invoke("create_token", serde_json::json!({ "connectionId": connection_id, "token": { "name": "bad/name" } }))
+        .await
+        .expect_err("invalid name");
+    assert_eq!(refused["fieldErrors"][0]["field"], "name", "typed errors cross IPC: {refused}");
+
+    // Every secret the simulator knows (operations sees them all), but the one revealed.
+    let operations = marketplace_api::Client::new(
+        marketplace_api::ClientConfig::new(
+            sim.base_url(),
+            marketplace_api::ApiSecret::new(sim.admin_secret(marketplace_sim::AccountKind::Operations)),
+        )
+        .with_extra_ca_pem(sim.ca_pem()),
+    )
+    .expect("client");
+    let everything = marketplace_api::collect_all(operations.list_all_tokens(marketplace_api::rql::Query::new()))
+        .await
+        .expect("all tokens");
+    let (log, sandbox) = app.terminate_and_keep_files().await;
+    assert!(log.contains("token value revealed"), "the app's log is among what is searched:\n{log}");
+
+    let files = every_file(sandbox.path());
+    assert!(files.iter().any(|(path, _)| path.ends_with("token-desk.log")), "the log file is searched");
+    assert!(files.iter().any(|(path, _)| path.ends_with("connections.json")), "the config is searched");
+    for token in &everything {
+        let value = token.token.as_ref().expect("value").expose();
+        let opaque = value.rsplit(':').next().expect("opaque part");
+        for (path, bytes) in &files {
+            assert!(!contains(bytes, opaque), "the value of {} reached {}", token.id, path.display());
+        }
+    }
 }

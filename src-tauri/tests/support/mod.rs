@@ -29,8 +29,9 @@ pub struct AppUnderTest {
     /// The WebDriver session; `None` once the app was closed.
     client: Option<Client>,
     driver: Child,
-    /// Throwaway HOME/XDG dirs and the driver's log; removed on drop.
-    sandbox: tempfile::TempDir,
+    /// Throwaway HOME/XDG dirs and the driver's log; removed on drop unless
+    /// taken by [`AppUnderTest::terminate_and_keep_files`].
+    sandbox: Option<tempfile::TempDir>,
     /// Held for the app's lifetime; a failed test's poisoned lock is still usable.
     _turn: std::sync::MutexGuard<'static, ()>,
 }
@@ -72,7 +73,7 @@ impl AppUnderTest {
             .stderr(log)
             .spawn()
             .expect("WebKitWebDriver starts (package webkit2gtk-driver)");
-        let mut app = Self { client: None, driver, sandbox, _turn: turn };
+        let mut app = Self { client: None, driver, sandbox: Some(sandbox), _turn: turn };
         app.client = Some(app.connect(port).await);
         app
     }
@@ -99,6 +100,26 @@ impl AppUnderTest {
     /// The WebDriver session.
     pub fn client(&self) -> &Client {
         self.client.as_ref().expect("the app is still open")
+    }
+
+    /// Invokes an app command from inside the webview, exactly as the UI does
+    /// (through Tauri's IPC and its access control); `Ok` carries the answer.
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+        const SCRIPT: &str = "const [command, args, done] = arguments;
+            window.__TAURI_INTERNALS__.invoke(command, args)
+                .then((data) => done({ ok: data === undefined ? null : data }), (error) => done({ error }));";
+        let answer = self
+            .client()
+            .execute_async(SCRIPT, vec![command.into(), args])
+            .await
+            .unwrap_or_else(|error| panic!("the webview could not run {command}: {error}\n{}", self.logs()));
+        match answer {
+            serde_json::Value::Object(mut fields) if fields.contains_key("ok") => {
+                Ok(fields.remove("ok").unwrap_or_default())
+            }
+            serde_json::Value::Object(mut fields) => Err(fields.remove("error").unwrap_or_default()),
+            other => panic!("unexpected answer to {command}: {other}"),
+        }
     }
 
     /// Waits until the element matching `css` exists and has non-empty text,
@@ -131,6 +152,22 @@ impl AppUnderTest {
     /// Waits for the app process to end by itself (after a Quit), and returns
     /// everything the app logged.
     pub async fn wait_for_exit(mut self) -> String {
+        self.wait_until_gone().await;
+        self.logs()
+    }
+
+    /// Quits the app like [`AppUnderTest::terminate_and_wait_for_exit`], and
+    /// hands over its files (HOME, XDG dirs) for inspection.
+    pub async fn terminate_and_keep_files(mut self) -> (String, tempfile::TempDir) {
+        let app_pid = self.app_pid().expect("the app process is running under the driver");
+        let sent = Command::new("kill").arg("-TERM").arg(app_pid.to_string()).status();
+        assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
+        self.wait_until_gone().await;
+        let logs = self.logs();
+        (logs, self.sandbox.take().expect("the files are still there"))
+    }
+
+    async fn wait_until_gone(&mut self) {
         let app_pid = self.app_pid().expect("the app process is running under the driver");
         let client = self.client.take().expect("the app is still open");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -140,16 +177,19 @@ impl AppUnderTest {
         }
         // The session's browser is gone; ending the session only tidies the driver.
         let _ = client.close().await;
-        self.logs()
     }
 
     /// Everything the app wrote to its log files, then what the driver logged.
     pub fn logs(&self) -> String {
         let mut logs = String::new();
-        for file in files_named(&self.sandbox.path().join("data"), "token-desk.log") {
+        for file in files_named(&self.sandbox_path().join("data"), "token-desk.log") {
             logs.push_str(&std::fs::read_to_string(file).unwrap_or_default());
         }
         logs + &self.driver_log()
+    }
+
+    fn sandbox_path(&self) -> &Path {
+        self.sandbox.as_ref().expect("the files are still there").path()
     }
 
     /// The pid of the app, a child of the driver.
@@ -161,7 +201,7 @@ impl AppUnderTest {
     }
 
     fn driver_log(&self) -> String {
-        std::fs::read_to_string(self.sandbox.path().join("driver.log")).unwrap_or_default()
+        std::fs::read_to_string(self.sandbox_path().join("driver.log")).unwrap_or_default()
     }
 }
 
