@@ -60,7 +60,10 @@ fn main() {
             .await
             .expect("the simulator starts");
         let small_time = time_one_page(&client(&small, 1), &Query::new()).await;
-        println!("one page from a simulator of 18 tokens, no added latency: {:.2} ms", small_time.as_secs_f64() * 1000.0);
+        println!(
+            "one page from a simulator of 18 tokens, no added latency: {:.2} ms",
+            small_time.as_secs_f64() * 1000.0
+        );
         small.stop().await;
         let sim = marketplace_sim::start(SimConfig { tokens_per_account: TOKENS, ..SimConfig::default() })
             .await
@@ -69,7 +72,10 @@ fn main() {
 
         let probe = client(&sim, 1);
         let no_latency = time_one_page(&probe, &Query::new().limit(100).offset(5000)).await;
-        println!("one page from a simulator of 30,003 tokens, no added latency: {:.2} ms", no_latency.as_secs_f64() * 1000.0);
+        println!(
+            "one page from a simulator of 30,003 tokens, no added latency: {:.2} ms",
+            no_latency.as_secs_f64() * 1000.0
+        );
         sim.faults().add(FaultRule {
             method: None,
             path: None,
@@ -90,7 +96,12 @@ fn main() {
 
         for (latency, rounds) in [(LATENCY, ROUNDS), (WAN_LATENCY, 3)] {
             sim.faults().clear();
-            sim.faults().add(FaultRule { method: None, path: None, action: FaultAction::Latency(latency), when: FaultWhen::Always });
+            sim.faults().add(FaultRule {
+                method: None,
+                path: None,
+                action: FaultAction::Latency(latency),
+                when: FaultWhen::Always,
+            });
             let one_at_a_time = time_list_all(&client(&sim, 1), &query, rounds).await;
             let concurrent = time_list_all(&client(&sim, CONCURRENCY), &query, rounds).await;
             let ratio = one_at_a_time.as_secs_f64() / concurrent.as_secs_f64();

@@ -65,11 +65,7 @@ impl BaseUrl {
 
     /// The full URL of `path` (which starts with `/`) with an optional raw query string.
     pub(crate) fn join(&self, path: &str, query: &str) -> Result<Url, Error> {
-        let text = if query.is_empty() {
-            format!("{}{path}", self.0)
-        } else {
-            format!("{}{path}?{query}", self.0)
-        };
+        let text = if query.is_empty() { format!("{}{path}", self.0) } else { format!("{}{path}?{query}", self.0) };
         Url::parse(&text).map_err(|cause| {
             Error::new(ErrorKind::InvalidConfiguration, format!("A request URL could not be built ({cause})."))
         })
@@ -109,7 +105,9 @@ mod tests {
 
     #[test]
     fn refuses_anything_but_https() {
-        for input in ["http://api.s1.show", "ftp://x", "api.s1.show", "", "https://", "https://u:p@host", "https://h/?a=1"] {
+        for input in
+            ["http://api.s1.show", "ftp://x", "api.s1.show", "", "https://", "https://u:p@host", "https://h/?a=1"]
+        {
             let error = BaseUrl::parse(input).expect_err(input);
             assert_eq!(error.kind(), ErrorKind::InvalidConfiguration, "{input}");
         }

@@ -136,16 +136,10 @@ impl Error {
 
     /// True for errors worth trying again later without changing anything.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self.0.kind,
-            ErrorKind::RateLimited | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server
-        )
+        matches!(self.0.kind, ErrorKind::RateLimited | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server)
     }
 
-    pub(crate) fn with_source(
-        mut self,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
+    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.0.source = Some(Box::new(source));
         self
     }
@@ -213,8 +207,8 @@ impl Error {
             _ => {
                 // Not JSON (an HTML page from a proxy, plain text): keep a short excerpt.
                 let text = String::from_utf8_lossy(body);
-                let looks_like_html = content_type.is_some_and(|ct| ct.contains("html"))
-                    || text.trim_start().starts_with('<');
+                let looks_like_html =
+                    content_type.is_some_and(|ct| ct.contains("html")) || text.trim_start().starts_with('<');
                 if !looks_like_html {
                     error.detail = Some(excerpt(&text, known_secret));
                 }
@@ -225,18 +219,11 @@ impl Error {
     }
 
     /// An answer with a success status whose body does not match the expected model.
-    pub(crate) fn undecodable(
-        body: &[u8],
-        cause: &serde_json::Error,
-        known_secret: Option<&ApiSecret>,
-    ) -> Self {
+    pub(crate) fn undecodable(body: &[u8], cause: &serde_json::Error, known_secret: Option<&ApiSecret>) -> Self {
         let text = String::from_utf8_lossy(body);
         let mut error = Self::new(
             ErrorKind::Undecodable,
-            format!(
-                "The Marketplace's answer could not be read ({}).",
-                scrub(&cause.to_string(), known_secret)
-            ),
+            format!("The Marketplace's answer could not be read ({}).", scrub(&cause.to_string(), known_secret)),
         );
         error.0.body_excerpt = Some(excerpt(&text, known_secret));
         error
@@ -311,9 +298,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source
-            .as_ref()
-            .map(|source| source.as_ref() as &(dyn std::error::Error + 'static))
+        self.0.source.as_ref().map(|source| source.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -346,10 +331,9 @@ fn field_errors(errors: &Value, known_secret: Option<&ApiSecret>) -> Vec<FieldEr
                     Value::Array(list) => list.iter().filter_map(message_text).collect(),
                     other => message_text(other).into_iter().collect(),
                 };
-                messages.into_iter().map(move |message| FieldError {
-                    field: field_name(field),
-                    message: clean(&message),
-                })
+                messages
+                    .into_iter()
+                    .map(move |message| FieldError { field: field_name(field), message: clean(&message) })
             })
             .collect(),
         Value::Array(items) => items
@@ -369,10 +353,7 @@ fn field_errors(errors: &Value, known_secret: Option<&ApiSecret>) -> Vec<FieldEr
                 } else {
                     properties
                         .into_iter()
-                        .map(|field| FieldError {
-                            field: field_name(field),
-                            message: message.clone(),
-                        })
+                        .map(|field| FieldError { field: field_name(field), message: message.clone() })
                         .collect()
                 }
             })
@@ -556,7 +537,13 @@ mod tests {
         let everything = format!("{error} {error:?}");
         assert!(!everything.contains("S3cr3t"), "{everything}");
 
-        let text = Error::from_response(500, None, Some("text/plain"), b"boom idt:TKN-1111-2222:S3cr3tS3cr3tS3cr3tS3cr3t", None);
+        let text = Error::from_response(
+            500,
+            None,
+            Some("text/plain"),
+            b"boom idt:TKN-1111-2222:S3cr3tS3cr3tS3cr3tS3cr3t",
+            None,
+        );
         assert!(!format!("{text} {text:?}").contains("S3cr3t"));
     }
 }

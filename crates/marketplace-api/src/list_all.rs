@@ -41,7 +41,11 @@ impl Client {
     ///
     /// The query's own `limit` and `offset` are replaced by the paging; without an `order`
     /// the items are ordered by `id`, because offset paging needs a stable order.
-    pub(crate) fn list_all<T>(&self, path: &'static str, query: Query) -> BoxStream<'static, Result<ListProgress<T>, Error>>
+    pub(crate) fn list_all<T>(
+        &self,
+        path: &'static str,
+        query: Query,
+    ) -> BoxStream<'static, Result<ListProgress<T>, Error>>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -59,8 +63,9 @@ impl Client {
             let first_len = first.items.len() as u64;
             let head = stream::once(async move { Ok((first.items, total)) });
             let rest = match total {
+                // A short first page is the whole list, whatever the total claims.
+                _ if first_len < step => stream::empty().boxed(),
                 Some(total) => client.fetch_pages_concurrently(path, query, step, total),
-                None if first_len < step => stream::empty().boxed(),
                 None => client.fetch_pages_until_short(path, query, step),
             };
             Ok::<_, Error>(head.chain(rest))
@@ -69,20 +74,14 @@ impl Client {
         with_progress(pages)
     }
 
-    fn fetch_pages_concurrently<T>(
-        &self,
-        path: &'static str,
-        query: Query,
-        step: u64,
-        total: u64,
-    ) -> PageStream<T>
+    fn fetch_pages_concurrently<T>(&self, path: &'static str, query: Query, step: u64, total: u64) -> PageStream<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
         let client = self.clone();
         let concurrency = self.list_concurrency();
         let offsets = (1..).map(move |page| page * step).take_while(move |offset| *offset < total);
-        stream::iter(offsets)
+        let pages = stream::iter(offsets)
             .map(move |offset| {
                 let client = client.clone();
                 let query = query.clone();
@@ -92,17 +91,12 @@ impl Client {
                 }
             })
             // `buffered` (not `buffer_unordered`) keeps the pages in offset order.
-            .buffered(concurrency)
-            .boxed()
+            .buffered(concurrency);
+        end_at_first_short_page(pages, step)
     }
 
     /// Without a total, pages are read one after the other until a short one.
-    fn fetch_pages_until_short<T>(
-        &self,
-        path: &'static str,
-        query: Query,
-        step: u64,
-    ) -> PageStream<T>
+    fn fetch_pages_until_short<T>(&self, path: &'static str, query: Query, step: u64) -> PageStream<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -161,4 +155,44 @@ fn with_progress<T: Send + 'static>(
             futures::future::ready(Some(item))
         })
         .boxed()
+}
+
+/// Ends `pages` after the first page shorter than `step`: the list is over there, whatever
+/// total the server announced. A server that announces more than it serves must not make
+/// the client ask for millions of empty pages; pages still in flight are dropped.
+fn end_at_first_short_page<T, S>(pages: S, step: u64) -> PageStream<T>
+where
+    T: Send + 'static,
+    S: futures::Stream<Item = Result<(Vec<T>, Option<u64>), Error>> + Send + 'static,
+{
+    pages
+        .scan(false, move |ended, page| {
+            if *ended {
+                return futures::future::ready(None);
+            }
+            if let Ok((items, _)) = &page {
+                *ended = (items.len() as u64) < step;
+            }
+            futures::future::ready(Some(page))
+        })
+        .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_list_ends_at_the_first_short_page_whatever_the_total_says() {
+        let claimed = Some(4_000_000_000);
+        let pages = stream::iter(vec![
+            Ok((vec![1, 2], claimed)),
+            Ok((vec![3], claimed)),
+            Ok((vec![], claimed)),
+            Ok((vec![4, 5], claimed)),
+        ]);
+        let delivered: Vec<Vec<i32>> =
+            end_at_first_short_page(pages, 2).map(|page| page.expect("no error").0).collect().await;
+        assert_eq!(delivered, vec![vec![1, 2], vec![3]]);
+    }
 }

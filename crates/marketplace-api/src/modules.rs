@@ -47,9 +47,10 @@ impl Client {
             .select("modules")
             .limit(1);
         let page = self.list_user_groups(&query).await?;
-        page.items.into_iter().next().ok_or_else(|| {
-            Error::new(ErrorKind::NotFound, format!("Account {account_id} has no default user group."))
-        })
+        page.items
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("Account {account_id} has no default user group.")))
     }
 
     /// The modules the account's tokens may be given (those of its default user group).

@@ -74,16 +74,15 @@ impl RetryPolicy {
         let backoff = self.jittered_backoff(retries_done);
         // The server's own wait wins when it is longer than ours.
         let wait = retry_after.map_or(backoff, |asked| asked.max(backoff));
-        (elapsed + wait <= self.max_elapsed).then_some(wait)
+        // A server may ask for an absurd wait (`Retry-After: 18446744073709551615`): checked
+        // arithmetic turns that into "give up" rather than an overflow panic.
+        elapsed.checked_add(wait).is_some_and(|end| end <= self.max_elapsed).then_some(wait)
     }
 
     /// Exponential backoff with "equal jitter": half the step fixed, half random, so that many
     /// clients failing together do not retry together.
     fn jittered_backoff(&self, retries_done: u32) -> Duration {
-        let step = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retries_done))
-            .min(self.max_backoff);
+        let step = self.initial_backoff.saturating_mul(2u32.saturating_pow(retries_done)).min(self.max_backoff);
         let half = step / 2;
         half + half.mul_f64(fastrand::f64())
     }
@@ -112,13 +111,23 @@ mod tests {
     #[test]
     fn safe_requests_retry_on_transient_failures_only() {
         let policy = RetryPolicy::default();
-        for attempt in [Attempt::NotSent, Attempt::NoAnswer, answered(429), answered(502), answered(503), answered(504)] {
+        for attempt in [Attempt::NotSent, Attempt::NoAnswer, answered(429), answered(502), answered(503), answered(504)]
+        {
             assert!(policy.next_wait(true, attempt, 0, ZERO).is_some(), "{attempt:?}");
         }
         assert_eq!(policy.next_wait(true, Attempt::Permanent, 0, ZERO), None);
         for status in [400, 401, 403, 404, 409, 500, 501] {
             assert_eq!(policy.next_wait(true, answered(status), 0, ZERO), None, "{status}");
         }
+    }
+
+    #[test]
+    fn an_absurd_retry_after_gives_up_instead_of_overflowing() {
+        let policy = RetryPolicy::default();
+        let huge = parse_retry_after("18446744073709551615").expect("parsed");
+        let attempt = Attempt::Answered { status: 429, retry_after: Some(huge) };
+        assert_eq!(policy.next_wait(true, attempt, 0, Duration::from_secs(5)), None);
+        assert_eq!(policy.next_wait(true, attempt, 0, Duration::MAX), None);
     }
 
     #[test]

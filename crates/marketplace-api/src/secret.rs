@@ -78,9 +78,7 @@ pub fn is_token_id(candidate: &str) -> bool {
     let Some(groups) = candidate.strip_prefix("TKN-") else {
         return false;
     };
-    groups
-        .split('-')
-        .all(|group| group.len() == 4 && group.bytes().all(|b| b.is_ascii_digit()))
+    groups.split('-').all(|group| group.len() == 4 && group.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn zeroize_string(value: &mut String) {
@@ -120,10 +118,7 @@ fn scrub_pattern(text: &str, prefix: &str, separator: &str) -> String {
     while let Some(start) = rest.find(prefix) {
         out.push_str(&rest[..start + prefix.len()]);
         rest = &rest[start + prefix.len()..];
-        let id_len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            .count();
+        let id_len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-').count();
         let after_id = &rest[id_len..];
         if id_len > 0 && after_id.starts_with(separator) {
             out.push_str(&rest[..id_len]);

@@ -42,8 +42,8 @@ pub(crate) fn build_http_client(settings: &TransportSettings<'_>) -> Result<reqw
 fn tls_config(extra_ca_pems: &[String]) -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let extra_roots = parse_ca_pems(extra_ca_pems)?;
-    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone())
-        .map_err(|cause| {
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone()).map_err(|cause| {
             Error::new(
                 ErrorKind::InvalidConfiguration,
                 format!("No usable trusted root certificates were found ({cause})."),
@@ -155,16 +155,10 @@ async fn send_once(
         }
     };
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(parse_retry_after);
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
+    let retry_after =
+        response.headers().get(header::RETRY_AFTER).and_then(|value| value.to_str().ok()).and_then(parse_retry_after);
+    let content_type =
+        response.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned);
     let body = match response.bytes().await {
         Ok(body) => body,
         // The head arrived but the body broke off: as good as no answer.

@@ -51,10 +51,7 @@ async fn audit_records_follow_a_token_and_event_types_are_listed() {
     let sim = start_sim(0).await;
     let vendor = client_for(&sim, AccountKind::Vendor);
     let me = vendor.whoami().await.expect("whoami");
-    let created = vendor
-        .create_token(&common::new_token(&me.account.id, "Audited"))
-        .await
-        .expect("create");
+    let created = vendor.create_token(&common::new_token(&me.account.id, "Audited")).await.expect("create");
     vendor.disable_token(&created.id).await.expect("disable");
 
     let history = Query::new().filter(Filter::eq("object.id", created.id.as_str())).order_by("timestamp").render();
@@ -66,16 +63,20 @@ async fn audit_records_follow_a_token_and_event_types_are_listed() {
         assert!(matches!(record.record_type, Some(AuditRecordType::Public | AuditRecordType::Private)));
         assert!(!record.summary.as_deref().unwrap_or("{{").contains("{{"), "render() filled the placeholders");
     }
-    let all = collect_all(vendor.list_all_audit_records(Query::new().filter(Filter::eq("object.id", created.id.as_str()))))
-        .await
-        .expect("all");
+    let all =
+        collect_all(vendor.list_all_audit_records(Query::new().filter(Filter::eq("object.id", created.id.as_str()))))
+            .await
+            .expect("all");
     assert_eq!(all.len(), 2);
 
     let first = &page.items[0];
     let again = vendor.get_audit_record(&first.id, true).await.expect("get");
     assert_eq!(again.id, first.id);
     assert_eq!(again.event, first.event);
-    assert_eq!(vendor.get_audit_record("AUD-0000-0000-0000-0000", false).await.expect_err("none").kind(), ErrorKind::NotFound);
+    assert_eq!(
+        vendor.get_audit_record("AUD-0000-0000-0000-0000", false).await.expect_err("none").kind(),
+        ErrorKind::NotFound
+    );
 
     let types = vendor.list_event_types(&Query::new()).await.expect("event types");
     assert!(!types.items.is_empty());

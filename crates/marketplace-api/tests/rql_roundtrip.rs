@@ -16,8 +16,8 @@ fn field() -> impl Strategy<Value = String> {
 fn awkward_text() -> impl Strategy<Value = String> {
     let pieces = prop_oneof![
         proptest::sample::select(vec![
-            " ", "'", "\"", "*", "&", ",", "(", ")", "=", "+", "%", "%20", "\\", "#", "?", "/", ":", ";", "é", "名", "🙂",
-            "null()", "empty()", "\t", "\n", "%27", "%5C",
+            " ", "'", "\"", "*", "&", ",", "(", ")", "=", "+", "%", "%20", "\\", "#", "?", "/", ":", ";", "é", "名",
+            "🙂", "null()", "empty()", "\t", "\n", "%27", "%5C",
         ])
         .prop_map(str::to_owned),
         "[a-zA-Z0-9 ._~-]{0,6}",
@@ -42,14 +42,24 @@ fn pattern() -> impl Strategy<Value = LikePattern> {
 }
 
 fn compare_op() -> impl Strategy<Value = CompareOp> {
-    proptest::sample::select(vec![CompareOp::Eq, CompareOp::Ne, CompareOp::Gt, CompareOp::Ge, CompareOp::Lt, CompareOp::Le])
+    proptest::sample::select(vec![
+        CompareOp::Eq,
+        CompareOp::Ne,
+        CompareOp::Gt,
+        CompareOp::Ge,
+        CompareOp::Lt,
+        CompareOp::Le,
+    ])
 }
 
 fn filter() -> impl Strategy<Value = Filter> {
     let leaf = prop_oneof![
         (compare_op(), field(), value()).prop_map(|(op, field, value)| Filter::Compare { op, field, value }),
-        (any::<bool>(), field(), pattern())
-            .prop_map(|(case_insensitive, field, pattern)| Filter::Like { case_insensitive, field, pattern }),
+        (any::<bool>(), field(), pattern()).prop_map(|(case_insensitive, field, pattern)| Filter::Like {
+            case_insensitive,
+            field,
+            pattern
+        }),
         (any::<bool>(), field(), proptest::collection::vec(value(), 1..4))
             .prop_map(|(negated, field, values)| Filter::List { negated, field, values }),
     ];

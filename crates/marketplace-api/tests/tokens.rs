@@ -45,7 +45,11 @@ async fn list_and_get_are_scoped_to_the_callers_account() {
     let page = vendor.list_tokens(&Query::new().order_by("id")).await.expect("list");
     assert_eq!(page.total, Some(4), "3 seeded tokens and the admin token");
     assert_eq!(page.items.len(), 4);
-    assert!(page.items.iter().all(|t| t.account.as_ref().map(|a| a.id.as_str()) == Some(sim.account_id(AccountKind::Vendor))));
+    assert!(
+        page.items
+            .iter()
+            .all(|t| t.account.as_ref().map(|a| a.id.as_str()) == Some(sim.account_id(AccountKind::Vendor)))
+    );
     let ids: Vec<&str> = page.items.iter().map(|t| t.id.as_str()).collect();
     let mut sorted = ids.clone();
     sorted.sort();
@@ -75,7 +79,8 @@ async fn create_update_disable_enable_delete() {
     assert!(!modules.is_empty());
     let module_ids: Vec<String> = modules.iter().take(2).map(|m| m.id.clone()).collect();
 
-    let created = vendor.create_token(&new_token(account_id, "ERP sync robot", module_ids.clone())).await.expect("create");
+    let created =
+        vendor.create_token(&new_token(account_id, "ERP sync robot", module_ids.clone())).await.expect("create");
     assert_eq!(created.status, Some(TokenStatus::Active));
     assert_eq!(created.name.as_deref(), Some("ERP sync robot"));
     let secret = created.token.clone().expect("the secret comes back on create");
@@ -92,7 +97,8 @@ async fn create_update_disable_enable_delete() {
     let as_new = Client::new(config).expect("builds");
     assert_eq!(as_new.whoami().await.expect("whoami").token.id, created.id);
 
-    let update = ApiTokenUpdate { name: Some("ERP sync robot 2".into()), description: Some(None), ..Default::default() };
+    let update =
+        ApiTokenUpdate { name: Some("ERP sync robot 2".into()), description: Some(None), ..Default::default() };
     let updated = vendor.update_token(&created.id, &update).await.expect("update");
     assert_eq!(updated.name.as_deref(), Some("ERP sync robot 2"));
     assert_eq!(updated.description, None);

@@ -94,9 +94,7 @@ pub struct AuditBlock {
     pub other: BTreeMap<String, AuditEvent>,
 }
 
-fn lenient_events<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<BTreeMap<String, AuditEvent>, D::Error> {
+fn lenient_events<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, AuditEvent>, D::Error> {
     let raw = BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
     Ok(raw
         .into_iter()

@@ -12,11 +12,11 @@ mod token;
 mod user_group;
 
 pub use audit::{
-    ApiRequestInfo, AuditActor, AuditActorAccount, AuditObject, AuditRecord, AuditRecordType,
-    AuditRequest, EventType, Geolocation, LogInfo, WorkerInfo,
+    ApiRequestInfo, AuditActor, AuditActorAccount, AuditObject, AuditRecord, AuditRecordType, AuditRequest, EventType,
+    Geolocation, LogInfo, WorkerInfo,
 };
-pub use common::{AccountRef, AccountStatus, AccountType, AuditBlock, AuditEvent, ObjectMeta, ObjectRef, Page};
 pub(crate) use common::ListEnvelope;
+pub use common::{AccountRef, AccountStatus, AccountType, AuditBlock, AuditEvent, ObjectMeta, ObjectRef, Page};
 pub use module::{Module, ModuleSettings};
 pub use token::{ApiToken, ApiTokenUpdate, NewApiToken, TokenStatus};
 pub use user_group::UserGroup;

@@ -199,8 +199,8 @@ mod tests {
 
     #[test]
     fn unknown_status_is_kept() {
-        let token: ApiToken = serde_json::from_value(json!({"id": "TKN-1-2", "status": "Suspended", "modules": null}))
-            .expect("decodes");
+        let token: ApiToken =
+            serde_json::from_value(json!({"id": "TKN-1-2", "status": "Suspended", "modules": null})).expect("decodes");
         assert_eq!(token.status, Some(TokenStatus::Other("Suspended".into())));
         assert_eq!(token.status.map(|s| s.to_string()).as_deref(), Some("Suspended"));
         assert!(token.modules.is_empty());

@@ -26,8 +26,8 @@ pub fn quick_retries() -> RetryPolicy {
 
 /// A configuration for `kind`'s admin token, trusting the simulator's CA.
 pub fn config_for(sim: &SimHandle, kind: AccountKind) -> ClientConfig {
-    let mut config = ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(kind)))
-        .with_extra_ca_pem(sim.ca_pem());
+    let mut config =
+        ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(kind))).with_extra_ca_pem(sim.ca_pem());
     config.retry = quick_retries();
     config.request_timeout = Duration::from_secs(10);
     config
