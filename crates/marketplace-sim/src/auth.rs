@@ -11,11 +11,11 @@ use axum::http::request::Parts;
 use serde_json::json;
 
 use crate::AccountKind;
+use crate::AppState;
 use crate::clock::{format_millis, now_millis};
 use crate::problem::Problem;
 use crate::server::ConnectionControl;
 use crate::store::{ACCESS_MANAGEMENT, Actor, PLATFORM_ACCOUNT_MANAGEMENT};
-use crate::AppState;
 
 /// `lastAccessAt` is refreshed only when older than this: the platform updates it when the
 /// token's internal session is renewed, not on every call (reference §2.2).
@@ -60,9 +60,7 @@ impl Caller {
         if self.has_module(ACCESS_MANAGEMENT) || self.sees_all_accounts() {
             Ok(())
         } else {
-            Err(Problem::forbidden(
-                "The token has no Access Management module, which API token management requires",
-            ))
+            Err(Problem::forbidden("The token has no Access Management module, which API token management requires"))
         }
     }
 
@@ -96,11 +94,7 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|secret| !secret.is_empty())
             .ok_or_else(|| Problem::unauthorized("The Authorization header must be 'Bearer <API token>'"))?;
         let ip = parts.extensions.get::<ConnectionControl>().map(|c| c.peer.ip().to_string());
-        let user_agent = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
 
         let now = now_millis();
         let (caller, refresh) = {

@@ -200,12 +200,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    static SPEC: ResourceSpec = ResourceSpec {
-        fields: &["id", "tags.name", "status"],
-        selectable: &[],
-        list_omitted: &[],
-        get_omitted: &[],
-    };
+    static SPEC: ResourceSpec =
+        ResourceSpec { fields: &["id", "tags.name", "status"], selectable: &[], list_omitted: &[], get_omitted: &[] };
 
     #[test]
     fn columns_follow_updates_that_change_the_number_of_values() {
@@ -219,10 +215,7 @@ mod tests {
             .entries()
             .map(|(_, row)| (row.field(1).filter_map(|leaf| leaf.as_str()).collect(), row.text(2)))
             .collect();
-        assert_eq!(
-            rows,
-            vec![(vec!["p", "q", "r"], Some("on")), (vec!["s"], Some("off")), (vec!["y", "z"], None)]
-        );
+        assert_eq!(rows, vec![(vec!["p", "q", "r"], Some("on")), (vec!["s"], Some("off")), (vec!["y", "z"], None)]);
         assert_eq!(collection.entries().nth(2).map(|(_, row)| row.field(1).count()), Some(2));
         assert!(collection.update("missing", |_| ()).is_none());
     }

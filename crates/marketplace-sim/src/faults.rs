@@ -106,8 +106,7 @@ impl Faults {
         let FaultState { rules, rng } = &mut *state;
         let mut latency = Duration::ZERO;
         for rule in rules.iter_mut() {
-            let method_matches =
-                rule.method.as_deref().is_none_or(|m| m == "*" || m.eq_ignore_ascii_case(method));
+            let method_matches = rule.method.as_deref().is_none_or(|m| m == "*" || m.eq_ignore_ascii_case(method));
             let path_matches = rule.path.as_deref().is_none_or(|p| path.starts_with(p));
             if !(method_matches && path_matches) {
                 continue;
@@ -147,17 +146,13 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
             Problem::new(status, format!("Injected fault: status {code}")).into_response()
         }
         Some(FaultAction::TooManyRequests { retry_after_secs }) => {
-            let mut problem =
-                Problem::new(StatusCode::TOO_MANY_REQUESTS, "Injected fault: too many requests");
+            let mut problem = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Injected fault: too many requests");
             problem.retry_after_secs = Some(retry_after_secs);
             problem.into_response()
         }
         Some(FaultAction::MalformedBody) => {
-            let mut response =
-                (StatusCode::OK, "{\"$meta\":{\"pagination\":{\"offset\":0,\"lim").into_response();
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            let mut response = (StatusCode::OK, "{\"$meta\":{\"pagination\":{\"offset\":0,\"lim").into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response
         }
         Some(FaultAction::DropConnection) => {
@@ -167,8 +162,7 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
                     // The connection task drops this future with the connection.
                     std::future::pending::<Response>().await
                 }
-                None => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "no connection to drop")
-                    .into_response(),
+                None => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "no connection to drop").into_response(),
             }
         }
     }
@@ -214,9 +208,7 @@ impl FromStr for FaultRule {
         };
         let when = match when.split_once('=') {
             None if when == "always" => FaultWhen::Always,
-            Some(("next", n)) => {
-                FaultWhen::NextN(u32::try_from(number(n)?).map_err(|_| fail("count too large"))?)
-            }
+            Some(("next", n)) => FaultWhen::NextN(u32::try_from(number(n)?).map_err(|_| fail("count too large"))?),
             Some(("share", p)) => {
                 let share = p.parse::<f64>().map_err(|_| fail("expected a share from 0 to 1"))?;
                 if !(0.0..=1.0).contains(&share) {
@@ -245,7 +237,10 @@ mod tests {
         let rule: FaultRule = "* * latency=250 share=0.5".parse().expect("valid");
         assert_eq!((rule.method, rule.path), (None, None));
         assert_eq!(rule.action, FaultAction::Latency(Duration::from_millis(250)));
-        assert_eq!("* * 429=7".parse::<FaultRule>().expect("valid").action, FaultAction::TooManyRequests { retry_after_secs: 7 });
+        assert_eq!(
+            "* * 429=7".parse::<FaultRule>().expect("valid").action,
+            FaultAction::TooManyRequests { retry_after_secs: 7 }
+        );
         assert!("* * explode".parse::<FaultRule>().is_err());
         assert!("* * status=700".parse::<FaultRule>().is_err());
         assert!("* * drop share=2".parse::<FaultRule>().is_err());
@@ -254,8 +249,18 @@ mod tests {
     #[test]
     fn next_n_fires_n_times_and_latency_accumulates() {
         let faults = Faults::new(1);
-        faults.add(FaultRule { method: None, path: None, action: FaultAction::Latency(Duration::from_millis(5)), when: FaultWhen::Always });
-        faults.add(FaultRule { method: Some("post".into()), path: Some("/a".into()), action: FaultAction::Status(503), when: FaultWhen::NextN(2) });
+        faults.add(FaultRule {
+            method: None,
+            path: None,
+            action: FaultAction::Latency(Duration::from_millis(5)),
+            when: FaultWhen::Always,
+        });
+        faults.add(FaultRule {
+            method: Some("post".into()),
+            path: Some("/a".into()),
+            action: FaultAction::Status(503),
+            when: FaultWhen::NextN(2),
+        });
         assert_eq!(faults.decide("GET", "/a/b"), (Duration::from_millis(5), None));
         assert_eq!(faults.decide("POST", "/a/b").1, Some(FaultAction::Status(503)));
         assert_eq!(faults.decide("POST", "/a/b").1, Some(FaultAction::Status(503)));
@@ -268,7 +273,12 @@ mod tests {
     fn share_is_roughly_honoured_and_deterministic() {
         let count = |seed| {
             let faults = Faults::new(seed);
-            faults.add(FaultRule { method: None, path: None, action: FaultAction::DropConnection, when: FaultWhen::Share(0.25) });
+            faults.add(FaultRule {
+                method: None,
+                path: None,
+                action: FaultAction::DropConnection,
+                when: FaultWhen::Share(0.25),
+            });
             (0..1000).filter(|_| faults.decide("GET", "/").1.is_some()).count()
         };
         let fired = count(9);

@@ -30,8 +30,8 @@ mod faults;
 mod problem;
 mod query;
 mod resources;
-pub mod rql;
 mod routes;
+pub mod rql;
 mod seed;
 mod server;
 mod store;
@@ -210,8 +210,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
     let router = routes::router(state, faults.clone());
 
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
-    let listener =
-        TcpListener::bind(address).await.map_err(|source| SimError::Bind { port: config.port, source })?;
+    let listener = TcpListener::bind(address).await.map_err(|source| SimError::Bind { port: config.port, source })?;
     let port = listener.local_addr().map_err(|source| SimError::Bind { port: config.port, source })?.port();
     let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config);
     let server = tokio::spawn(server::serve(listener, acceptor, router));

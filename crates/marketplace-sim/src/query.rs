@@ -64,9 +64,7 @@ pub fn prepare_list(raw_query: &str, spec: &ResourceSpec) -> Result<PreparedQuer
             // Guess: the docs say filtering or sorting on an omitted field such as audit
             // needs it selected, "otherwise the API may ignore the filter or return 400";
             // the simulator takes the strict reading (reference §5).
-            return Err(Problem::bad_request(format!(
-                "Field '{field}' in {context} requires select={top}"
-            )));
+            return Err(Problem::bad_request(format!("Field '{field}' in {context} requires select={top}")));
         }
         Ok(index)
     };
@@ -166,11 +164,8 @@ impl PreparedQuery {
             }
             a.1.cmp(&b.1)
         };
-        let mut keyed: Vec<(u64, u32)> = matching
-            .iter()
-            .zip(0u32..)
-            .map(|((_, row), i)| (SortKey::of(*row, first_field).prefix(), i))
-            .collect();
+        let mut keyed: Vec<(u64, u32)> =
+            matching.iter().zip(0u32..).map(|((_, row), i)| (SortKey::of(*row, first_field).prefix(), i)).collect();
         if end < keyed.len() {
             keyed.select_nth_unstable_by(end - 1, compare);
             keyed.truncate(end);
@@ -194,8 +189,7 @@ impl PreparedQuery {
                 .collect(),
             other => return other.clone(),
         };
-        let omitted_here: Vec<&String> =
-            self.omit.iter().filter(|o| item.get(o.as_str()).is_some()).collect();
+        let omitted_here: Vec<&String> = self.omit.iter().filter(|o| item.get(o.as_str()).is_some()).collect();
         if with_meta && !omitted_here.is_empty() {
             object.insert("$meta".into(), json!({ "omitted": omitted_here }));
         }
@@ -293,10 +287,7 @@ enum Test {
     In(Vec<String>),
 }
 
-fn compile(
-    expr: &Expr,
-    check_path: &impl Fn(&str, &str) -> Result<usize, Problem>,
-) -> Result<Filter, Problem> {
+fn compile(expr: &Expr, check_path: &impl Fn(&str, &str) -> Result<usize, Problem>) -> Result<Filter, Problem> {
     let negate = |filter: Filter| Filter::Not(Box::new(filter));
     Ok(match expr {
         Expr::And(items) => Filter::And(items.iter().map(|e| compile(e, check_path)).collect::<Result<_, _>>()?),
@@ -650,7 +641,8 @@ mod tests {
 
     #[test]
     fn a_page_matches_a_full_stable_sort() {
-        static SPEC: ResourceSpec = ResourceSpec { fields: &["id", "name"], selectable: &["id", "name"], list_omitted: &[], get_omitted: &[] };
+        static SPEC: ResourceSpec =
+            ResourceSpec { fields: &["id", "name"], selectable: &["id", "name"], list_omitted: &[], get_omitted: &[] };
         let items: Vec<Value> = (0..500).map(|i| json!({"id": i, "name": format!("n{}", (i * 7919) % 13)})).collect();
         let mut collection = crate::collection::Collection::new(&SPEC);
         for item in &items {

@@ -193,9 +193,7 @@ fn apply_parameter(
         }
         field => {
             // The `field=value` shortcut for `eq(field,value)`.
-            let invalid = || {
-                RqlError::new(format!("Invalid equals shortcut expression '{segment}'"))
-            };
+            let invalid = || RqlError::new(format!("Invalid equals shortcut expression '{segment}'"));
             check_field_path(field, "equals shortcut").map_err(|_| invalid())?;
             let mut parser = Parser { text: raw_value, pos: 0 };
             let value = parser.value().map_err(|_| invalid())?;
@@ -210,9 +208,8 @@ fn apply_parameter(
 
 fn parse_count(name: &str, raw: &str) -> Result<u32, RqlError> {
     let text = decode(raw)?;
-    text.parse::<u32>().map_err(|_| {
-        RqlError::new(format!("Invalid value '{text}' for '{name}': expected a whole number from 0"))
-    })
+    text.parse::<u32>()
+        .map_err(|_| RqlError::new(format!("Invalid value '{text}' for '{name}': expected a whole number from 0")))
 }
 
 /// A dotted path of identifiers: `name`, `account.id`, `$meta.omitted`.
@@ -300,9 +297,9 @@ fn split_top_level(text: &str, separator: u8) -> Result<Vec<&str>, RqlError> {
         match bytes[i] {
             b'(' => depth += 1,
             b')' => {
-                depth = depth.checked_sub(1).ok_or_else(|| {
-                    RqlError::new(format!("Unbalanced ')' at position {i} in '{text}'"))
-                })?
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| RqlError::new(format!("Unbalanced ')' at position {i} in '{text}'")))?
             }
             b if b == separator && depth == 0 => {
                 parts.push(&text[start..i]);
@@ -403,14 +400,10 @@ impl Parser<'_> {
                     // Guess: the platform documents any()/all() over collections; the
                     // simulator rejects them loudly rather than answering wrongly (reference §5).
                     "any" | "all" => {
-                        return Err(RqlError::new(format!(
-                            "RQL operator '{other}' is not supported by the simulator"
-                        )));
+                        return Err(RqlError::new(format!("RQL operator '{other}' is not supported by the simulator")));
                     }
                     _ => {
-                        return Err(RqlError::new(format!(
-                            "Unknown RQL operator '{other}' at position {start}"
-                        )));
+                        return Err(RqlError::new(format!("Unknown RQL operator '{other}' at position {start}")));
                     }
                 };
                 let field = self.field()?;
@@ -453,10 +446,7 @@ impl Parser<'_> {
         let mut chunk_start = self.pos;
         loop {
             if self.pos >= bytes.len() {
-                return Err(RqlError::new(format!(
-                    "Unterminated quoted value in RQL expression '{}'",
-                    self.text
-                )));
+                return Err(RqlError::new(format!("Unterminated quoted value in RQL expression '{}'", self.text)));
             }
             if let Some(len) = backslash_at(bytes, self.pos) {
                 // `\'`, `\"` and `\\` unescape; `\*` stays escaped for like/ilike.
@@ -548,8 +538,7 @@ mod tests {
     #[test]
     fn parses_nested_logic_and_lists() {
         let parsed =
-            parse("and(eq(status,Active),or(ilike(name,*robot*),not(in(id,(TKN-1,'TKN-2')))))")
-                .expect("valid");
+            parse("and(eq(status,Active),or(ilike(name,*robot*),not(in(id,(TKN-1,'TKN-2')))))").expect("valid");
         assert_eq!(
             parsed,
             Expr::And(vec![
@@ -570,14 +559,8 @@ mod tests {
 
     #[test]
     fn quoted_values_keep_syntax_characters_as_data() {
-        assert_eq!(
-            parse(r#"eq(name,"a, b (c)")"#).expect("valid"),
-            cmp(CompareOp::Eq, "name", text("a, b (c)"))
-        );
-        assert_eq!(
-            parse(r"eq(name,'it\'s')").expect("valid"),
-            cmp(CompareOp::Eq, "name", text("it's"))
-        );
+        assert_eq!(parse(r#"eq(name,"a, b (c)")"#).expect("valid"), cmp(CompareOp::Eq, "name", text("a, b (c)")));
+        assert_eq!(parse(r"eq(name,'it\'s')").expect("valid"), cmp(CompareOp::Eq, "name", text("it's")));
         assert_eq!(parse("eq(name,Jerry's)").expect("valid"), cmp(CompareOp::Eq, "name", text("Jerry's")));
         // An escaped backslash before the closing quote, literal or percent-encoded.
         for query in [r"eq(name,'a\\')&limit=1", "eq(name,%27a%5C%5C%27)&limit=1"] {
@@ -665,8 +648,8 @@ mod tests {
     fn arbitrary_input_never_panics() {
         use rand::{Rng, SeedableRng};
         let pieces = [
-            "eq(", "and(", "in(", "(", ")", ",", "'", "\"", "%27", "%22", "%2", "%", "\\", "*", "&", "=",
-            "name", "a.b", "null()", "é", "€", "limit=", "order=-", "select=+", "render()", "%FF", " ",
+            "eq(", "and(", "in(", "(", ")", ",", "'", "\"", "%27", "%22", "%2", "%", "\\", "*", "&", "=", "name",
+            "a.b", "null()", "é", "€", "limit=", "order=-", "select=+", "render()", "%FF", " ",
         ];
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         for _ in 0..20_000 {
@@ -679,7 +662,9 @@ mod tests {
 
     #[test]
     fn query_string_errors() {
-        assert!(parse_query("rql=eq(status,Active)").expect_err("shortcut").message.contains("Invalid equals shortcut"));
+        assert!(
+            parse_query("rql=eq(status,Active)").expect_err("shortcut").message.contains("Invalid equals shortcut")
+        );
         assert!(parse_query("limit=ten").expect_err("limit").message.contains("limit"));
         assert!(parse_query("limit=-1").is_err());
         assert!(parse_query("order=na me").is_err());

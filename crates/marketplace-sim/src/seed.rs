@@ -23,18 +23,106 @@ type CatalogEntry = (&'static str, &'static str, &'static str, &'static str, &'s
 // Management) are invented; the default sets per account type match the ones official e2e
 // tests use for Client and Vendor tokens (reference §3).
 const CATALOG: &[CatalogEntry] = &[
-    ("MOD-0478", "Marketplace", "new-marketplace", "Browse the catalog, place and track orders.", &[Client, Vendor, Operations], true, false),
-    ("MOD-0622", "Procurement", "procurement", "Purchase requests, approvals and buyer management.", &[Client], true, false),
-    ("MOD-1239", "Account Management", "account-management", "Manage the account profile, buyers and licensees.", &[Client, Vendor, Operations], true, false),
-    ("MOD-1756", "Access Management", "access-management", "Manage users, user groups and API tokens of the account.", &[Client, Vendor, Operations], true, false),
-    ("MOD-2907", "Platform Account Management", "platform-account-management", "Administer every account of the platform, with their users and API tokens.", &[Operations], true, false),
-    ("MOD-3314", "Pricing Intelligence", "pricing-intelligence", "Price benchmarks and margin analytics (paid add-on).", &[Vendor, Client], false, true),
-    ("MOD-4525", "Billing", "billing", "Statements, invoices, journals and credit memos.", &[Client, Vendor, Operations], true, false),
-    ("MOD-5842", "Helpdesk", "helpdesk", "Support cases and chats with SoftwareOne.", &[Client, Vendor, Operations], true, false),
+    (
+        "MOD-0478",
+        "Marketplace",
+        "new-marketplace",
+        "Browse the catalog, place and track orders.",
+        &[Client, Vendor, Operations],
+        true,
+        false,
+    ),
+    (
+        "MOD-0622",
+        "Procurement",
+        "procurement",
+        "Purchase requests, approvals and buyer management.",
+        &[Client],
+        true,
+        false,
+    ),
+    (
+        "MOD-1239",
+        "Account Management",
+        "account-management",
+        "Manage the account profile, buyers and licensees.",
+        &[Client, Vendor, Operations],
+        true,
+        false,
+    ),
+    (
+        "MOD-1756",
+        "Access Management",
+        "access-management",
+        "Manage users, user groups and API tokens of the account.",
+        &[Client, Vendor, Operations],
+        true,
+        false,
+    ),
+    (
+        "MOD-2907",
+        "Platform Account Management",
+        "platform-account-management",
+        "Administer every account of the platform, with their users and API tokens.",
+        &[Operations],
+        true,
+        false,
+    ),
+    (
+        "MOD-3314",
+        "Pricing Intelligence",
+        "pricing-intelligence",
+        "Price benchmarks and margin analytics (paid add-on).",
+        &[Vendor, Client],
+        false,
+        true,
+    ),
+    (
+        "MOD-4525",
+        "Billing",
+        "billing",
+        "Statements, invoices, journals and credit memos.",
+        &[Client, Vendor, Operations],
+        true,
+        false,
+    ),
+    (
+        "MOD-5842",
+        "Helpdesk",
+        "helpdesk",
+        "Support cases and chats with SoftwareOne.",
+        &[Client, Vendor, Operations],
+        true,
+        false,
+    ),
     ("MOD-6338", "Subscriptions", "subscriptions", "Agreements, subscriptions and assets.", &[Client], true, false),
-    ("MOD-7071", "Extensions", "extensions", "Install and run marketplace extensions.", &[Vendor, Operations], false, false),
-    ("MOD-8352", "Notifications", "notifications", "Notification categories, subscribers and messages.", &[Client, Vendor, Operations], true, false),
-    ("MOD-8743", "Catalog Management", "catalog-management", "Products, items, price lists and listings.", &[Vendor, Operations], true, false),
+    (
+        "MOD-7071",
+        "Extensions",
+        "extensions",
+        "Install and run marketplace extensions.",
+        &[Vendor, Operations],
+        false,
+        false,
+    ),
+    (
+        "MOD-8352",
+        "Notifications",
+        "notifications",
+        "Notification categories, subscribers and messages.",
+        &[Client, Vendor, Operations],
+        true,
+        false,
+    ),
+    (
+        "MOD-8743",
+        "Catalog Management",
+        "catalog-management",
+        "Products, items, price lists and listings.",
+        &[Vendor, Operations],
+        true,
+        false,
+    ),
     ("MOD-9042", "Reporting", "reporting", "Reports and data exports.", &[Client, Vendor, Operations], true, false),
 ];
 
@@ -42,16 +130,41 @@ const ACCOUNT_NAMES: [(AccountKind, &str); 3] =
     [(Operations, "SoftwareOne"), (Vendor, "Contoso Software"), (Client, "Stark Industries")];
 
 const USER_NAMES: &[&str] = &[
-    "Sarah Sanderson", "Liam O'Connor", "Priya Raman", "Jonas Becker", "Mei Tanaka",
-    "Carlos Ortega", "Amelia Clarke", "Noah Fischer", "Fatima Haddad", "Oliver Novak",
+    "Sarah Sanderson",
+    "Liam O'Connor",
+    "Priya Raman",
+    "Jonas Becker",
+    "Mei Tanaka",
+    "Carlos Ortega",
+    "Amelia Clarke",
+    "Noah Fischer",
+    "Fatima Haddad",
+    "Oliver Novak",
 ];
 
 const TOKEN_NAMES: &[&str] = &[
-    "ERP sync robot", "Billing export", "Nightly order import", "CI pipeline", "Catalog publisher",
-    "Price list uploader", "Subscription monitor", "Helpdesk integration", "Usage reporter",
-    "Power BI connector", "ServiceNow bridge", "Terraform provider", "Invoice downloader",
-    "Azure cost sync", "Slack notifier", "Backup job", "Monitoring probe", "Partner portal",
-    "Order status webhook", "License audit", "Data warehouse loader", "SAP connector",
+    "ERP sync robot",
+    "Billing export",
+    "Nightly order import",
+    "CI pipeline",
+    "Catalog publisher",
+    "Price list uploader",
+    "Subscription monitor",
+    "Helpdesk integration",
+    "Usage reporter",
+    "Power BI connector",
+    "ServiceNow bridge",
+    "Terraform provider",
+    "Invoice downloader",
+    "Azure cost sync",
+    "Slack notifier",
+    "Backup job",
+    "Monitoring probe",
+    "Partner portal",
+    "Order status webhook",
+    "License audit",
+    "Data warehouse loader",
+    "SAP connector",
 ];
 
 const TOKEN_SUFFIXES: &[&str] = &["", "", "", " - staging", " - production", " v2", " 2", " - test", " EU", " US"];
@@ -170,7 +283,16 @@ fn add_admin_token(store: &mut Store, account: usize) {
     let by = seed_user(store, account);
     let at = SEED_ANCHOR_MILLIS - 400 * DAY_MILLIS;
     let name = format!("{} admin", store.accounts[account].name);
-    let id = store.insert_token(account, &name, Some("Administration token of the account"), None, &modules, "Active", &by, at);
+    let id = store.insert_token(
+        account,
+        &name,
+        Some("Administration token of the account"),
+        None,
+        &modules,
+        "Active",
+        &by,
+        at,
+    );
     store.record_token_event(TokenEvent::Created, &id, &by, at);
     store.admin_tokens.push(id);
 }
@@ -190,8 +312,8 @@ fn add_seed_token(store: &mut Store, account: usize, n: usize, total: usize) {
     let roll = rng.random_range(0..100);
     // Spread creation over the year before the anchor, in order of `n`.
     let span = 360 * DAY_MILLIS;
-    let created = SEED_ANCHOR_MILLIS - span + span * n as i64 / total.max(1) as i64
-        + rng.random_range(0..DAY_MILLIS / 2);
+    let created =
+        SEED_ANCHOR_MILLIS - span + span * n as i64 / total.max(1) as i64 + rng.random_range(0..DAY_MILLIS / 2);
     let last_access = rng.random_bool(0.8).then(|| created + rng.random_range(0..30 * DAY_MILLIS));
     let by = seed_user(store, account);
     let id = store.insert_token(account, &name, description, None, &modules, "Active", &by, created);

@@ -271,8 +271,7 @@ impl Store {
     ) -> String {
         let id = self.new_id("TKN", 2);
         let secret = self.new_secret(&id);
-        let modules: Vec<Value> =
-            module_ids.iter().filter_map(|m| self.module(m)).map(Module::summary).collect();
+        let modules: Vec<Value> = module_ids.iter().filter_map(|m| self.module(m)).map(Module::summary).collect();
         let mut token = json!({
             "id": id,
             "name": name,

@@ -32,12 +32,9 @@ pub fn generate() -> Result<TlsMaterial, SimError> {
     let issuer = Issuer::new(ca_params, ca_key);
 
     let server_key = KeyPair::generate().map_err(tls_error)?;
-    let mut server_params = CertificateParams::new(vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ])
-    .map_err(tls_error)?;
+    let mut server_params =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()])
+            .map_err(tls_error)?;
     server_params.distinguished_name.push(DnType::CommonName, "localhost");
     let server_cert = server_params.signed_by(&server_key, &issuer).map_err(tls_error)?;
 

@@ -29,7 +29,14 @@ async fn status_for_the_next_n_requests_then_normal() {
     assert_problem(&answer);
     // Other routes and methods are not affected, and do not use up the count.
     assert_eq!(status_of(&sim, "/public/v1/audit/event-types").await, StatusCode::OK);
-    let created = sim.client.post(sim.url(TOKENS)).bearer_auth(sim.secret(Vendor)).json(&serde_json::json!({"account": {"id": sim.handle.account_id(Vendor)}, "name": "x"})).send().await.expect("answer");
+    let created = sim
+        .client
+        .post(sim.url(TOKENS))
+        .bearer_auth(sim.secret(Vendor))
+        .json(&serde_json::json!({"account": {"id": sim.handle.account_id(Vendor)}, "name": "x"}))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(created.status(), StatusCode::CREATED);
     assert_eq!(status_of(&sim, TOKENS).await, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(status_of(&sim, TOKENS).await, StatusCode::OK);
@@ -50,7 +57,12 @@ async fn too_many_requests_carries_retry_after() {
 #[tokio::test]
 async fn latency_combines_with_a_normal_answer() {
     let sim = Sim::start().await;
-    sim.handle.faults().add(rule(None, Some("/public/v1/accounts"), FaultAction::Latency(Duration::from_millis(300)), FaultWhen::Always));
+    sim.handle.faults().add(rule(
+        None,
+        Some("/public/v1/accounts"),
+        FaultAction::Latency(Duration::from_millis(300)),
+        FaultWhen::Always,
+    ));
     let started = Instant::now();
     let answer = sim.get(Vendor, TOKENS).await;
     assert_eq!(answer.status, StatusCode::OK);
@@ -150,8 +162,11 @@ async fn seed_data_is_deterministic_and_realistic() {
         let id = secret.split(':').nth(1).expect("id");
         let admin = a.get_ok(kind, &format!("{TOKENS}/{id}"), "ApiToken").await;
         assert_eq!(admin["status"], "Active");
-        let groups = a.get_ok(kind, "/public/v1/accounts/user-groups?eq(isDefault,true)", "UserGroupListResponse").await;
-        let ids = |v: &serde_json::Value| -> Vec<String> { v.as_array().expect("modules").iter().filter_map(|m| m["id"].as_str().map(str::to_string)).collect() };
+        let groups =
+            a.get_ok(kind, "/public/v1/accounts/user-groups?eq(isDefault,true)", "UserGroupListResponse").await;
+        let ids = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array().expect("modules").iter().filter_map(|m| m["id"].as_str().map(str::to_string)).collect()
+        };
         assert_eq!(ids(&admin["modules"]), ids(&groups["data"][0]["modules"]));
     }
 }
@@ -163,7 +178,8 @@ async fn tls_is_required_and_the_certificate_names_loopback() {
     assert!(sim.handle.ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
     let port = sim.handle.base_url().rsplit(':').next().expect("port");
     let by_name = format!("https://localhost:{port}/public/v1/audit/event-types");
-    let response = sim.client.get(by_name).bearer_auth(sim.secret(Vendor)).send().await.expect("localhost is in the SANs");
+    let response =
+        sim.client.get(by_name).bearer_auth(sim.secret(Vendor)).send().await.expect("localhost is in the SANs");
     assert_eq!(response.status(), StatusCode::OK);
     // A client that does not trust this CA is refused.
     let other = Sim::start().await;
@@ -215,7 +231,10 @@ async fn binary_prints_url_ca_and_secrets_and_stops_on_ctrl_c() {
         }
     }
     let base_url = printed.iter().find_map(|l| l.strip_prefix("base URL:")).expect("base URL line").trim().to_string();
-    let secrets: Vec<String> = printed.iter().filter_map(|l| l.split_whitespace().find(|w| w.starts_with("idt:TKN-")).map(str::to_string)).collect();
+    let secrets: Vec<String> = printed
+        .iter()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("idt:TKN-")).map(str::to_string))
+        .collect();
     assert_eq!(secrets.len(), 3, "{printed:?}");
     let ca = std::fs::read_to_string(&ca_path).expect("CA written");
     let client = client_trusting(&ca);

@@ -41,7 +41,8 @@ async fn envelope_limit_cap_zero_and_offset() {
     let page = sim.get_ok(Operations, &format!("{TOKENS}?limit=10&offset=175&order=id"), "ApiTokenListResponse").await;
     assert_eq!(page["data"].as_array().map(Vec::len), Some(8));
     assert_eq!(page["$meta"]["pagination"]["offset"], 175);
-    let ids_all = sim.get_ok(Operations, &format!("{TOKENS}?limit=100&offset=100&order=id"), "ApiTokenListResponse").await;
+    let ids_all =
+        sim.get_ok(Operations, &format!("{TOKENS}?limit=100&offset=100&order=id"), "ApiTokenListResponse").await;
     assert_eq!(page["data"][0]["id"], ids_all["data"][75]["id"]);
     let beyond = sim.get_ok(Operations, &format!("{TOKENS}?offset=500"), "ApiTokenListResponse").await;
     assert_eq!(beyond["data"], serde_json::json!([]));
@@ -57,12 +58,21 @@ async fn envelope_limit_cap_zero_and_offset() {
 async fn multi_key_order() {
     let sim = big_sim().await;
     let list = sim
-        .get_ok(Operations, &format!("{TOKENS}?select=audit&order=-audit.created.at,name&limit=100"), "ApiTokenListResponse")
+        .get_ok(
+            Operations,
+            &format!("{TOKENS}?select=audit&order=-audit.created.at,name&limit=100"),
+            "ApiTokenListResponse",
+        )
         .await;
     let data = list["data"].as_array().expect("data");
     let keys: Vec<(String, String)> = data
         .iter()
-        .map(|t| (t["audit"]["created"]["at"].as_str().expect("at").to_string(), t["name"].as_str().expect("name").to_lowercase()))
+        .map(|t| {
+            (
+                t["audit"]["created"]["at"].as_str().expect("at").to_string(),
+                t["name"].as_str().expect("name").to_lowercase(),
+            )
+        })
         .collect();
     for pair in keys.windows(2) {
         assert!(pair[0].0 > pair[1].0 || (pair[0].0 == pair[1].0 && pair[0].1 <= pair[1].1), "{pair:?}");
@@ -72,7 +82,12 @@ async fn multi_key_order() {
         .as_array()
         .expect("data")
         .iter()
-        .map(|t| (t["status"].as_str().unwrap_or_default().to_string(), t["name"].as_str().unwrap_or_default().to_lowercase()))
+        .map(|t| {
+            (
+                t["status"].as_str().unwrap_or_default().to_string(),
+                t["name"].as_str().unwrap_or_default().to_lowercase(),
+            )
+        })
         .collect();
     for pair in pairs.windows(2) {
         assert!(pair[0].0 < pair[1].0 || (pair[0].0 == pair[1].0 && pair[0].1 >= pair[1].1), "{pair:?}");
@@ -134,9 +149,13 @@ async fn rql_operators_filter_for_real() {
 
     // Collections: modules.id matches when any module has it.
     let with_billing = get("eq(modules.id,MOD-4525)").await;
-    assert!(with_billing["data"].as_array().expect("data").iter().all(|t| {
-        t["modules"].as_array().is_some_and(|m| m.iter().any(|m| m["id"] == "MOD-4525"))
-    }));
+    assert!(
+        with_billing["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .all(|t| { t["modules"].as_array().is_some_and(|m| m.iter().any(|m| m["id"] == "MOD-4525")) })
+    );
     assert!(total(&with_billing) > 0 && total(&with_billing) < all_total);
 
     // null(): seeded tokens without a description (the platform omits nulls).
@@ -148,7 +167,13 @@ async fn rql_operators_filter_for_real() {
 
     // gt/lt on timestamps and numbers.
     let recent = get("gt(lastAccessAt,2026-06-01T00:00:00.000Z)").await;
-    assert!(recent["data"].as_array().expect("data").iter().all(|t| t["lastAccessAt"].as_str().unwrap_or_default() > "2026-06-01"));
+    assert!(
+        recent["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .all(|t| t["lastAccessAt"].as_str().unwrap_or_default() > "2026-06-01")
+    );
     let older = get("le(lastAccessAt,2026-06-01T00:00:00.000Z)").await;
     assert!(total(&recent) > 0 && total(&older) > 0);
     let revised = get("ge(revision,2)").await;
@@ -161,7 +186,9 @@ async fn rql_operators_filter_for_real() {
 async fn percent_encoded_values_and_escaped_stars() {
     let sim = Sim::start().await;
     // Names may not hold , ( ) & *, descriptions may: they carry the syntax characters.
-    for (name, description) in [("Deploy", "Deploy, build (nightly)"), ("Cartoon", "Tom & Jerry's"), ("Star", "Star * token")] {
+    for (name, description) in
+        [("Deploy", "Deploy, build (nightly)"), ("Cartoon", "Tom & Jerry's"), ("Star", "Star * token")]
+    {
         sim.create_token(Vendor, serde_json::json!({ "name": name, "description": description })).await;
     }
     let check = |query: &'static str, expected: &'static [&'static str]| {
@@ -211,9 +238,20 @@ async fn modules_are_for_operations_only() {
     let list = sim.get_ok(Operations, "/public/v1/accounts/modules?limit=100", "ModuleListResponse").await;
     let data = list["data"].as_array().expect("data");
     assert!(data.len() >= 10);
-    assert!(data.iter().any(|m| m["id"] == "MOD-1756" && m["name"] == "Access Management" && m["code"] == "access-management"));
-    let filtered = sim.get_ok(Operations, "/public/v1/accounts/modules?eq(accountTypes,Client)&order=name", "ModuleListResponse").await;
-    assert!(filtered["data"].as_array().expect("data").iter().all(|m| m["accountTypes"].as_array().is_some_and(|t| t.iter().any(|t| t == "Client"))));
+    assert!(
+        data.iter()
+            .any(|m| m["id"] == "MOD-1756" && m["name"] == "Access Management" && m["code"] == "access-management")
+    );
+    let filtered = sim
+        .get_ok(Operations, "/public/v1/accounts/modules?eq(accountTypes,Client)&order=name", "ModuleListResponse")
+        .await;
+    assert!(
+        filtered["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .all(|m| m["accountTypes"].as_array().is_some_and(|t| t.iter().any(|t| t == "Client")))
+    );
     let one = sim.get_ok(Operations, "/public/v1/accounts/modules/MOD-0478", "Module").await;
     assert_eq!(one["name"], "Marketplace");
     assert_eq!(sim.get(Operations, "/public/v1/accounts/modules/MOD-0000").await.status, StatusCode::NOT_FOUND);
@@ -226,17 +264,20 @@ async fn modules_are_for_operations_only() {
 #[tokio::test]
 async fn default_user_group_lists_the_assignable_modules() {
     let sim = Sim::start().await;
-    for (kind, must_have, must_not_have) in [
-        (Vendor, "MOD-8743", "MOD-0622"),
-        (Client, "MOD-0622", "MOD-8743"),
-        (Operations, "MOD-2907", "MOD-0622"),
-    ] {
-        let groups = sim.get_ok(kind, "/public/v1/accounts/user-groups?eq(isDefault,true)", "UserGroupListResponse").await;
+    for (kind, must_have, must_not_have) in
+        [(Vendor, "MOD-8743", "MOD-0622"), (Client, "MOD-0622", "MOD-8743"), (Operations, "MOD-2907", "MOD-0622")]
+    {
+        let groups =
+            sim.get_ok(kind, "/public/v1/accounts/user-groups?eq(isDefault,true)", "UserGroupListResponse").await;
         let data = groups["data"].as_array().expect("data");
         let own: Vec<&Value> = data.iter().filter(|g| g["account"]["id"] == sim.handle.account_id(kind)).collect();
         assert_eq!(own.len(), 1, "{kind:?}: one default group");
-        let modules: Vec<&str> = own[0]["modules"].as_array().expect("modules").iter().filter_map(|m| m["id"].as_str()).collect();
-        assert!(modules.contains(&"MOD-1756") && modules.contains(&must_have) && !modules.contains(&must_not_have), "{kind:?}: {modules:?}");
+        let modules: Vec<&str> =
+            own[0]["modules"].as_array().expect("modules").iter().filter_map(|m| m["id"].as_str()).collect();
+        assert!(
+            modules.contains(&"MOD-1756") && modules.contains(&must_have) && !modules.contains(&must_not_have),
+            "{kind:?}: {modules:?}"
+        );
         assert!(own[0]["modules"][0]["name"].is_string());
         // The default group's modules are exactly what a token may be given.
         if kind != Operations {
@@ -248,9 +289,20 @@ async fn default_user_group_lists_the_assignable_modules() {
         assert_eq!(one["isDefault"], true);
     }
     let vendor_groups = sim.get_ok(Vendor, "/public/v1/accounts/user-groups", "UserGroupListResponse").await;
-    assert!(vendor_groups["data"].as_array().expect("data").iter().all(|g| g["account"]["id"] == sim.handle.account_id(Vendor)));
+    assert!(
+        vendor_groups["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .all(|g| g["account"]["id"] == sim.handle.account_id(Vendor))
+    );
     let ops_groups = sim.get_ok(Operations, "/public/v1/accounts/user-groups", "UserGroupListResponse").await;
-    let client_group = ops_groups["data"].as_array().expect("data").iter().find(|g| g["account"]["id"] == sim.handle.account_id(Client)).expect("client group");
+    let client_group = ops_groups["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .find(|g| g["account"]["id"] == sim.handle.account_id(Client))
+        .expect("client group");
     let path = format!("/public/v1/accounts/user-groups/{}", client_group["id"].as_str().expect("id"));
     assert_eq!(sim.get(Vendor, &path).await.status, StatusCode::NOT_FOUND);
 }
@@ -258,7 +310,8 @@ async fn default_user_group_lists_the_assignable_modules() {
 #[tokio::test]
 async fn audit_records_and_event_types() {
     let sim = Sim::start().await;
-    let list = sim.get_ok(Vendor, "/public/v1/audit/records?order=-timestamp&limit=100", "AuditRecordListResponse").await;
+    let list =
+        sim.get_ok(Vendor, "/public/v1/audit/records?order=-timestamp&limit=100", "AuditRecordListResponse").await;
     let data = list["data"].as_array().expect("data");
     assert!(!data.is_empty(), "seeded history");
     assert_eq!(list["$meta"]["omitted"], serde_json::json!(["viewers"]));
@@ -278,10 +331,12 @@ async fn audit_records_and_event_types() {
 
     // A client cannot read the vendor's records.
     assert_eq!(sim.get(Client, &format!("/public/v1/audit/records/{id}")).await.status, StatusCode::NOT_FOUND);
-    let client_view = sim.get_ok(Client, &format!("/public/v1/audit/records?eq(id,{id})"), "AuditRecordListResponse").await;
+    let client_view =
+        sim.get_ok(Client, &format!("/public/v1/audit/records?eq(id,{id})"), "AuditRecordListResponse").await;
     assert_eq!(total(&client_view), 0);
 
-    let types = sim.get_ok(Client, "/public/v1/audit/event-types?ilike(key,*api-token*)", "AuditEventTypeListResponse").await;
+    let types =
+        sim.get_ok(Client, "/public/v1/audit/event-types?ilike(key,*api-token*)", "AuditEventTypeListResponse").await;
     let keys: Vec<&str> = types["data"].as_array().expect("data").iter().filter_map(|t| t["key"].as_str()).collect();
     assert!(keys.contains(&"platform.accounts.api-token.created") && keys.len() == 4, "{keys:?}");
     assert!(types["data"][0]["id"].as_str().unwrap_or_default().starts_with("AET-"));

@@ -30,7 +30,8 @@ async fn create_returns_201_with_secret_and_get_returns_it_again() {
     assert!(created.get("icon").is_none() && created.get("lastAccessAt").is_none(), "{created}");
     assert!(created.get("audit").is_none());
     assert_eq!(created["$meta"]["omitted"], json!(["audit"]));
-    let module_ids: Vec<&str> = created["modules"].as_array().expect("modules").iter().filter_map(|m| m["id"].as_str()).collect();
+    let module_ids: Vec<&str> =
+        created["modules"].as_array().expect("modules").iter().filter_map(|m| m["id"].as_str()).collect();
     assert_eq!(module_ids, ["MOD-1756", "MOD-0478"]);
     assert_eq!(created["modules"][0]["name"], "Access Management");
 
@@ -55,7 +56,10 @@ async fn audit_is_omitted_unless_selected() {
     for select in ["select=audit", "select=+audit"] {
         let body = sim.get_ok(Client, &format!("{TOKENS}/{id}?{select}"), "ApiToken").await;
         assert!(body["audit"]["created"]["at"].is_string(), "{body}");
-        assert_eq!(body["audit"]["created"]["by"]["id"], sim.handle.admin_secret(Client).split(':').nth(1).expect("id"));
+        assert_eq!(
+            body["audit"]["created"]["by"]["id"],
+            sim.handle.admin_secret(Client).split(':').nth(1).expect("id")
+        );
         assert!(body.get("$meta").is_none(), "nothing omitted: {body}");
     }
     let list = sim.get_ok(Client, &format!("{TOKENS}?select=audit&limit=3"), "ApiTokenListResponse").await;
@@ -70,7 +74,10 @@ async fn audit_is_omitted_unless_selected() {
 async fn update_is_partial() {
     let sim = Sim::start().await;
     let token = sim
-        .create_token(Vendor, json!({ "name": "Original", "description": "Keep me", "modules": [{ "id": "MOD-1756" }] }))
+        .create_token(
+            Vendor,
+            json!({ "name": "Original", "description": "Keep me", "modules": [{ "id": "MOD-1756" }] }),
+        )
         .await;
     let id = token["id"].as_str().expect("id");
     let path = format!("{TOKENS}/{id}");
@@ -78,7 +85,12 @@ async fn update_is_partial() {
     // Only the name is sent: description and modules stay. Unknown/immutable fields
     // (account) are ignored, as official clients re-send them.
     let updated = sim
-        .send(Method::PUT, &path, Some(&secret), Some(&json!({ "name": "Renamed", "account": { "id": "ACC-0000-0000" } })))
+        .send(
+            Method::PUT,
+            &path,
+            Some(&secret),
+            Some(&json!({ "name": "Renamed", "account": { "id": "ACC-0000-0000" } })),
+        )
         .await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
     assert_conforms("ApiToken", &updated.body);
@@ -90,7 +102,12 @@ async fn update_is_partial() {
     assert_eq!(updated.body["revision"], 2);
     // description: null clears it; modules replace.
     let updated = sim
-        .send(Method::PUT, &path, Some(&secret), Some(&json!({ "description": null, "modules": [{ "id": "MOD-0478" }, { "id": "MOD-4525" }] })))
+        .send(
+            Method::PUT,
+            &path,
+            Some(&secret),
+            Some(&json!({ "description": null, "modules": [{ "id": "MOD-0478" }, { "id": "MOD-4525" }] })),
+        )
         .await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
     assert!(updated.body.get("description").is_none(), "{}", updated.body);
@@ -215,14 +232,22 @@ async fn validation_errors_are_listed_per_field() {
     let body = create_error(&sim, json!({ "name": "ok" })).await;
     assert!(body["errors"]["account.id"].is_array(), "{body}");
 
-    let body = create_error(&sim, json!({ "account": account, "name": "ok", "modules": [{ "id": "MOD-1756-1452" }] })).await;
+    let body =
+        create_error(&sim, json!({ "account": account, "name": "ok", "modules": [{ "id": "MOD-1756-1452" }] })).await;
     assert!(body["errors"]["modules[0].id"].is_array(), "bad module id pattern: {body}");
     let body = create_error(&sim, json!({ "account": account, "name": "ok", "modules": [{ "id": "MOD-0001" }] })).await;
     assert!(body["errors"]["modules[0].id"][0].as_str().unwrap_or_default().contains("does not exist"), "{body}");
     // MOD-0622 (Procurement) is a Client module; MOD-3314 is a paid add-on; MOD-2907 is ops-only.
     for module in ["MOD-0622", "MOD-3314", "MOD-2907"] {
-        let body = create_error(&sim, json!({ "account": account, "name": "ok", "modules": [{ "id": "MOD-0478" }, { "id": module }] })).await;
-        assert!(body["errors"]["modules[1].id"][0].as_str().unwrap_or_default().contains("not assignable"), "{module}: {body}");
+        let body = create_error(
+            &sim,
+            json!({ "account": account, "name": "ok", "modules": [{ "id": "MOD-0478" }, { "id": module }] }),
+        )
+        .await;
+        assert!(
+            body["errors"]["modules[1].id"][0].as_str().unwrap_or_default().contains("not assignable"),
+            "{module}: {body}"
+        );
     }
 
     // Several problems at once are all reported.
@@ -241,13 +266,29 @@ async fn validation_errors_are_listed_per_field() {
 async fn malformed_bodies_are_problems_not_crashes() {
     let sim = Sim::start().await;
     let secret = sim.secret(Vendor);
-    let bad_json = sim.client.post(sim.url(TOKENS)).bearer_auth(&secret).header("content-type", "application/json").body("{\"name\": ").send().await.expect("sent");
+    let bad_json = sim
+        .client
+        .post(sim.url(TOKENS))
+        .bearer_auth(&secret)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(bad_json.status(), StatusCode::BAD_REQUEST);
     let problem: Value = bad_json.json().await.expect("problem JSON");
     assert!(problem["detail"].as_str().unwrap_or_default().contains("not valid JSON"), "{problem}");
     let not_object = sim.send(Method::POST, TOKENS, Some(&secret), Some(&json!(["name"]))).await;
     assert_eq!(not_object.status, StatusCode::BAD_REQUEST);
-    let wrong_type = sim.client.post(sim.url(TOKENS)).bearer_auth(&secret).header("content-type", "text/plain").body("name=x").send().await.expect("sent");
+    let wrong_type = sim
+        .client
+        .post(sim.url(TOKENS))
+        .bearer_auth(&secret)
+        .header("content-type", "text/plain")
+        .body("name=x")
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let wrong_method = sim.send(Method::PATCH, TOKENS, Some(&secret), None).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -313,7 +354,10 @@ async fn a_token_without_access_management_can_read_only_itself() {
     assert_eq!(own.status, StatusCode::OK, "self-read is the connect flow");
     assert_eq!(sim.send(Method::GET, TOKENS, Some(secret), None).await.status, StatusCode::FORBIDDEN);
     let other = sim.handle.admin_secret(Vendor).split(':').nth(1).expect("admin id").to_string();
-    assert_eq!(sim.send(Method::GET, &format!("{TOKENS}/{other}"), Some(secret), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sim.send(Method::GET, &format!("{TOKENS}/{other}"), Some(secret), None).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -330,7 +374,11 @@ async fn every_change_writes_an_audit_record_with_the_caller_as_actor() {
     sim.send(Method::DELETE, &path, Some(&secret), None).await;
 
     let records = sim
-        .get_ok(Vendor, &format!("/public/v1/audit/records?eq(object.id,{id})&order=timestamp&render()"), "AuditRecordListResponse")
+        .get_ok(
+            Vendor,
+            &format!("/public/v1/audit/records?eq(object.id,{id})&order=timestamp&render()"),
+            "AuditRecordListResponse",
+        )
         .await;
     let data = records["data"].as_array().expect("data");
     let events: Vec<&str> = data.iter().filter_map(|r| r["event"].as_str()).collect();

@@ -21,10 +21,7 @@ mod tokens;
 pub fn router(state: AppState, faults: Faults) -> Router {
     let api = Router::new()
         .route("/public/v1/accounts/api-tokens", get(tokens::list).post(tokens::create))
-        .route(
-            "/public/v1/accounts/api-tokens/{id}",
-            get(tokens::get_one).put(tokens::update).delete(tokens::delete),
-        )
+        .route("/public/v1/accounts/api-tokens/{id}", get(tokens::get_one).put(tokens::update).delete(tokens::delete))
         .route("/public/v1/accounts/api-tokens/{id}/enable", post(tokens::enable))
         .route("/public/v1/accounts/api-tokens/{id}/disable", post(tokens::disable))
         .route("/public/v1/accounts/modules", get(modules::list_modules))

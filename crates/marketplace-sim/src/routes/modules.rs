@@ -46,7 +46,8 @@ pub async fn list_groups(State(state): State<AppState>, caller: Caller, uri: Uri
     let query = prepare_list(raw_query(&uri), &GROUPS)?;
     let store = state.read();
     let account = GROUPS.field_index("account.id").expect("the group spec lists account.id");
-    let groups = store.groups.entries().filter(|(_, row)| caller.can_see_account(row.text(account).unwrap_or_default()));
+    let groups =
+        store.groups.entries().filter(|(_, row)| caller.can_see_account(row.text(account).unwrap_or_default()));
     Ok(json_response(StatusCode::OK, &query.list(groups)))
 }
 

@@ -2,8 +2,8 @@
 //! enable and disable (reference §2).
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -100,8 +100,7 @@ fn parse_input(body: &Map<String, Value>, creating: bool) -> Result<TokenInput, 
     };
     let description = optional_text(body, "description", DESCRIPTION_MAX, &mut errors);
     // Guess: an empty icon (official clients send "") means no icon.
-    let icon = optional_text(body, "icon", usize::MAX, &mut errors)
-        .map(|icon| icon.filter(|text| !text.is_empty()));
+    let icon = optional_text(body, "icon", usize::MAX, &mut errors).map(|icon| icon.filter(|text| !text.is_empty()));
     let modules = match body.get("modules") {
         None if !creating => None,
         // Guess: null modules (the DTO allows it) mean none.
@@ -140,10 +139,8 @@ fn check_name(name: &str, errors: &mut FieldErrors) {
         errors.add("name", format!("The name must be at most {NAME_MAX} characters long."));
     }
     // Letters, digits, space, hyphen, period, apostrophe, double quote (reference §2.6).
-    let bad: String = name
-        .chars()
-        .filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '"')))
-        .collect();
+    let bad: String =
+        name.chars().filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '"'))).collect();
     if !bad.is_empty() {
         errors.add(
             "name",
@@ -239,9 +236,7 @@ pub async fn create(
     let account_id = input.account_id.unwrap_or_default();
     let mut store = state.write();
     if !caller.can_see_account(&account_id) {
-        return Err(Problem::forbidden(format!(
-            "This token may not manage API tokens of account {account_id}"
-        )));
+        return Err(Problem::forbidden(format!("This token may not manage API tokens of account {account_id}")));
     }
     let Some(account) = store.account_index(&account_id) else {
         let mut errors = FieldErrors::default();
@@ -292,9 +287,8 @@ pub async fn update(
     if let Some(modules) = &input.modules {
         check_assignable(&store, account, modules)?;
     }
-    let module_summaries: Option<Vec<Value>> = input.modules.as_ref().map(|ids| {
-        ids.iter().filter_map(|m| store.module(m)).map(|m| m.summary()).collect()
-    });
+    let module_summaries: Option<Vec<Value>> =
+        input.modules.as_ref().map(|ids| ids.iter().filter_map(|m| store.module(m)).map(|m| m.summary()).collect());
     store.tokens.update(&id, |token| {
         if let Some(name) = &input.name {
             token["name"] = json!(name);
@@ -328,11 +322,7 @@ fn finish_change(
 }
 
 /// DELETE: soft delete, 204. The token stays, with status `Deleted`.
-pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-) -> Result<Response, Problem> {
+pub async fn delete(State(state): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<Response, Problem> {
     caller.require_token_management()?;
     let mut store = state.write();
     let token = find_visible(&store, &caller, &id)?;

@@ -64,7 +64,8 @@ impl Sim {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("body is JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("body is JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
         };
         let answer = Answer { status, headers, body };
         if !status.is_success() {
@@ -142,7 +143,8 @@ pub fn assert_conforms(schema: &str, value: &Value) {
 }
 
 fn validator(schema: &str) -> Arc<jsonschema::Validator> {
-    static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<String, Arc<jsonschema::Validator>>>> =
+        OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(v) = cache.get(schema) {
