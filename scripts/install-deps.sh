@@ -27,7 +27,7 @@ fi
 
 for tool in cargo node npm; do
     command -v "$tool" >/dev/null || {
-        echo "$0: '$tool' is missing. Install Rust (https://rustup.rs, 1.85 or newer) and Node.js 20 or newer." >&2
+        echo "$0: '$tool' is missing. Install Rust (https://rustup.rs, 1.88 or newer) and Node.js 20 or newer." >&2
         exit 1
     }
 done

@@ -35,6 +35,9 @@ pub fn init(log_dir: Option<&Path>) {
         // Only possible when embedded in a host that already set one up.
         eprintln!("token-desk: a log subscriber was already installed; keeping it");
     }
+    // A panic message can quote whatever was being handled: send it through the
+    // redacting log instead of straight to stderr.
+    std::panic::set_hook(Box::new(|info| tracing::error!("Token Desk panicked: {info}")));
 }
 
 fn open_log_file(dir: &Path) -> io::Result<File> {

@@ -1,6 +1,7 @@
 //! Quitting cleanly when the session asks: a logout, `kill`, or Ctrl+C in a
 //! terminal all go through the app's normal exit path, so whatever runs on
-//! exit (log flush, and clearing a copied token from the clipboard) still runs.
+//! exit still runs (the exit log line today; clearing a copied token from the
+//! clipboard once clipboard hygiene lands).
 
 use tauri::{AppHandle, Runtime};
 

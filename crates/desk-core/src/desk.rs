@@ -33,8 +33,10 @@ pub struct NewConnection {
     pub environment: Environment,
     /// The user's name for the connection.
     pub label: String,
-    /// The admin's API token (`idt:TKN-…:…`). Goes to the keychain, nowhere else.
-    pub secret: String,
+    /// The admin's API token (`idt:TKN-…:…`). Goes to the keychain, nowhere else;
+    /// held from the moment it is read so that it never prints and is wiped on drop.
+    #[specta(type = String)]
+    pub secret: ApiSecret,
     /// A PEM CA certificate to trust besides the system's (a corporate proxy).
     #[serde(default)]
     pub ca_certificate_pem: Option<String>,
@@ -171,7 +173,7 @@ impl Desk {
     pub async fn add_connection(&self, new: NewConnection) -> Result<Connection, DeskError> {
         let label = checked_label(&new.label)?;
         let base_url = new.environment.base_url()?;
-        let secret = ApiSecret::new(new.secret);
+        let secret = new.secret;
         let Some(token_id) = secret.token_id().map(str::to_owned) else {
             return Err(DeskError::invalid_field(
                 "secret",
@@ -293,10 +295,12 @@ impl Desk {
             state.clients.remove(id);
         } else {
             self.connection(id)?;
+            // Whatever happens next, the secret must stop being used from memory.
+            self.state().clients.remove(id);
             self.delete_secret(id).await?;
             let mut state = self.state();
-            state.store.as_mut().map_err(|error| error.clone())?.remove(id)?;
             state.clients.remove(id);
+            state.store.as_mut().map_err(|error| error.clone())?.remove(id)?;
         }
         tracing::info!(connection = %id, "connection removed");
         self.emit(DeskEvent::ConnectionsChanged);
@@ -369,8 +373,18 @@ impl Desk {
             (secret, connection.ca_certificate_pem.clone())
         };
         let client = self.build_client(&connection.base_url, secret.0, secret.1.as_deref())?;
-        self.state().clients.insert(connection_id.to_owned(), client.clone());
-        Ok(client)
+        let mut state = self.state();
+        // The connection may have been removed while its secret was read: cache
+        // nothing for it then.
+        let still_there = if connection.demo {
+            state.demo.is_some()
+        } else {
+            state.store.as_ref().is_ok_and(|store| store.get(connection_id).is_some())
+        };
+        if !still_there {
+            return Err(unknown_connection(connection_id));
+        }
+        Ok(state.clients.entry(connection_id.to_owned()).or_insert(client).clone())
     }
 
     fn build_client(&self, base_url: &str, secret: ApiSecret, ca_pem: Option<&str>) -> Result<Client, DeskError> {

@@ -114,7 +114,9 @@ impl From<marketplace_api::Error> for DeskError {
             Api::Unauthorized | Api::InactiveToken => ErrorKind::Unauthorized,
             Api::Forbidden => ErrorKind::Forbidden,
             Api::NotFound => ErrorKind::NotFound,
-            Api::Validation | Api::InvalidConfiguration | Api::InvalidSecret => ErrorKind::Validation,
+            Api::Validation | Api::InvalidConfiguration | Api::InvalidSecret | Api::InvalidCaCertificate => {
+                ErrorKind::Validation
+            }
             Api::Conflict => ErrorKind::Conflict,
             Api::RateLimited => ErrorKind::RateLimited,
             Api::Network | Api::Timeout => ErrorKind::Network,
@@ -134,6 +136,9 @@ impl From<marketplace_api::Error> for DeskError {
             }
             Api::InvalidConfiguration => {
                 field_errors.push(FieldError { field: Some("url".into()), message: error.to_string() })
+            }
+            Api::InvalidCaCertificate => {
+                field_errors.push(FieldError { field: Some("caCertificatePem".into()), message: error.to_string() })
             }
             _ => {}
         }

@@ -146,6 +146,16 @@ impl InMemoryStore {
         Self::default()
     }
 
+    /// How many secrets it holds.
+    pub fn len(&self) -> usize {
+        self.secrets().len()
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.secrets().is_empty()
+    }
+
     fn secrets(&self) -> std::sync::MutexGuard<'_, HashMap<String, ApiSecret>> {
         // A panic while holding this lock cannot leave the map half-written
         // (every operation is a single insert/remove), so a poisoned lock is

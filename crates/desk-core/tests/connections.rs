@@ -46,11 +46,11 @@ async fn failures_store_nothing_and_say_why() {
     let world = World::new(1).await;
     let base = || world.new_connection(AccountKind::Vendor);
 
-    let unknown = NewConnection { secret: format!("idt:TKN-0000-0001:{}", "x".repeat(64)), ..base() };
+    let unknown = NewConnection { secret: ApiSecret::new(format!("idt:TKN-0000-0001:{}", "x".repeat(64))), ..base() };
     let error = world.desk.add_connection(unknown).await.expect_err("unknown token");
     assert_eq!(error.kind, ErrorKind::Unauthorized, "{error:?}");
 
-    let garbage = NewConnection { secret: "not-a-token".into(), ..base() };
+    let garbage = NewConnection { secret: ApiSecret::new("not-a-token"), ..base() };
     let error = world.desk.add_connection(garbage).await.expect_err("garbage");
     assert_eq!(error.field_errors[0].field.as_deref(), Some("secret"));
 
@@ -78,6 +78,7 @@ async fn failures_store_nothing_and_say_why() {
     );
 
     assert!(world.desk.connections().connections.is_empty());
+    assert!(world.secrets.is_empty(), "nothing reached the keychain");
     assert!(world.config_files_text().is_empty(), "no file was written");
 }
 
@@ -99,10 +100,10 @@ async fn a_disabled_token_is_refused_as_unauthorized() {
     let secret = created.token.clone().expect("value on create");
     admin.disable_token(&created.id).await.expect("disabled");
 
-    let form = NewConnection { secret: secret.expose().to_owned(), ..world.new_connection(AccountKind::Client) };
+    let form = NewConnection { secret, ..world.new_connection(AccountKind::Client) };
     let error = world.desk.add_connection(form).await.expect_err("disabled token refused");
     assert_eq!(error.kind, ErrorKind::Unauthorized, "{error:?}");
-    assert!(world.secrets.load("anything").expect("load").is_none());
+    assert!(world.secrets.is_empty(), "nothing reached the keychain");
     assert!(world.desk.connections().connections.is_empty());
 }
 
@@ -191,4 +192,45 @@ async fn the_demo_runs_an_embedded_simulator_without_storing_anything() {
     assert!(page.paging.total.unwrap_or_default() > 10, "seed data is there: {:?}", page.paging.total);
     assert!(secrets.load(&demo.id).expect("load").is_none(), "the demo secret is never stored");
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing written for the demo");
+}
+
+/// Replaces the config dir with a plain file, so every write to it fails (even as root).
+fn block_config_dir(world: &World) {
+    let dir = world.config_dir.path();
+    std::fs::remove_dir_all(dir).expect("remove");
+    std::fs::write(dir, b"not a directory").expect("block");
+}
+
+#[tokio::test]
+async fn a_connection_the_file_refuses_leaves_no_secret_behind() {
+    let world = World::new(1).await;
+    block_config_dir(&world);
+    let error = world.desk.add_connection(world.new_connection(AccountKind::Vendor)).await.expect_err("not saved");
+    assert_eq!(error.kind, ErrorKind::Storage, "{error:?}");
+    assert!(world.secrets.is_empty(), "the secret was taken back out of the keychain");
+    assert!(world.desk.connections().connections.is_empty());
+}
+
+#[tokio::test]
+async fn a_removal_the_file_refuses_stops_using_the_connection() {
+    let world = World::new(1).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    block_config_dir(&world);
+    let error = world.desk.remove_connection(&connection.id).await.expect_err("file refuses");
+    assert_eq!(error.kind, ErrorKind::Storage);
+    assert!(world.secrets.is_empty(), "the secret left the keychain");
+    let unusable = world.desk.list_tokens(&connection.id, &Default::default()).await.expect_err("no secret any more");
+    assert_eq!(unusable.kind, ErrorKind::Keychain, "no cached client keeps using the secret: {unusable:?}");
+}
+
+#[tokio::test]
+async fn a_broken_ca_certificate_points_the_form_at_its_field() {
+    let world = World::new(1).await;
+    let form = NewConnection {
+        ca_certificate_pem: Some("-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n".into()),
+        ..world.new_connection(AccountKind::Vendor)
+    };
+    let error = world.desk.add_connection(form).await.expect_err("refused");
+    assert_eq!(error.kind, ErrorKind::Validation);
+    assert_eq!(error.field_errors[0].field.as_deref(), Some("caCertificatePem"), "{error:?}");
 }

@@ -12,6 +12,14 @@ use std::process::Command;
 use desk_core::{OsKeychain, SecretStore};
 use marketplace_api::ApiSecret;
 
+/// The keychain tests run one at a time: the first write creates the login
+/// keyring, and two at once could race on that.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn secret_tool_lookup(service: &str, key: &str) -> Option<String> {
     let output = Command::new("secret-tool")
         .args(["lookup", "service", service, "username", key])
@@ -23,6 +31,7 @@ fn secret_tool_lookup(service: &str, key: &str) -> Option<String> {
 #[test]
 #[ignore = "needs an unlocked Secret Service: run under scripts/desktop-session.sh (make test does)"]
 fn stores_reads_and_deletes_a_secret_in_the_secret_service() {
+    let _turn = take_turn();
     // A per-run service name: the test never touches a real user's entries and
     // a leftover from an aborted run cannot make it pass.
     let service = format!("token-desk-test-{}", std::process::id());
@@ -49,7 +58,9 @@ mod common;
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs an unlocked Secret Service: run under scripts/desktop-session.sh (make test does)"]
+#[allow(clippy::await_holding_lock, reason = "the lock only orders whole tests against each other")]
 async fn a_connection_lives_in_the_secret_service_until_it_is_removed() {
+    let _turn = take_turn();
     let world = common::World::new(1).await;
     let service = format!("token-desk-test-desk-{}", std::process::id());
     let desk = common::desk_with(world.config_dir.path(), std::sync::Arc::new(OsKeychain::with_service(&service)));

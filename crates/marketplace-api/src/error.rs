@@ -18,6 +18,8 @@ pub enum ErrorKind {
     /// The client was configured wrongly: a non-https URL, an unusable CA certificate, …
     /// Nothing was sent.
     InvalidConfiguration,
+    /// An extra CA certificate is not a usable PEM certificate. Nothing was sent.
+    InvalidCaCertificate,
     /// The secret is not in the `idt:TKN-…:…` form where that form is needed. Nothing was sent.
     InvalidSecret,
     /// The token authenticated but is not `Active` (see [`Client::whoami`](crate::Client::whoami)).
@@ -232,6 +234,7 @@ impl Error {
     fn headline(&self) -> &'static str {
         match self.0.kind {
             ErrorKind::InvalidConfiguration => "The connection settings are not usable",
+            ErrorKind::InvalidCaCertificate => "The extra CA certificate is not usable",
             ErrorKind::InvalidSecret => "The API token is not in the expected form",
             ErrorKind::InactiveToken => "The API token is not active",
             ErrorKind::Unauthorized => "The Marketplace did not accept the API token",

@@ -44,16 +44,11 @@ fn tls_config(extra_ca_pems: &[String]) -> Result<rustls::ClientConfig, Error> {
     let extra_roots = parse_ca_pems(extra_ca_pems)?;
     let verifier =
         rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone()).map_err(|cause| {
-            Error::new(
-                ErrorKind::InvalidConfiguration,
-                format!("No usable trusted root certificates were found ({cause})."),
-            )
+            Error::new(ErrorKind::Tls, format!("No usable trusted root certificates were found ({cause})."))
         })?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|cause| {
-            Error::new(ErrorKind::InvalidConfiguration, format!("TLS could not be configured ({cause})."))
-        })?
+        .map_err(|cause| Error::new(ErrorKind::Tls, format!("TLS could not be configured ({cause}).")))?
         .dangerous() // a custom verifier, not a weaker one: it is the platform verifier.
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
@@ -70,7 +65,7 @@ fn parse_ca_pems(pems: &[String]) -> Result<Vec<CertificateDer<'static>>, Error>
         for certificate in CertificateDer::pem_slice_iter(pem.as_bytes()) {
             let certificate = certificate.map_err(|cause| {
                 Error::new(
-                    ErrorKind::InvalidConfiguration,
+                    ErrorKind::InvalidCaCertificate,
                     format!("Extra CA certificate #{} is not valid PEM ({cause}).", index + 1),
                 )
             })?;
@@ -78,7 +73,7 @@ fn parse_ca_pems(pems: &[String]) -> Result<Vec<CertificateDer<'static>>, Error>
         }
         if certificates.len() == before {
             return Err(Error::new(
-                ErrorKind::InvalidConfiguration,
+                ErrorKind::InvalidCaCertificate,
                 format!("Extra CA certificate #{} contains no certificate.", index + 1),
             ));
         }
@@ -191,10 +186,10 @@ mod tests {
     #[test]
     fn extra_ca_pems_must_hold_certificates() {
         let error = parse_ca_pems(&["not a certificate".to_owned()]).expect_err("refused");
-        assert_eq!(error.kind(), ErrorKind::InvalidConfiguration);
+        assert_eq!(error.kind(), ErrorKind::InvalidCaCertificate);
         assert!(error.to_string().contains("#1 contains no certificate"), "{error}");
         let broken = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n".to_owned();
-        assert_eq!(parse_ca_pems(&[broken]).expect_err("refused").kind(), ErrorKind::InvalidConfiguration);
+        assert_eq!(parse_ca_pems(&[broken]).expect_err("refused").kind(), ErrorKind::InvalidCaCertificate);
         assert!(parse_ca_pems(&[]).expect("none is fine").is_empty());
     }
 

@@ -175,5 +175,5 @@ async fn a_broken_extra_ca_is_refused_when_building() {
     let config = ClientConfig::new("https://127.0.0.1:9", ApiSecret::new("idt:TKN-1234-5678:x"))
         .with_extra_ca_pem("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
     let error = Client::new(config).expect_err("refused");
-    assert_eq!(error.kind(), ErrorKind::InvalidConfiguration);
+    assert_eq!(error.kind(), ErrorKind::InvalidCaCertificate);
 }

@@ -1,4 +1,7 @@
 //! Connection picker and add-connection form.
+//!
+//! Commands that write the connections file are `async` so that Tauri runs them
+//! off the main thread: a slow disk must never freeze the window.
 
 use desk_core::{Connection, ConnectionList, DeskError, NewConnection};
 
@@ -22,14 +25,18 @@ pub async fn add_connection(desk: DeskState<'_>, connection: NewConnection) -> R
 /// Renames a connection.
 #[tauri::command]
 #[specta::specta]
-pub fn rename_connection(desk: DeskState<'_>, connection_id: String, label: String) -> Result<Connection, DeskError> {
+pub async fn rename_connection(
+    desk: DeskState<'_>,
+    connection_id: String,
+    label: String,
+) -> Result<Connection, DeskError> {
     desk.rename_connection(&connection_id, &label)
 }
 
 /// Gives a connection another colour (`#rrggbb`).
 #[tauri::command]
 #[specta::specta]
-pub fn recolour_connection(
+pub async fn recolour_connection(
     desk: DeskState<'_>,
     connection_id: String,
     colour: String,
@@ -40,7 +47,7 @@ pub fn recolour_connection(
 /// Makes a connection the one in use.
 #[tauri::command]
 #[specta::specta]
-pub fn set_active_connection(desk: DeskState<'_>, connection_id: String) -> Result<(), DeskError> {
+pub async fn set_active_connection(desk: DeskState<'_>, connection_id: String) -> Result<(), DeskError> {
     desk.set_active_connection(&connection_id)
 }
 

@@ -127,12 +127,11 @@ impl AppUnderTest {
     pub async fn text_of(&self, css: &str) -> String {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if let Ok(element) = self.client().find(Locator::Css(css)).await {
-                if let Ok(text) = element.text().await {
-                    if !text.trim().is_empty() {
-                        return text;
-                    }
-                }
+            if let Ok(element) = self.client().find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+                && !text.trim().is_empty()
+            {
+                return text;
             }
             assert!(Instant::now() < deadline, "nothing rendered at {css} within {START_TIMEOUT:?}\n{}", self.logs());
             tokio::time::sleep(Duration::from_millis(100)).await;

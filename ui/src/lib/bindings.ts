@@ -289,7 +289,10 @@ export type NewConnection = {
 	environment: Environment,
 	/**  The user's name for the connection. */
 	label: string,
-	/**  The admin's API token (`idt:TKN-…:…`). Goes to the keychain, nowhere else. */
+	/**
+	 *  The admin's API token (`idt:TKN-…:…`). Goes to the keychain, nowhere else;
+	 *  held from the moment it is read so that it never prints and is wiped on drop.
+	 */
 	secret: string,
 	/**  A PEM CA certificate to trust besides the system's (a corporate proxy). */
 	caCertificatePem?: string | null,

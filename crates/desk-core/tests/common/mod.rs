@@ -47,7 +47,7 @@ impl World {
         NewConnection {
             environment: Environment::Custom { url: self.sim.base_url().to_owned() },
             label: format!("{} admin", kind.as_str()),
-            secret: self.sim.admin_secret(kind).to_owned(),
+            secret: ApiSecret::new(self.sim.admin_secret(kind)),
             ca_certificate_pem: Some(self.sim.ca_pem().to_owned()),
         }
     }
