@@ -42,9 +42,20 @@ pub(crate) fn build_http_client(settings: &TransportSettings<'_>) -> Result<reqw
 fn tls_config(extra_ca_pems: &[String]) -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let extra_roots = parse_ca_pems(extra_ca_pems)?;
+    let has_extra_roots = !extra_roots.is_empty();
     let verifier =
         rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone()).map_err(|cause| {
-            Error::new(ErrorKind::Tls, format!("No usable trusted root certificates were found ({cause})."))
+            // Tell a bad extra certificate (the user can fix it) from a broken system trust store.
+            let system_roots_work =
+                rustls_platform_verifier::Verifier::new_with_extra_roots(Vec::new(), provider.clone()).is_ok();
+            if has_extra_roots && system_roots_work {
+                Error::new(
+                    ErrorKind::InvalidCaCertificate,
+                    format!("The extra CA certificate is not usable ({cause})."),
+                )
+            } else {
+                Error::new(ErrorKind::Tls, format!("No usable trusted root certificates were found ({cause})."))
+            }
         })?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
