@@ -21,9 +21,20 @@ if [[ "${1}" != "--inside" ]]; then
         }
     done
     session_dir=$(mktemp -d -t token-desk-session.XXXXXX)
-    # The document portal, started on demand by GTK, mounts a FUSE file system
-    # in the runtime dir: unmount it before removing the session's files.
-    trap 'fusermount3 -uz "$session_dir/runtime/doc" 2>/dev/null || fusermount -uz "$session_dir/runtime/doc" 2>/dev/null || umount -l "$session_dir/runtime/doc" 2>/dev/null; rm -rf "$session_dir"' EXIT
+    # The document portal, started on demand by GTK, may have mounted a FUSE file
+    # system in the runtime dir: unmount it (if it is there) before removing the
+    # session's files. Cleanup never changes the command's exit status.
+    cleanup_session() {
+        set +e
+        local mount_point="$session_dir/runtime/doc"
+        if mountpoint -q "$mount_point" 2>/dev/null; then
+            fusermount3 -uz "$mount_point" 2>/dev/null || fusermount -uz "$mount_point" 2>/dev/null \
+                || umount -l "$mount_point" 2>/dev/null
+        fi
+        rm -rf "$session_dir" 2>/dev/null
+        return 0
+    }
+    trap cleanup_session EXIT
     mkdir -m 700 -p "$session_dir"/{runtime,data,config,cache}
     export XDG_RUNTIME_DIR="$session_dir/runtime" XDG_DATA_HOME="$session_dir/data" \
         XDG_CONFIG_HOME="$session_dir/config" XDG_CACHE_HOME="$session_dir/cache" \
