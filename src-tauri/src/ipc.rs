@@ -66,25 +66,6 @@ pub fn typescript() -> Typescript {
     )
 }
 
-/// The bindings as TypeScript source, exactly as `export_bindings` writes them.
-pub fn typescript_source() -> Result<String, String> {
-    let dir = tempfile_dir()?;
-    let path = dir.join("bindings.ts");
-    let result = export_bindings(&path)
-        .and_then(|()| std::fs::read_to_string(&path).map_err(|error| format!("reading {}: {error}", path.display())));
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-/// A fresh directory per call: tests export concurrently.
-fn tempfile_dir() -> Result<std::path::PathBuf, String> {
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("token-desk-bindings-{}-{call}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|error| format!("creating {}: {error}", dir.display()))?;
-    Ok(dir)
-}
-
 /// Writes the bindings to `path`.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder()

@@ -7,7 +7,15 @@
 use std::path::Path;
 
 use token_desk_lib::command_names::APP_COMMANDS;
-use token_desk_lib::ipc::{BINDINGS_PATH, export_bindings, typescript_source};
+use token_desk_lib::ipc::{BINDINGS_PATH, export_bindings};
+
+/// The bindings as TypeScript source, exactly as `make bindings` writes them.
+fn typescript_source() -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bindings.ts");
+    export_bindings(&path).expect("bindings export");
+    std::fs::read_to_string(&path).expect("exported bindings")
+}
 
 fn committed_bindings_path() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH)
@@ -20,7 +28,7 @@ fn committed_bindings_are_fresh() {
         export_bindings(&path).expect("bindings written");
         return;
     }
-    let fresh = typescript_source().expect("bindings export");
+    let fresh = typescript_source();
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
@@ -45,7 +53,7 @@ fn invoked_commands(bindings: &str) -> Vec<String> {
 
 #[test]
 fn every_exported_command_is_declared_for_access_control() {
-    let bindings = typescript_source().expect("bindings export");
+    let bindings = typescript_source();
     let exported = invoked_commands(&bindings);
     assert!(!exported.is_empty(), "no commands found in the bindings:\n{bindings}");
     let mut declared: Vec<String> = APP_COMMANDS.iter().map(|name| (*name).to_owned()).collect();
