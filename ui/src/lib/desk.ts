@@ -1,0 +1,96 @@
+// The one layer between the screens and the generated bindings: every command's
+// `{status, data | error}` becomes a value or a thrown `DeskFailure`, so
+// screens write ordinary async code and never call `invoke` by hand.
+
+import type { DeskError, ErrorKind } from './bindings';
+
+export { commands, events } from './bindings';
+
+type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: DeskError };
+
+/** A command refused or failed; carries the typed error the backend sent. */
+export class DeskFailure extends Error {
+  constructor(readonly error: DeskError) {
+    super(error.message);
+    this.name = 'DeskFailure';
+  }
+
+  /** What kind of failure this is. */
+  get kind(): ErrorKind {
+    return this.error.kind;
+  }
+}
+
+/** Awaits a typed command and returns its value, or throws a `DeskFailure`. */
+export async function call<T>(pending: Promise<CommandResult<T>>): Promise<T> {
+  let result: CommandResult<T>;
+  try {
+    result = await pending;
+  } catch (thrown) {
+    // The IPC layer itself failed (a bug, or the window outlived the app).
+    throw new DeskFailure(asDeskError(thrown));
+  }
+  if (result.status === 'ok') return result.data;
+  throw new DeskFailure(result.error);
+}
+
+/** Anything caught, as a `DeskError` the UI can show. */
+export function asDeskError(thrown: unknown): DeskError {
+  if (thrown instanceof DeskFailure) return thrown.error;
+  if (isDeskError(thrown)) return thrown;
+  const detail = thrown instanceof Error ? thrown.message : String(thrown);
+  return {
+    kind: 'internal',
+    message: `Token Desk hit an unexpected problem: ${detail}`,
+    fieldErrors: [],
+    traceId: null,
+  };
+}
+
+function isDeskError(value: unknown): value is DeskError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'kind' in value &&
+    'message' in value &&
+    Array.isArray((value as DeskError).fieldErrors)
+  );
+}
+
+/** The message for `field`, when the error names it. */
+export function fieldMessage(error: DeskError | null | undefined, field: string): string | null {
+  return error?.fieldErrors.find((entry) => entry.field === field)?.message ?? null;
+}
+
+/** Field errors that belong to none of `fields`: shown with the form's general error. */
+export function otherFieldMessages(error: DeskError | null | undefined, fields: readonly string[]): string[] {
+  return (error?.fieldErrors ?? [])
+    .filter((entry) => entry.field === null || !fields.includes(entry.field))
+    .map((entry) => entry.message);
+}
+
+/** What to try next, by kind: the backend's message says what happened. */
+export function nextStep(kind: ErrorKind): string | null {
+  switch (kind) {
+    case 'network':
+      return 'Check your network or VPN, then try again.';
+    case 'tls':
+      return 'If you are behind a corporate proxy, add its CA certificate to the connection.';
+    case 'rateLimited':
+      return 'Wait a moment, then try again.';
+    case 'server':
+      return 'Try again in a moment; if it keeps failing, quote the trace id to SoftwareOne support.';
+    case 'unauthorized':
+      return 'Check that the API token is active, or connect again with a new one.';
+    case 'forbidden':
+      return 'Ask an administrator of the account for the modules this needs.';
+    case 'keychain':
+      return 'Unlock or start your keychain (on Linux, the Secret Service such as GNOME Keyring), then try again.';
+    case 'storage':
+      return "Check that Token Desk's settings folder is writable.";
+    case 'internal':
+      return 'Please report this, with what you were doing.';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,70 @@
+// How dates, environments and token values are written on screen.
+
+import type { Connection, Environment } from './bindings';
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** "12 Jun 2026, 14:03", or a dash for no date. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "3 days ago", "in 2 hours", "just now"; "Never" for no date. */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return 'Never';
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return iso;
+  const seconds = Math.round((at - now) / 1000);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+/** A token's value as shown before a reveal: the id part is not secret. */
+export function maskedValue(tokenId: string): string {
+  return `idt:${tokenId}:••••••••`;
+}
+
+/** "Production", "Test", "QA", "Dev", or the custom host. */
+export function environmentName(environment: Environment): string {
+  switch (environment.kind) {
+    case 'production':
+      return 'Production';
+    case 'test':
+      return 'Test';
+    case 'qa':
+      return 'QA';
+    case 'dev':
+      return 'Dev';
+    case 'custom':
+      return environment.url.replace(/^https:\/\//i, '').replace(/\/+$/, '');
+  }
+}
+
+/** True for the production platform, which must never be mistaken for a test one. */
+export function isProduction(connection: Connection | null | undefined): boolean {
+  return connection?.environment.kind === 'production';
+}
+
+/** Whether a connection's account sees every account's tokens. */
+export function isOperations(connection: Connection | null | undefined): boolean {
+  return connection?.account.accountType === 'Operations';
+}
+
+/** "1,000" in the user's locale. */
+export function formatCount(count: number): string {
+  return count.toLocaleString();
+}

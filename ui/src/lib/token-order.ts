@@ -1,0 +1,67 @@
+// Local filtering and sorting of the token list: once every page has streamed
+// in, both happen here, instantly, instead of asking the Marketplace again.
+
+import type { TokenSortField, TokenState, TokenView } from './bindings';
+
+/** How the list is ordered. */
+export type TokenOrder = { field: TokenSortField; descending: boolean };
+
+/** Which tokens the list shows. */
+export type TokenFilter = { status: TokenState | null; search: string };
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+// Lower-cased name, id and description, computed once per token object: a
+// keystroke then costs one `includes` per token.
+const haystacks = new WeakMap<TokenView, string>();
+
+function haystack(token: TokenView): string {
+  let text = haystacks.get(token);
+  if (text === undefined) {
+    text = `${token.name}\n${token.id}\n${token.description ?? ''}`.toLowerCase();
+    haystacks.set(token, text);
+  }
+  return text;
+}
+
+/** The tokens that match `filter`, in the order given. */
+export function filterTokens(tokens: readonly TokenView[], filter: TokenFilter): TokenView[] {
+  const needle = filter.search.trim().toLowerCase();
+  if (!needle && !filter.status) return tokens as TokenView[];
+  return tokens.filter(
+    (token) => (!filter.status || token.status === filter.status) && (!needle || haystack(token).includes(needle)),
+  );
+}
+
+function key(token: TokenView, field: TokenSortField): string | null {
+  switch (field) {
+    case 'name':
+      return token.name;
+    case 'id':
+      return token.id;
+    case 'status':
+      return token.status;
+    case 'lastAccess':
+      return token.lastAccessAt;
+    case 'created':
+      return token.created?.at ?? null;
+  }
+}
+
+/** A sorted copy: missing values last whatever the direction, the id breaks ties. */
+export function sortTokens(tokens: readonly TokenView[], order: TokenOrder): TokenView[] {
+  const direction = order.descending ? -1 : 1;
+  const textual = order.field === 'name' || order.field === 'status';
+  return tokens.slice().sort((a, b) => {
+    const left = key(a, order.field);
+    const right = key(b, order.field);
+    if (left !== right) {
+      if (left === null) return 1;
+      if (right === null) return -1;
+      // Dates are RFC 3339 in UTC and ids are fixed-width: plain comparison orders them.
+      const compared = textual ? collator.compare(left, right) : left < right ? -1 : left > right ? 1 : 0;
+      if (compared !== 0) return compared * direction;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+}

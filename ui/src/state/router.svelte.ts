@@ -1,0 +1,34 @@
+// Which screen the window shows. A desktop app has no URL bar, so this is a
+// small state machine rather than a router library.
+
+/** A tab of the token page. */
+export type TokenTab = 'general' | 'modules' | 'details' | 'audit';
+
+/** A screen of the connected app. */
+export type Screen =
+  | { name: 'tokens' }
+  | { name: 'token'; tokenId: string; tab: TokenTab }
+  | { name: 'create' };
+
+class Router {
+  /** The screen on show. */
+  screen = $state<Screen>({ name: 'tokens' });
+
+  /** Shows the token list. */
+  toList(): void {
+    this.screen = { name: 'tokens' };
+  }
+
+  /** Opens a token's page on a tab. */
+  toToken(tokenId: string, tab: TokenTab = 'general'): void {
+    this.screen = { name: 'token', tokenId, tab };
+  }
+
+  /** Opens the create-token wizard. */
+  toCreate(): void {
+    this.screen = { name: 'create' };
+  }
+}
+
+/** The window's navigation. */
+export const router = new Router();

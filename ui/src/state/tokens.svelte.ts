@@ -1,0 +1,157 @@
+// The token list of the connection in use: streamed in page by page, then
+// filtered and sorted locally, and kept current by `token-changed-event`.
+
+import { Channel } from '@tauri-apps/api/core';
+import type { DeskError, TokenBatch, TokenChanged, TokenView } from '../lib/bindings';
+import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
+import { filterTokens, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
+
+/** Where loading the list stands. */
+export type ListPhase = 'idle' | 'loading' | 'ready' | 'error';
+
+/** The token list screen's data. */
+class TokenListState {
+  /** The connection the list belongs to. */
+  connectionId = $state<string | null>(null);
+  /** Every token loaded so far, in arrival order. Raw: 10,000 rows need no deep proxies. */
+  all = $state.raw<TokenView[]>([]);
+  /** Where loading stands. */
+  phase = $state<ListPhase>('idle');
+  /** Tokens received so far, and how many the server announced. */
+  fetched = $state(0);
+  total = $state<number | null>(null);
+  /** Why the last load failed; the rows already shown stay. */
+  error = $state<DeskError | null>(null);
+
+  /** The filter the user set. */
+  filter = $state<TokenFilter>({ status: null, search: '' });
+  /** The order the user chose. */
+  order = $state<TokenOrder>({ field: 'name', descending: false });
+  /** The row the keyboard and the copy shortcut act on. */
+  selectedId = $state<string | null>(null);
+
+  /** Every token, sorted: recomputed when tokens or the order change, not per keystroke. */
+  sorted = $derived(sortTokens(this.all, this.order));
+  /** What the list shows. */
+  visible = $derived(filterTokens(this.sorted, this.filter));
+  /** The selected token, when it is loaded. */
+  selected = $derived(this.all.find((token) => token.id === this.selectedId) ?? null);
+
+  // Each load gets a number; batches of a superseded load are dropped.
+  private generation = 0;
+  private pending: TokenView[] = [];
+  private flushScheduled = false;
+
+  /** Loads every token of `connectionId`; the first page shows as soon as it arrives. */
+  async load(connectionId: string): Promise<void> {
+    const generation = ++this.generation;
+    const switching = connectionId !== this.connectionId;
+    this.connectionId = connectionId;
+    if (switching) {
+      this.all = [];
+      this.selectedId = null;
+    }
+    this.phase = 'loading';
+    this.error = null;
+    this.fetched = 0;
+    this.total = null;
+    this.pending = [];
+    // A refresh replaces the rows only once the new list is complete, so a
+    // failure half-way loses nothing that was on screen.
+    const fresh: TokenView[] = [];
+    const onBatch = new Channel<TokenBatch>();
+    onBatch.onmessage = (batch) => {
+      if (generation !== this.generation) return;
+      this.fetched = batch.fetched;
+      this.total = batch.total;
+      if (switching) {
+        this.pending.push(...batch.items);
+        this.scheduleFlush(generation);
+      } else {
+        fresh.push(...batch.items);
+      }
+    };
+    try {
+      await call(commands.listAllTokens(connectionId, {}, onBatch));
+      if (generation !== this.generation) return;
+      this.flush(generation);
+      if (!switching) this.all = fresh;
+      this.phase = 'ready';
+    } catch (thrown) {
+      if (generation !== this.generation) return;
+      this.flush(generation);
+      this.error = asDeskError(thrown);
+      this.phase = 'error';
+    }
+  }
+
+  /** Loads the same connection again. */
+  refresh(): Promise<void> {
+    return this.connectionId ? this.load(this.connectionId) : Promise.resolve();
+  }
+
+  /** Follows changes made anywhere (this window, the tray, another client); returns the unsubscribe. */
+  async follow(): Promise<() => void> {
+    return events.tokenChangedEvent.listen((event) => void this.applyChange(event.payload));
+  }
+
+  /** Brings one changed token up to date. */
+  async applyChange(change: TokenChanged): Promise<void> {
+    if (change.connectionId !== this.connectionId) return;
+    try {
+      this.upsert(await call(commands.getToken(change.connectionId, change.tokenId)));
+    } catch (thrown) {
+      if (thrown instanceof DeskFailure && thrown.kind === 'notFound') this.removeLocally(change.tokenId);
+      // Anything else: the next refresh settles it; the list must not flash an error for it.
+    }
+  }
+
+  /** Puts a token's latest state in the list. */
+  upsert(token: TokenView): void {
+    const at = this.all.findIndex((existing) => existing.id === token.id);
+    this.all = at < 0 ? [...this.all, token] : this.all.map((existing, i) => (i === at ? token : existing));
+  }
+
+  /** Drops a token from the list (deleted). */
+  removeLocally(tokenId: string): void {
+    this.all = this.all.filter((token) => token.id !== tokenId);
+    if (this.selectedId === tokenId) this.selectedId = null;
+  }
+
+  /** Forgets everything (another connection, or a component test). */
+  reset(): void {
+    this.generation++;
+    this.connectionId = null;
+    this.all = [];
+    this.phase = 'idle';
+    this.fetched = 0;
+    this.total = null;
+    this.error = null;
+    this.filter = { status: null, search: '' };
+    this.order = { field: 'name', descending: false };
+    this.selectedId = null;
+    this.pending = [];
+  }
+
+  // Batches arrive faster than frames: append them once per frame so 100
+  // batches do not mean 100 re-sorts.
+  private scheduleFlush(generation: number): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const run = () => {
+      this.flushScheduled = false;
+      this.flush(generation);
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    else setTimeout(run, 16);
+  }
+
+  private flush(generation: number): void {
+    if (generation !== this.generation || this.pending.length === 0) return;
+    this.all = this.all.concat(this.pending);
+    this.pending = [];
+  }
+}
+
+/** The token list of the connection in use. */
+export const tokenList = new TokenListState();

@@ -1,0 +1,151 @@
+// The welcome screen and its connect form, rendered through App with no saved
+// connections: the app's name and version, what Connect sends, where each
+// kind of failure is shown, and the demo leading to the token list.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../src/App.svelte';
+import type { Connection } from '../src/lib/bindings';
+import { connection, deskError, mockBackend, resetAll, streams, token } from './fixtures';
+
+afterEach(resetAll);
+
+const noConnections = { connections: [], activeId: null, notice: null };
+
+function renderWelcome(answers: Record<string, unknown> = {}) {
+  const backend = mockBackend({
+    list_connections: noConnections,
+    app_info: { name: 'Token Desk', version: '1.2.3' },
+    ...answers,
+  });
+  render(App);
+  return backend;
+}
+
+async function secretInput() {
+  return (await screen.findByLabelText('Your API token')) as HTMLInputElement;
+}
+
+/** The error text an input points to with aria-describedby. */
+function describedText(input: HTMLElement): string {
+  return (input.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .map((id) => document.getElementById(id)?.textContent ?? '')
+    .join(' ');
+}
+
+describe('Welcome screen', () => {
+  it('shows the name and version app_info reports', async () => {
+    renderWelcome({ app_info: { name: 'Token Desk Nightly', version: '9.8.7' } });
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Token Desk Nightly' })).toBeTruthy();
+    expect(screen.getByText('9.8.7').closest('p')?.textContent).toBe('Version 9.8.7');
+  });
+
+  it('Connect sends the chosen environment, label and secret', async () => {
+    const added = connection({ id: 'conn-new', label: 'Staging' });
+    let saved: Connection[] = [];
+    const backend = renderWelcome({
+      list_connections: () => ({ connections: saved, activeId: saved[0]?.id ?? null, notice: null }),
+      add_connection: () => {
+        saved = [added];
+        return added;
+      },
+      set_active_connection: null,
+      list_all_tokens: streams([]),
+    });
+
+    await fireEvent.change(await screen.findByLabelText('Environment'), { target: { value: 'qa' } });
+    await fireEvent.input(screen.getByLabelText(/Connection name/), { target: { value: '  Staging ' } });
+    await fireEvent.input(await secretInput(), { target: { value: ' idt:TKN-0000-0001:s3cret ' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+
+    await waitFor(() => expect(backend.callsTo('add_connection')).toHaveLength(1));
+    expect(backend.callsTo('add_connection')[0]).toEqual({
+      connection: {
+        environment: { kind: 'qa' },
+        label: 'Staging',
+        secret: 'idt:TKN-0000-0001:s3cret',
+        caCertificatePem: null,
+      },
+    });
+    // Saved and opened: the app moves on to the connection's token list.
+    expect(await screen.findByRole('heading', { name: 'API tokens' })).toBeTruthy();
+    expect(backend.callsTo('set_active_connection')).toEqual([{ connectionId: 'conn-new' }]);
+  });
+
+  it('shows a refused token on the API token field', async () => {
+    renderWelcome({
+      add_connection: () => {
+        throw deskError('unauthorized', 'The Marketplace refused this API token.', [], 'trace-1');
+      },
+    });
+
+    const secret = await secretInput();
+    await fireEvent.input(secret, { target: { value: 'idt:TKN-0000-0001:wrong' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+
+    await waitFor(() => expect(secret.getAttribute('aria-invalid')).toBe('true'));
+    expect(describedText(secret)).toContain('The Marketplace refused this API token.');
+    // It is the field's error, not a general alert.
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByLabelText(/Connection name/).getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('shows a url field error on the API address of a custom environment', async () => {
+    const backend = renderWelcome({
+      add_connection: () => {
+        throw deskError('validation', 'The connection was refused.', [
+          { field: 'url', message: 'The address must use https.' },
+        ]);
+      },
+    });
+
+    await fireEvent.change(await screen.findByLabelText('Environment'), { target: { value: 'custom' } });
+    const address = screen.getByLabelText('API address') as HTMLInputElement;
+    await fireEvent.input(address, { target: { value: 'https://proxy.example.com/' } });
+    await fireEvent.input(await secretInput(), { target: { value: 'idt:TKN-0000-0001:x' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+
+    await waitFor(() => expect(address.getAttribute('aria-invalid')).toBe('true'));
+    expect(describedText(address)).toContain('The address must use https.');
+    expect(backend.callsTo('add_connection')[0].connection.environment).toEqual({
+      kind: 'custom',
+      url: 'https://proxy.example.com/',
+    });
+    expect((await secretInput()).getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('shows a network failure as an alert with what to try', async () => {
+    renderWelcome({
+      add_connection: () => {
+        throw deskError('network', 'The Marketplace did not answer.');
+      },
+    });
+
+    await fireEvent.input(await secretInput(), { target: { value: 'idt:TKN-0000-0001:x' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('Could not connect')).toBeTruthy();
+    expect(within(alert).getByText('The Marketplace did not answer.')).toBeTruthy();
+    expect(within(alert).getByText('Check your network or VPN, then try again.')).toBeTruthy();
+    // The form is usable again.
+    expect((screen.getByRole('button', { name: 'Connect' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('Try the demo starts the demo and shows its token list', async () => {
+    const demo = connection({ id: 'demo', label: 'Demo', demo: true, tokenId: 'TKN-9999-0000' });
+    const backend = renderWelcome({
+      start_demo: demo,
+      list_all_tokens: streams([token({ name: 'Simulated ERP' })]),
+    });
+
+    await fireEvent.click(await screen.findByRole('button', { name: 'Try the demo' }));
+
+    expect(await screen.findByRole('heading', { name: 'API tokens' })).toBeTruthy();
+    expect(await screen.findByText('Simulated ERP')).toBeTruthy();
+    expect(backend.callsTo('start_demo')).toHaveLength(1);
+    expect(backend.callsTo('list_all_tokens')[0]).toMatchObject({ connectionId: 'demo' });
+  });
+});
