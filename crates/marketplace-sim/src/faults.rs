@@ -34,6 +34,12 @@ pub enum FaultAction {
     DropConnection,
     /// Answer 200 with a truncated, invalid JSON body.
     MalformedBody,
+    /// Answer 400 with a validation ProblemDetails naming this field, as the platform
+    /// does for a rule a client cannot check beforehand (the UI's server-error path).
+    FieldRejected {
+        /// The field, as the platform names it (`name`, `description`, `modules[0].id`).
+        field: String,
+    },
 }
 
 /// When a rule fires.
@@ -150,6 +156,10 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
             problem.retry_after_secs = Some(retry_after_secs);
             problem.into_response()
         }
+        Some(FaultAction::FieldRejected { field }) => {
+            let message = format!("Injected fault: the platform refused this {field}.");
+            Problem::validation([(field, vec![message])].into_iter().collect()).into_response()
+        }
         Some(FaultAction::MalformedBody) => {
             let mut response = (StatusCode::OK, "{\"$meta\":{\"pagination\":{\"offset\":0,\"lim").into_response();
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -181,7 +191,7 @@ impl FromStr for FaultRule {
 
     /// Reads `METHOD PATH ACTION [WHEN]`, space-separated, as the binary's `--fault` flag:
     /// METHOD is `GET`… or `*`; PATH a prefix or `*`; ACTION one of `latency=MS`,
-    /// `status=CODE`, `429=SECS`, `drop`, `malformed`; WHEN one of `always` (default),
+    /// `status=CODE`, `429=SECS`, `drop`, `malformed`, `reject=FIELD`; WHEN one of `always` (default),
     /// `next=N`, `share=P`. Example: `GET /public/v1/accounts/api-tokens status=503 next=2`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let fail = |reason: &str| FaultParseError { rule: text.to_string(), reason: reason.to_string() };
@@ -204,7 +214,8 @@ impl FromStr for FaultRule {
             Some(("429", secs)) => FaultAction::TooManyRequests { retry_after_secs: number(secs)? },
             None if action == "drop" => FaultAction::DropConnection,
             None if action == "malformed" => FaultAction::MalformedBody,
-            _ => return Err(fail("unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed)")),
+            Some(("reject", field)) if !field.is_empty() => FaultAction::FieldRejected { field: field.to_string() },
+            _ => return Err(fail("unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed, reject=FIELD)")),
         };
         let when = match when.split_once('=') {
             None if when == "always" => FaultWhen::Always,
@@ -241,6 +252,11 @@ mod tests {
             "* * 429=7".parse::<FaultRule>().expect("valid").action,
             FaultAction::TooManyRequests { retry_after_secs: 7 }
         );
+        assert_eq!(
+            "POST /public/v1/accounts/api-tokens reject=name next=1".parse::<FaultRule>().expect("valid").action,
+            FaultAction::FieldRejected { field: "name".into() }
+        );
+        assert!("* * reject=".parse::<FaultRule>().is_err());
         assert!("* * explode".parse::<FaultRule>().is_err());
         assert!("* * status=700".parse::<FaultRule>().is_err());
         assert!("* * drop share=2".parse::<FaultRule>().is_err());

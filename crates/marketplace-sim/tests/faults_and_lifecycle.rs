@@ -99,6 +99,21 @@ async fn malformed_body_is_200_with_invalid_json() {
 }
 
 #[tokio::test]
+async fn a_rejected_field_is_a_validation_problem_naming_it_then_creation_works() {
+    let sim = Sim::start().await;
+    let reject = FaultAction::FieldRejected { field: "name".into() };
+    sim.handle.faults().add(rule(Some("POST"), Some(TOKENS), reject, FaultWhen::NextN(1)));
+    let body = serde_json::json!({ "name": "Nightly export", "account": { "id": sim.handle.account_id(Vendor) } });
+    let secret = sim.secret(Vendor);
+    let refused = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let messages = refused.body["errors"]["name"].as_array().expect("errors.name");
+    assert!(messages[0].as_str().is_some_and(|m| m.contains("name")), "{}", refused.body);
+    let created = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+}
+
+#[tokio::test]
 async fn share_of_requests_fails_deterministically() {
     let run = || async {
         let sim = Sim::start().await;
