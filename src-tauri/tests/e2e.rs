@@ -4,6 +4,7 @@
 //! `cargo test --features custom-protocol --test e2e -- --include-ignored`.
 
 mod support;
+mod token_screens;
 
 use std::time::Duration;
 
@@ -65,7 +66,8 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle.as_bytes())
 }
 
-fn clipboard_text() -> String {
+/// What the X clipboard holds now, read from outside the app.
+pub(crate) fn clipboard_text() -> String {
     let output = std::process::Command::new("xclip")
         .args(["-selection", "clipboard", "-o"])
         .output()

@@ -6,6 +6,7 @@
 //! own throwaway HOME and XDG directories, and every process started here is
 //! killed when the [`AppUnderTest`] is dropped, also when a test fails.
 
+pub mod screen;
 pub mod tray_host;
 
 use std::fs::File;
