@@ -75,7 +75,8 @@ pub(crate) fn clipboard_text() -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn secret_tool_lookup(connection_id: &str) -> Option<String> {
+/// The secret the real keychain holds for a connection, read with `secret-tool`.
+pub(crate) fn secret_tool_lookup(connection_id: &str) -> Option<String> {
     let output = std::process::Command::new("secret-tool")
         .args(["lookup", "service", "token-desk", "username", connection_id])
         .output()

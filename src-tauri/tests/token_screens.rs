@@ -43,6 +43,12 @@ async fn connected(app: &AppUnderTest, sim: &SimHandle) {
     app.wait_for(TOKEN_ROWS).await;
 }
 
+/// The id of the connection in use, asked from inside the window.
+async fn connection_id(app: &AppUnderTest) -> String {
+    let list = app.invoke("list_connections", serde_json::json!({})).await.expect("connections");
+    list["activeId"].as_str().expect("a connection in use").to_owned()
+}
+
 fn fault(method: &str, action: FaultAction, when: FaultWhen) -> FaultRule {
     FaultRule { method: Some(method.into()), path: Some(TOKENS.into()), action, when }
 }
@@ -127,6 +133,36 @@ async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
     let last_name = names.last().expect("names");
     assert!(first.starts_with(last_name.as_str()), "descending puts {last_name} first, not {first}");
     app.click(&format!("{header}//button")).await;
+
+    // The keyboard: Ctrl+F to search, arrows into the rows, Ctrl+Shift+C copies
+    // the selected token's value without showing it, Enter opens it, Esc returns.
+    app.press(&(Key::Control + "f")).await;
+    let focused = app.client().active_element().await.expect("focus");
+    assert!(focused.attr("aria-label").await.expect("attr").is_some_and(|l| l.starts_with("Search tokens")));
+    app.press(&Key::Down).await;
+    app.press(&Key::Down).await;
+    let selected = app.wait_for("//*[@role='row'][@aria-selected='true']").await;
+    let row_index = selected.attr("aria-rowindex").await.expect("attr");
+    assert_eq!(row_index.as_deref(), Some("3"), "the second row is selected");
+    let second = app.token_rows().await.remove(1);
+    let second_id = second.split(" | ").nth(1).expect("an id cell").to_owned();
+    app.press(&format!("{}{}c", char::from(Key::Control), char::from(Key::Shift))).await;
+    app.wait_for_text("is on the clipboard").await;
+    assert!(crate::clipboard_text().starts_with(&format!("idt:{second_id}:")), "the selected token's value");
+    assert!(!app.page_text().await.contains(&crate::clipboard_text()), "the value never reached the window");
+    app.press(&Key::Enter).await;
+    app.wait_for(&format!("//*[normalize-space()='{second_id}']")).await;
+    app.press(&Key::Escape).await;
+    app.wait_for("//h1[normalize-space()='API tokens']").await;
+
+    // A change made outside the list's own code (as the tray will) reaches the row by event.
+    let target = all.iter().find(|t| t.status == Some(TokenStatus::Active) && t.id != all[0].id).expect("one");
+    app.fill("Search tokens", &target.id).await;
+    app.wait_for_text(&format!("1 of {} tokens", all.len())).await;
+    app.invoke("disable_token", serde_json::json!({ "connectionId": connection_id(&app).await, "tokenId": target.id }))
+        .await
+        .expect("disabled");
+    app.wait_for(&format!("{TOKEN_ROWS}[.//*[normalize-space()='Disabled']][contains(., '{}')]", target.id)).await;
 
     // Open a token; every tab.
     let token = all.iter().find(|t| !t.modules.is_empty() && t.status == Some(TokenStatus::Active)).expect("one");
@@ -239,6 +275,7 @@ async fn create_edit_disable_enable_and_delete_a_token_from_the_screens() {
     assert_eq!(api.get_token(&created.id, &[]).await.expect("token").status, Some(TokenStatus::Active));
     app.click_button("Disable").await;
     app.click_button("Disable token").await;
+    app.wait_until_hidden("//*[@role='alertdialog']").await;
     app.wait_for(&button("Enable")).await;
     assert_eq!(api.get_token(&created.id, &[]).await.expect("token").status, Some(TokenStatus::Disabled));
     let focused = app.client().active_element().await.expect("focus").text().await.expect("text");
@@ -316,6 +353,73 @@ async fn a_server_error_and_a_dropped_connection_say_what_happened_and_lose_noth
     let status = vendor_api(&sim).get_token(&id, &[]).await.expect("token").status;
     assert_eq!(status, Some(TokenStatus::Active), "nothing changed on the Marketplace");
     app.wait_for(&button("Disable")).await;
+    let log = app.terminate_and_wait_for_exit().await;
+    assert!(!log.contains("panicked"), "the app panicked:\n{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, D-Bus and a keyring: run under scripts/desktop-session.sh (make test does)"]
+async fn the_demo_then_add_switch_rename_recolour_and_remove_connections() {
+    let sim = simulator().await;
+    let app = AppUnderTest::launch().await;
+    let switcher = "//button[starts-with(normalize-space(), 'Connection:')]";
+
+    // The demo needs no account.
+    app.click_button("Try the demo").await;
+    app.wait_for(TOKEN_ROWS).await;
+    app.wait_for(&format!("{switcher}[contains(., 'Demo (simulated Marketplace)')]")).await;
+    app.screenshot("demo-list").await;
+
+    // Add a connection from the switcher's menu.
+    app.click(switcher).await;
+    app.click(&role("menuitem", "Add connection")).await;
+    app.wait_for("//*[@role='dialog'][.//*[normalize-space()='Add a connection']]").await;
+    let environment = app.wait_for(&field("Environment")).await;
+    environment.select_by_label("Another address (proxy, simulator)…").await.expect("custom address");
+    app.fill("API address", sim.base_url()).await;
+    app.fill("Connection name", "Simulator").await;
+    app.fill("Your API token", sim.admin_secret(AccountKind::Vendor)).await;
+    app.click("//summary[contains(., 'CA certificate')]").await;
+    app.paste("CA certificate", sim.ca_pem()).await;
+    app.click_button("Connect").await;
+    app.wait_until_hidden("//*[@role='dialog']").await;
+    app.wait_for(&format!("{switcher}[contains(., 'Simulator')]")).await;
+    let saved_id = connection_id(&app).await;
+    assert_eq!(
+        crate::secret_tool_lookup(&saved_id).as_deref(),
+        Some(sim.admin_secret(AccountKind::Vendor)),
+        "the secret is in the real keychain"
+    );
+
+    // Switch back to the demo, and again to the simulator.
+    app.click(switcher).await;
+    app.screenshot("connection-menu").await;
+    app.click(&role("menuitem", "Demo (simulated Marketplace)")).await;
+    app.wait_for(&format!("{switcher}[contains(., 'Demo (simulated Marketplace)')]")).await;
+    app.click(switcher).await;
+    app.click(&role("menuitem", "Simulator")).await;
+    app.wait_for(&format!("{switcher}[contains(., 'Simulator')]")).await;
+
+    // Rename and recolour it.
+    app.click(switcher).await;
+    app.click(&role("menuitem", "Manage connections")).await;
+    app.fill("Name of Simulator", "Staging proxy").await;
+    app.press(&Key::Enter).await;
+    app.wait_for(&format!("{switcher}[contains(., 'Staging proxy')]")).await;
+    let swatch = "//*[@role='radiogroup'][@aria-label='Colour of Staging proxy']/*[@aria-label='Colour #0f9d76']";
+    app.click(swatch).await;
+    app.wait_for(&format!("{swatch}[@aria-checked='true']")).await;
+    app.screenshot("manage-connections").await;
+
+    // Remove it: the question says the secret leaves the keychain; afterwards it has.
+    let token_id = sim.admin_secret(AccountKind::Vendor).split(':').nth(1).expect("an id").to_owned();
+    app.click(&format!("//li[contains(., '{token_id}')]//button[normalize-space()='Remove']")).await;
+    app.wait_for("//*[@role='alertdialog'][contains(., 'deleted from your OS keychain')]").await;
+    app.screenshot("remove-connection").await;
+    app.click_button("Remove connection").await;
+    app.wait_until_hidden("//*[@role='alertdialog']").await;
+    app.wait_until_hidden(&format!("//li[contains(., '{token_id}')]")).await;
+    assert_eq!(crate::secret_tool_lookup(&saved_id), None, "the secret left the keychain");
     let log = app.terminate_and_wait_for_exit().await;
     assert!(!log.contains("panicked"), "the app panicked:\n{log}");
 }

@@ -67,7 +67,7 @@ describe('Token list', () => {
     sendBatches(channel!, batchesOf(TOKENS.slice(0, 2)).slice(0, 1));
     await loaded(2);
     expect(screen.queryByText('Loading the tokens of Acme Ltd…')).toBeNull();
-    pending.resolve(3);
+    pending.resolve(2);
     await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull());
   });
 
@@ -187,6 +187,25 @@ describe('Token list', () => {
 
     expect(screen.queryByRole('columnheader', { name: 'Account' })).toBeNull();
     expect(screen.queryByRole('radio', { name: /Deleted/ })).toBeNull();
+  });
+
+  it('waits for batches that arrive after the command answered (large channel messages do)', async () => {
+    let attempts = 0;
+    renderList((args: Record<string, any>) => {
+      attempts += 1;
+      if (attempts === 1) return streams(TOKENS)(args);
+      // The refresh answers first; its batches trail behind, as Tauri fetches big ones.
+      setTimeout(() => sendBatches(args.onBatch, batchesOf([...TOKENS, token({ id: 'TKN-2000-0004', name: 'Zeta' })])), 30);
+      return TOKENS.length + 1;
+    });
+    await loaded(3);
+
+    await fireEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+
+    await loaded(4);
+    expect(rowNames()).toEqual(['Billing sync', 'CI pipeline', 'Reporting', 'Zeta']);
+    await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull());
+    expect(screen.getByText('4 tokens')).toBeTruthy();
   });
 
   it('keeps the rows it showed when a refresh fails half-way', async () => {

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use fantoccini::key::Key;
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 
 use super::AppUnderTest;
 
@@ -88,10 +88,20 @@ impl AppUnderTest {
         self.click(&button(name)).await;
     }
 
-    /// Clicks what `xpath` matches, once it is shown.
+    /// Clicks what `xpath` matches, once it is shown and can take the click (a
+    /// closing dialog's overlay may cover it for a moment, as it would a mouse).
     pub async fn click(&self, xpath: &str) {
-        let element = self.wait_for(xpath).await;
-        element.click().await.unwrap_or_else(|error| panic!("could not click {xpath}: {error}"));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let element = self.wait_for(xpath).await;
+            match element.click().await {
+                Ok(()) => return,
+                Err(error) if Instant::now() >= deadline => {
+                    panic!("could not click {xpath}: {error:?}; the window shows:\n{}", self.page_text().await)
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Replaces the text of the field labelled `label` the way a person does:

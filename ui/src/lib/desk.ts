@@ -57,6 +57,15 @@ function isDeskError(value: unknown): value is DeskError {
   );
 }
 
+/**
+ * The error's sentence without the trailing "Trace id: …." the backend adds,
+ * for places that show the trace id on its own line.
+ */
+export function withoutTraceId(error: DeskError): string {
+  if (!error.traceId) return error.message;
+  return error.message.replace(` Trace id: ${error.traceId}.`, '').replace(`Trace id: ${error.traceId}.`, '').trim();
+}
+
 /** The message for `field`, when the error names it. */
 export function fieldMessage(error: DeskError | null | undefined, field: string): string | null {
   return error?.fieldErrors.find((entry) => entry.field === field)?.message ?? null;

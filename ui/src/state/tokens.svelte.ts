@@ -6,6 +6,45 @@ import type { DeskError, TokenBatch, TokenChanged, TokenView } from '../lib/bind
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
 import { filterTokens, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
 
+/** How long the last batches may trail the command's answer before the list counts as broken. */
+const BATCH_GRACE_MS = 15_000;
+
+/** Counts the tokens a list-all delivered, and waits for the count it announced. */
+class BatchCounter {
+  private count = 0;
+  private waiter: { target: number; resolve: () => void } | null = null;
+
+  add(items: number): void {
+    this.count += items;
+    if (this.waiter && this.count >= this.waiter.target) this.waiter.resolve();
+  }
+
+  reach(target: number, graceMs: number): Promise<void> {
+    if (this.count >= target) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        reject(
+          new DeskFailure({
+            kind: 'internal',
+            message: `Only ${this.count} of the ${target} tokens arrived in the window.`,
+            fieldErrors: [],
+            traceId: null,
+          }),
+        );
+      }, graceMs);
+      this.waiter = {
+        target,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiter = null;
+          resolve();
+        },
+      };
+    });
+  }
+}
+
 /** Where loading the list stands. */
 export type ListPhase = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -59,6 +98,7 @@ class TokenListState {
     // A refresh replaces the rows only once the new list is complete, so a
     // failure half-way loses nothing that was on screen.
     const fresh: TokenView[] = [];
+    const received = new BatchCounter();
     const onBatch = new Channel<TokenBatch>();
     onBatch.onmessage = (batch) => {
       if (generation !== this.generation) return;
@@ -70,9 +110,13 @@ class TokenListState {
       } else {
         fresh.push(...batch.items);
       }
+      received.add(batch.items.length);
     };
     try {
-      await call(commands.listAllTokens(connectionId, {}, onBatch));
+      const count = await call(commands.listAllTokens(connectionId, {}, onBatch));
+      // Large channel messages are fetched by the webview after they are
+      // announced, so the command's answer can overtake the last batches.
+      await received.reach(count, BATCH_GRACE_MS);
       if (generation !== this.generation) return;
       this.flush(generation);
       if (!switching) this.all = fresh;
