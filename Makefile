@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/token-desk/target
 TEST_TAURI_CONFIG := {"identifier":"dev.tokendesk.TokenDesk.test"}
 SESSION := scripts/desktop-session.sh
 
-.PHONY: deps ui run test test-rust test-ui e2e bench bundle bindings
+.PHONY: deps ui run test test-rust test-ui e2e bench bench-ui bundle bindings
 
 deps:
 	scripts/install-deps.sh
@@ -40,6 +40,12 @@ e2e: ui
 
 bench: deps
 	cargo bench -p marketplace-sim -p marketplace-api
+
+## The UI in the real webview: first list paint with 1,000 tokens, search keystroke
+## to repaint over 10,000 (optimised build, headless session).
+bench-ui: ui
+	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
+		cargo bench --features custom-protocol --bench ui
 
 ## A .deb with the desktop entry and icons, in $(CARGO_TARGET_DIR)/release/bundle/deb.
 bundle: deps

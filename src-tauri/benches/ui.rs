@@ -1,0 +1,142 @@
+//! What a person feels in the real window, measured in the real webview: the
+//! first rows painted after connecting to 1,000 tokens, and the time from a
+//! keystroke in the search field to the repainted list over 10,000 tokens.
+//!
+//! Run with `make bench-ui` (inside the headless session, optimised build). It
+//! prints a table of medians with their spread; it asserts nothing about time.
+
+#[allow(dead_code)]
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+use marketplace_sim::{AccountKind, SimConfig, SimHandle};
+use support::AppUnderTest;
+use support::screen::{TOKEN_ROWS, button, field};
+
+/// Launches measured for the first paint.
+const FIRST_PAINT_RUNS: usize = 5;
+/// Search strings typed key by key; each key is one keystroke sample.
+const SEARCHES: &[&str] = &["billing", "tkn-1", "export prod", "sync", "ci pipeline v2", "zzz"];
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let mut report = Vec::new();
+    report.push(first_paint(1_000).await);
+    report.push(search_keystrokes(10_000).await);
+    println!("\n| Measure | Tokens | Samples | Median | p10 | p90 | Max |");
+    println!("|---|---|---|---|---|---|---|");
+    for line in &report {
+        println!("{line}");
+    }
+}
+
+/// A simulator whose vendor account sees about `visible` tokens (the seed
+/// soft-deletes about one in ten, which the vendor no longer lists).
+async fn simulator(visible: usize) -> SimHandle {
+    let per_account = visible * 10 / 9 + 1;
+    marketplace_sim::start(SimConfig { tokens_per_account: per_account, seed: 11, ..Default::default() })
+        .await
+        .expect("the simulator starts")
+}
+
+/// From the Connect click to the first token row painted, per fresh app.
+async fn first_paint(visible: usize) -> String {
+    let sim = simulator(visible).await;
+    let mut samples = Vec::new();
+    let mut count = 0;
+    for _ in 0..FIRST_PAINT_RUNS {
+        let app = AppUnderTest::launch().await;
+        app.wait_for(&button("Try the demo")).await;
+        let environment = app.wait_for(&field("Environment")).await;
+        environment.select_by_label("Another address (proxy, simulator)…").await.expect("custom address");
+        app.fill("API address", sim.base_url()).await;
+        app.fill("Your API token", sim.admin_secret(AccountKind::Vendor)).await;
+        app.click("//summary[contains(., 'CA certificate')]").await;
+        app.paste("CA certificate", sim.ca_pem()).await;
+        // Click and watch from inside the page, so no WebDriver round trip is counted.
+        const MEASURE: &str = "const done = arguments[0];
+            const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Connect');
+            const start = performance.now();
+            const painted = () => requestAnimationFrame(() => setTimeout(() => done(performance.now() - start)));
+            const observer = new MutationObserver(() => {
+              if (document.querySelector('[role=grid] [role=row][aria-rowindex=\"2\"]')) { observer.disconnect(); painted(); }
+            });
+            observer.observe(document.body, { childList: true, subtree: true });
+            button.click();";
+        let elapsed = app.client().execute_async(MEASURE, vec![]).await.expect("the list paints");
+        samples.push(elapsed.as_f64().expect("milliseconds"));
+        app.wait_until_hidden("//*[@role='progressbar']").await;
+        count = app.token_rows().await.len().max(count);
+        let text = app.page_text().await;
+        count = text
+            .lines()
+            .find_map(|line| line.strip_suffix(" tokens").and_then(|n| n.replace(',', "").parse().ok()))
+            .unwrap_or(count);
+        drop(app);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    row("First list paint after Connect", count, &samples)
+}
+
+/// From each keystroke's event to the frame after the list repainted.
+async fn search_keystrokes(visible: usize) -> String {
+    let sim = simulator(visible).await;
+    let app = AppUnderTest::launch().await;
+    app.wait_for(&button("Try the demo")).await;
+    app.invoke(
+        "add_connection",
+        serde_json::json!({ "connection": {
+            "environment": { "kind": "custom", "url": sim.base_url() },
+            "label": "Bench",
+            "secret": sim.admin_secret(AccountKind::Vendor),
+            "caCertificatePem": sim.ca_pem(),
+        }}),
+    )
+    .await
+    .expect("connected");
+    app.wait_for(TOKEN_ROWS).await;
+    app.wait_until_hidden("//*[@role='progressbar']").await;
+    let total: usize = app
+        .page_text()
+        .await
+        .lines()
+        .find_map(|line| line.strip_suffix(" tokens").and_then(|n| n.replace(',', "").parse().ok()))
+        .expect("the count");
+    // Each input event's own timestamp is the keystroke; the sample ends once
+    // the frame after Svelte's update has been produced.
+    const LISTEN: &str = "window.__keystrokes = [];
+        document.addEventListener('input', (event) => {
+          const typed = event.timeStamp;
+          requestAnimationFrame(() => setTimeout(() => window.__keystrokes.push(performance.now() - typed)));
+        }, true);";
+    app.client().execute(LISTEN, vec![]).await.expect("listening");
+    for search in SEARCHES {
+        app.fill("Search tokens", "").await;
+        let input = app.wait_for(&field("Search tokens")).await;
+        for key in search.chars() {
+            input.send_keys(&key.to_string()).await.expect("typed");
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let samples = app.client().execute("return window.__keystrokes", vec![]).await.expect("samples");
+    let samples: Vec<f64> = serde_json::from_value(samples).expect("numbers");
+    // The fill's own select-all and delete are keystrokes too: keep them, they repaint the list.
+    row("Search keystroke to repaint", total, &samples)
+}
+
+fn row(what: &str, tokens: usize, samples: &[f64]) -> String {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    format!(
+        "| {what} | {tokens} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+        sorted.len(),
+        at(0.5),
+        at(0.1),
+        at(0.9),
+        sorted[sorted.len() - 1]
+    )
+}
