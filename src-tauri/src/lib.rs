@@ -31,6 +31,9 @@ pub fn run() {
         .setup(move |app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
             tracing::info!("Token Desk {} starting", app.package_info().version);
+            if std::env::var_os(desk_core::rendering::DISABLE_COMPOSITING).is_some() {
+                tracing::info!("WebKit draws without compositing (no GPU render node, or the user said so)");
+            }
             let config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
             let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())));
             install_ipc(app, &ipc, desk);

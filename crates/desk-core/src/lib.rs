@@ -16,6 +16,7 @@ pub mod events;
 pub mod keychain;
 pub mod queries;
 pub mod redact;
+pub mod rendering;
 mod token_actions;
 pub mod tray_support;
 pub mod validation;

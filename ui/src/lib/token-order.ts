@@ -24,6 +24,11 @@ function haystack(token: TokenView): string {
   return text;
 }
 
+/** Prepares the search text of every token ahead of the first keystroke. */
+export function prepareSearch(tokens: readonly TokenView[]): void {
+  for (const token of tokens) haystack(token);
+}
+
 /** The tokens that match `filter`, in the order given. */
 export function filterTokens(tokens: readonly TokenView[], filter: TokenFilter): TokenView[] {
   const needle = filter.search.trim().toLowerCase();

@@ -4,7 +4,7 @@
 import { Channel } from '@tauri-apps/api/core';
 import type { DeskError, TokenBatch, TokenChanged, TokenView } from '../lib/bindings';
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
-import { filterTokens, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
+import { filterTokens, prepareSearch, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
 
 /** How long the last batches may trail the command's answer before the list counts as broken. */
 const BATCH_GRACE_MS = 15_000;
@@ -121,6 +121,9 @@ class TokenListState {
       this.flush(generation);
       if (!switching) this.all = fresh;
       this.phase = 'ready';
+      // After the list has painted, so the first keystroke finds the work done.
+      const loaded = this.all;
+      setTimeout(() => prepareSearch(loaded), 0);
     } catch (thrown) {
       if (generation !== this.generation) return;
       this.flush(generation);
