@@ -4,6 +4,10 @@
 //!
 //! Run with `make bench-ui` (inside the headless session, optimised build). It
 //! prints a table of medians with their spread; it asserts nothing about time.
+//!
+//! The harness keeps WebKit's compositing on (WebDriver screenshots need it);
+//! set `TOKEN_DESK_BENCH_COMPOSITING=auto` to measure what the app chooses by
+//! itself instead (on a machine without a GPU: no compositing).
 
 #[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
@@ -22,6 +26,9 @@ const SEARCHES: &[&str] = &["billing", "tkn-1", "export prod", "sync", "ci pipel
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    let auto = std::env::var("TOKEN_DESK_BENCH_COMPOSITING").is_ok_and(|mode| mode == "auto");
+    support::leave_compositing_to_the_app(auto);
+    println!("WebKit compositing: {}", if auto { "the app's choice" } else { "on" });
     let mut report = Vec::new();
     report.push(first_paint(1_000).await);
     report.push(search_keystrokes(10_000).await);

@@ -31,7 +31,7 @@ pub fn run() {
         .setup(move |app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
             tracing::info!("Token Desk {} starting", app.package_info().version);
-            if std::env::var_os(desk_core::rendering::DISABLE_COMPOSITING).is_some() {
+            if std::env::var_os(desk_core::rendering::DISABLE_COMPOSITING).is_some_and(|value| value != "0") {
                 tracing::info!("WebKit draws without compositing (no GPU render node, or the user said so)");
             }
             let config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());

@@ -25,6 +25,29 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// single-instance plugin would make a second one hand over to the first.
 static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Set by the UI benchmark to measure what the app chooses by itself.
+static APP_CHOOSES_COMPOSITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets the app decide WebKit's compositing mode (on a machine without a GPU it
+/// turns compositing off) instead of the harness keeping it on.
+pub fn leave_compositing_to_the_app(app_chooses: bool) {
+    APP_CHOOSES_COMPOSITING.store(app_chooses, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Tells the app (through the driver, which passes its environment on) how
+/// WebKit composites. WebDriver screenshots never return when WebKitGTK draws
+/// without compositing, which the app chooses on machines with no GPU (like
+/// CI's): so the tests keep it on, as on a machine with a GPU, unless the
+/// benchmark asks for the app's own choice.
+fn set_compositing(driver: &mut Command) {
+    let variable = desk_core::rendering::DISABLE_COMPOSITING;
+    if APP_CHOOSES_COMPOSITING.load(std::sync::atomic::Ordering::SeqCst) {
+        driver.env_remove(variable);
+    } else {
+        driver.env(variable, "0");
+    }
+}
+
 /// A running app and the WebDriver session that controls it.
 pub struct AppUnderTest {
     /// The WebDriver session; `None` once the app was closed.
@@ -58,7 +81,8 @@ impl AppUnderTest {
         }
         let port = free_port();
         let log = File::create(sandbox.path().join("driver.log")).expect("driver log");
-        let driver = Command::new("WebKitWebDriver")
+        let mut command = Command::new("WebKitWebDriver");
+        command
             .arg(format!("--port={port}"))
             .arg("--host=127.0.0.1")
             // Inherited by the app, which the driver launches.
@@ -71,9 +95,9 @@ impl AppUnderTest {
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log handle"))
-            .stderr(log)
-            .spawn()
-            .expect("WebKitWebDriver starts (package webkit2gtk-driver)");
+            .stderr(log);
+        set_compositing(&mut command);
+        let driver = command.spawn().expect("WebKitWebDriver starts (package webkit2gtk-driver)");
         let mut app = Self { client: None, driver, sandbox: Some(sandbox), _turn: turn };
         app.client = Some(app.connect(port).await);
         app
