@@ -30,6 +30,7 @@ static APP_CHOOSES_COMPOSITING: std::sync::atomic::AtomicBool = std::sync::atomi
 
 /// Lets the app decide WebKit's compositing mode (on a machine without a GPU it
 /// turns compositing off) instead of the harness keeping it on.
+#[allow(dead_code, reason = "only the UI benchmark lets the app choose; the tests never do")]
 pub fn leave_compositing_to_the_app(app_chooses: bool) {
     APP_CHOOSES_COMPOSITING.store(app_chooses, std::sync::atomic::Ordering::SeqCst);
 }
