@@ -26,4 +26,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "token_audit",
     "audit_record",
     "event_types",
+    "get_settings",
+    "update_settings",
+    "clear_clipboard",
 ];

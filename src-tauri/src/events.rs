@@ -17,6 +17,10 @@ pub struct TokenChangedEvent(pub desk_core::TokenChanged);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct ConnectionsChangedEvent;
 
+/// What Token Desk has on the clipboard changed: a copied secret went on, or came off.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct ClipboardChangedEvent(pub desk_core::ClipboardStatus);
+
 /// Forwards every desk event to the windows, for the app's lifetime.
 pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
     let app = app.clone();
@@ -26,6 +30,7 @@ pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
             let sent = match events.recv().await {
                 Ok(DeskEvent::TokenChanged(changed)) => TokenChangedEvent(changed).emit(&app),
                 Ok(DeskEvent::ConnectionsChanged) => ConnectionsChangedEvent.emit(&app),
+                Ok(DeskEvent::ClipboardChanged(status)) => ClipboardChangedEvent(status).emit(&app),
                 Err(RecvError::Lagged(missed)) => {
                     // Windows reload what they show on the next event anyway.
                     tracing::warn!("{missed} desk events were dropped before reaching the windows");

@@ -39,14 +39,18 @@ macro_rules! app_ipc {
                 $crate::commands::tokens::delete_token,
                 $crate::commands::tokens::assignable_modules,
                 $crate::commands::tokens::reveal_token_value,
-                $crate::commands::tokens::copy_token_value::<$runtime>,
+                $crate::commands::tokens::copy_token_value,
                 $crate::commands::audit::token_audit,
                 $crate::commands::audit::audit_record,
                 $crate::commands::audit::event_types,
+                $crate::commands::settings::get_settings,
+                $crate::commands::settings::update_settings,
+                $crate::commands::settings::clear_clipboard,
             ])
             .events(::tauri_specta::collect_events![
                 $crate::events::TokenChangedEvent,
                 $crate::events::ConnectionsChangedEvent,
+                $crate::events::ClipboardChangedEvent,
             ])
             // One TypeScript type per Rust type: the IPC types are plain data
             // whose serialized and deserialized shapes agree.

@@ -35,7 +35,8 @@ pub fn run() {
                 tracing::info!("WebKit draws without compositing (no GPU render node, or the user said so)");
             }
             let config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
-            let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())));
+            let clipboard = Arc::new(clipboard::PluginClipboard(app.handle().clone()));
+            let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?);
             install_ipc(app, &ipc, desk);
             shutdown::exit_on_termination_signals(app.handle());
             tray::install(app.handle())?;
@@ -43,10 +44,16 @@ pub fn run() {
         })
         .build(context());
     match app {
-        Ok(app) => app.run(|_app, event| {
-            if let RunEvent::Exit = event {
-                tracing::info!("Token Desk stopped cleanly");
+        Ok(app) => app.run(|app, event| match event {
+            // The last window closed: quit the same way as from the tray, so a
+            // copied value does not stay on the clipboard. `quit` exits with a
+            // code, which passes here.
+            RunEvent::ExitRequested { code: None, api, .. } => {
+                api.prevent_exit();
+                tauri::async_runtime::spawn(shutdown::quit(app.clone()));
             }
+            RunEvent::Exit => tracing::info!("Token Desk stopped cleanly"),
+            _ => {}
         }),
         Err(error) => {
             // Logging may not be set up yet: say it on stderr for sure.

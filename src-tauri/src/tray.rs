@@ -31,7 +31,9 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .menu(&menu)
         .on_menu_event(|app, event| match event.id().as_ref() {
             SHOW_ID => window::show_main(app),
-            QUIT_ID => app.exit(0),
+            QUIT_ID => {
+                tauri::async_runtime::spawn(crate::shutdown::quit(app.clone()));
+            }
             _ => {}
         })
         .build(app)?;

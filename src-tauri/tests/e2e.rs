@@ -3,6 +3,7 @@
 //! Run with `make e2e`, or inside `scripts/desktop-session.sh`:
 //! `cargo test --features custom-protocol --test e2e -- --include-ignored`.
 
+mod clipboard_hygiene;
 mod support;
 mod token_screens;
 
@@ -124,10 +125,14 @@ async fn a_real_session_keeps_secrets_in_the_keychain_copies_through_the_x_clipb
     assert!(revealed.as_str().is_some_and(|value| value.starts_with(&format!("idt:{revealed_id}:"))));
 
     let answer = app
-        .invoke("copy_token_value", serde_json::json!({ "connectionId": connection_id, "tokenId": copied_id }))
+        .invoke(
+            "copy_token_value",
+            serde_json::json!({ "connectionId": connection_id, "tokenId": copied_id, "format": "value" }),
+        )
         .await
         .expect("copied");
-    assert_eq!(answer, serde_json::Value::Null, "the value goes to the clipboard, not to the webview");
+    assert!(answer["copied"].as_str().is_some_and(|what| what.starts_with("the value of")), "{answer}");
+    assert!(!answer.to_string().contains("idt:"), "the value goes to the clipboard, not to the webview: {answer}");
     let copied = clipboard_text();
     assert!(copied.starts_with(&format!("idt:{copied_id}:")), "the X clipboard holds the value: {copied:.20}…");
 

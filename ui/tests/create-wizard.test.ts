@@ -1,10 +1,12 @@
 // The create-token wizard: local checks shown all at once, the assignable
 // modules with what they grant, a server field error taking the user back to
-// the step with that field, and the "Token created" step with Copy and Reveal.
+// the step with that field, and the "Token created" step with Copy (and its
+// "Copy as" menu) and Reveal.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import CreateTokenWizard from '../src/screens/token-form/CreateTokenWizard.svelte';
+import ClipboardBar from '../src/components/ClipboardBar.svelte';
 import { tokenList } from '../src/state/tokens.svelte';
 import { connection, deskError, mockBackend, MODULES, resetAll, token, type Answer } from './fixtures';
 
@@ -97,7 +99,16 @@ describe('Create token wizard', () => {
   it('shows "Token created" with Copy value and Reveal', async () => {
     const created = token({ id: 'TKN-5000-0001', name: 'CI pipeline' });
     const secret = 'idt:TKN-5000-0001:9a8b7c6d5e4f';
-    const backend = renderWizard({ create_token: created, copy_token_value: null, reveal_token_value: secret });
+    const backend = renderWizard({
+      create_token: created,
+      copy_token_value: ({ format }: Record<string, any>) => ({
+        copied: format === 'curl' ? 'the curl command for “CI pipeline”' : 'the value of “CI pipeline”',
+        clearsAtMs: Date.now() + 20_000,
+      }),
+      reveal_token_value: secret,
+    });
+    // App shows the clipboard bar beside every screen.
+    render(ClipboardBar);
     await fillUpToReview('CI pipeline');
 
     await fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
@@ -107,8 +118,19 @@ describe('Create token wizard', () => {
     expect(tokenList.all.map((t) => t.id)).toContain('TKN-5000-0001');
 
     await fireEvent.click(screen.getByRole('button', { name: 'Copy value' }));
-    expect(await screen.findByText('Copied to the clipboard.')).toBeTruthy();
-    expect(backend.callsTo('copy_token_value')).toEqual([{ connectionId: 'conn-1', tokenId: 'TKN-5000-0001' }]);
+    expect(await screen.findByText('The value of “CI pipeline”')).toBeTruthy();
+    expect(backend.callsTo('copy_token_value')).toEqual([
+      { connectionId: 'conn-1', tokenId: 'TKN-5000-0001', format: 'value' },
+    ]);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy as' }));
+    await fireEvent.click(await screen.findByRole('menuitem', { name: 'curl command' }));
+    expect(await screen.findByText('The curl command for “CI pipeline”')).toBeTruthy();
+    expect(backend.callsTo('copy_token_value')[1]).toEqual({
+      connectionId: 'conn-1',
+      tokenId: 'TKN-5000-0001',
+      format: 'curl',
+    });
     expect(document.body.textContent).not.toContain(secret);
 
     await fireEvent.click(screen.getByRole('button', { name: 'Reveal' }));

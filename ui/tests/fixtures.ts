@@ -19,6 +19,7 @@ import { connections } from '../src/state/connections.svelte';
 import { tokenList } from '../src/state/tokens.svelte';
 import { assignableModules } from '../src/state/modules.svelte';
 import { router } from '../src/state/router.svelte';
+import { clipboard } from '../src/state/clipboard.svelte';
 
 /** A saved (non-demo) connection on the Test environment; override what a test needs. */
 export function connection(overrides: Partial<Connection> = {}): Connection {
@@ -165,5 +166,6 @@ export async function resetAll(): Promise<void> {
   connections.reset();
   tokenList.reset();
   assignableModules.reset();
+  clipboard.reset();
   router.toList();
 }

@@ -26,13 +26,24 @@ async function renderApp(answers: Record<string, Answer> = {}) {
     list_all_tokens: streams(TOKENS),
     get_token: ({ tokenId }: Record<string, any>) => TOKENS.find((t) => t.id === tokenId),
     assignable_modules: MODULES,
-    copy_token_value: null,
+    copy_token_value: ({ tokenId }: Record<string, any>) => ({
+      copied: `the value of “${TOKENS.find((t) => t.id === tokenId)?.name}”`,
+      clearsAtMs: Date.now() + 20_000,
+    }),
     ...answers,
   });
   render(App);
   const grid = await screen.findByRole('grid', { name: 'API tokens' });
   await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(TOKENS.length + 1));
   return { backend, grid };
+}
+
+/** What the window's status regions (the shortcut note, the clipboard bar) say. */
+function statusText(): string {
+  return screen
+    .getAllByRole('status')
+    .map((region) => region.textContent)
+    .join(' ');
 }
 
 const press = (key: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(window, { key, ...init });
@@ -99,10 +110,10 @@ describe('Keyboard shortcuts', () => {
 
     await press('C', { ctrlKey: true, shiftKey: true });
 
-    await waitFor(() =>
-      expect(screen.getByRole('status').textContent).toContain('The value of “Billing sync” is on the clipboard.'),
-    );
-    expect(backend.callsTo('copy_token_value')).toEqual([{ connectionId: 'conn-1', tokenId: 'TKN-6000-0001' }]);
+    await waitFor(() => expect(statusText()).toContain('The value of “Billing sync” is on the clipboard.'));
+    expect(backend.callsTo('copy_token_value')).toEqual([
+      { connectionId: 'conn-1', tokenId: 'TKN-6000-0001', format: 'value' },
+    ]);
   });
 
   it("Ctrl+Shift+C does not copy the connection's own token, and says why", async () => {
@@ -112,9 +123,8 @@ describe('Keyboard shortcuts', () => {
 
     await press('C', { ctrlKey: true, shiftKey: true });
 
-    await waitFor(() =>
-      expect(screen.getByRole('status').textContent).toContain('Token Desk signs in with this token: its value is not copied.'),
-    );
+    await waitFor(() => expect(statusText()).toContain('Token Desk signs in with this token: its value is not copied.'));
     expect(backend.callsTo('copy_token_value')).toHaveLength(0);
+    expect(statusText()).not.toContain('is on the clipboard');
   });
 });

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import TokenPage from '../src/screens/token/TokenPage.svelte';
+import ClipboardBar from '../src/components/ClipboardBar.svelte';
 import type { Connection, TokenView } from '../src/lib/bindings';
 import { auditEntry, connection, mockBackend, MODULES, resetAll, token, type Answer } from './fixtures';
 
@@ -28,7 +29,7 @@ function renderPage(answers: Record<string, Answer> = {}, conn: Connection = con
     get_token: subject,
     assignable_modules: MODULES,
     reveal_token_value: SECRET,
-    copy_token_value: null,
+    copy_token_value: { copied: 'the value of “CI pipeline”', clearsAtMs: Date.now() + 20_000 },
     ...answers,
   });
   const onBack = vi.fn();
@@ -77,11 +78,16 @@ describe('Token page, General tab', () => {
 
   it('Copy goes through the backend and never puts the value on the page', async () => {
     const { backend } = renderPage();
+    // App shows the clipboard bar beside every screen.
+    render(ClipboardBar);
 
     await fireEvent.click(await screen.findByRole('button', { name: 'Copy' }));
 
-    expect(await screen.findByText('Copied to the clipboard.')).toBeTruthy();
-    expect(backend.callsTo('copy_token_value')).toEqual([{ connectionId: 'conn-1', tokenId: 'TKN-3000-0001' }]);
+    expect(await screen.findByText('The value of “CI pipeline”')).toBeTruthy();
+    expect(screen.getByText(/is on the clipboard\./)).toBeTruthy();
+    expect(backend.callsTo('copy_token_value')).toEqual([
+      { connectionId: 'conn-1', tokenId: 'TKN-3000-0001', format: 'value' },
+    ]);
     expect(backend.callsTo('reveal_token_value')).toHaveLength(0);
     expect(document.body.innerHTML).not.toContain(SECRET);
     expect((await valueField()).textContent).toBe('idt:TKN-3000-0001:••••••••');

@@ -5,7 +5,6 @@
 //! that cannot be parsed is moved aside and reported, never silently
 //! overwritten. No secret is ever written here: secrets live in the keychain.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -257,17 +256,7 @@ impl ConnectionStore {
 }
 
 fn write_atomically(path: &Path, file: &ConnectionsFile) -> Result<(), DeskError> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let fail = |error: &dyn std::fmt::Display| {
-        storage_error(format!("Token Desk could not save its connections to {}: {error}.", path.display()))
-    };
-    std::fs::create_dir_all(dir).map_err(|error| fail(&error))?;
-    let json = serde_json::to_vec_pretty(file).map_err(|error| fail(&error))?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|error| fail(&error))?;
-    temp.write_all(&json).map_err(|error| fail(&error))?;
-    temp.as_file().sync_all().map_err(|error| fail(&error))?;
-    temp.persist(path).map_err(|error| fail(&error.error))?;
-    Ok(())
+    crate::files::write_private_json(path, file, "connections")
 }
 
 fn aside_path(path: &Path) -> PathBuf {

@@ -13,11 +13,13 @@ use marketplace_api::{ApiSecret, Client, ClientConfig};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::clipboard::{ClipboardGuard, SystemClipboard};
 use crate::connections::{AccountSummary, Connection, ConnectionStore, unknown_connection};
 use crate::environment::Environment;
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
 use crate::keychain::SecretStore;
+use crate::settings::{Settings, SettingsStore};
 
 /// The id of the built-in demo connection.
 pub const DEMO_CONNECTION_ID: &str = "demo";
@@ -107,6 +109,10 @@ pub struct Desk {
     events: broadcast::Sender<DeskEvent>,
     app_version: String,
     retry: marketplace_api::RetryPolicy,
+    settings_store: SettingsStore,
+    settings: Mutex<Settings>,
+    /// The system clipboard, once the shell has one to give.
+    pub(crate) clipboard: Option<Arc<ClipboardGuard>>,
 }
 
 impl Desk {
@@ -119,12 +125,46 @@ impl Desk {
             Err(error) => (Err(error.clone()), Some(error)),
         };
         let (events, _) = broadcast::channel(256);
+        let settings_store = SettingsStore::new(&config.config_dir);
+        let settings = Mutex::new(settings_store.load());
         Self {
             secrets,
             state: Mutex::new(State { store, notice, clients: HashMap::new(), demo: None, demo_active: false }),
             events,
             app_version: config.app_version,
             retry: config.retry,
+            settings_store,
+            settings,
+            clipboard: None,
+        }
+    }
+
+    /// Gives the desk the system clipboard, for copies and their clearing.
+    /// Without one, copying reports that there is no clipboard.
+    pub fn with_clipboard(mut self, clipboard: Arc<dyn SystemClipboard>) -> Result<Self, DeskError> {
+        self.clipboard = Some(Arc::new(ClipboardGuard::new(clipboard, self.events.clone())?));
+        Ok(self)
+    }
+
+    /// The user's settings.
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Checks and saves new settings; they apply from the next copy on.
+    pub fn update_settings(&self, settings: Settings) -> Result<Settings, DeskError> {
+        let settings = settings.checked()?;
+        self.settings_store.save(&settings)?;
+        *self.settings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.clone();
+        Ok(settings)
+    }
+
+    /// Clears the clipboard if it still holds a value Token Desk copied (the
+    /// "Clear now" button, and quitting); true when it did.
+    pub async fn clear_clipboard(&self) -> Result<bool, DeskError> {
+        match &self.clipboard {
+            Some(guard) => guard.clear_if_ours().await,
+            None => Ok(false),
         }
     }
 
@@ -304,6 +344,12 @@ impl Desk {
         }
         tracing::info!(connection = %id, "connection removed");
         self.emit(DeskEvent::ConnectionsChanged);
+        // A value copied from it must not outlive it on the clipboard.
+        if let Some(guard) = &self.clipboard
+            && let Err(error) = guard.clear_if_from(id).await
+        {
+            tracing::warn!("could not clear the clipboard after removing a connection: {error}");
+        }
         Ok(())
     }
 

@@ -38,4 +38,6 @@ pub enum DeskEvent {
     TokenChanged(TokenChanged),
     /// A connection was added, removed, renamed, recoloured or made active.
     ConnectionsChanged,
+    /// A copied secret went onto the clipboard or came off it.
+    ClipboardChanged(crate::clipboard::ClipboardStatus),
 }

@@ -8,27 +8,34 @@
 
 pub mod app_info;
 mod audit_actions;
+pub mod clipboard;
 pub mod connections;
+pub mod copy_as;
 pub mod desk;
 pub mod environment;
 pub mod error;
 pub mod events;
+mod files;
 pub mod keychain;
 pub mod queries;
 pub mod redact;
 pub mod rendering;
+pub mod settings;
 mod token_actions;
 pub mod tray_support;
 pub mod validation;
 pub mod views;
 
 pub use app_info::AppInfo;
+pub use clipboard::{ClipboardStatus, CopyReceipt, InMemoryClipboard, SystemClipboard};
 pub use connections::{AccountSummary, Connection};
+pub use copy_as::CopyFormat;
 pub use desk::{ConnectionList, DEMO_CONNECTION_ID, Desk, DeskConfig, NewConnection};
 pub use environment::Environment;
 pub use error::{DeskError, ErrorKind, FieldError};
 pub use events::{DeskEvent, TokenChange, TokenChanged};
 pub use keychain::{InMemoryStore, KeychainError, OsKeychain, SecretStore};
 pub use redact::redact_secrets;
-pub use token_actions::{NewToken, SecretClipboard, TokenChanges};
+pub use settings::Settings;
+pub use token_actions::{NewToken, TokenChanges};
 pub use tray_support::tray_support;

@@ -4,6 +4,8 @@ use futures::StreamExt;
 use marketplace_api::{ApiTokenUpdate, NewApiToken};
 use serde::Deserialize;
 
+use crate::clipboard::CopyReceipt;
+use crate::copy_as::CopyFormat;
 use crate::desk::Desk;
 use crate::error::DeskError;
 use crate::events::{DeskEvent, TokenChange, TokenChanged};
@@ -35,13 +37,6 @@ pub struct TokenChanges {
     pub description: Option<String>,
     /// The new complete set of modules.
     pub module_ids: Option<Vec<String>>,
-}
-
-/// Somewhere a token's value can be copied to without passing through the webview.
-pub trait SecretClipboard: Send + Sync {
-    /// Puts `value` on the clipboard, marked as a secret where the platform
-    /// supports it (kept out of clipboard history).
-    fn write_secret(&self, value: &str) -> Result<(), String>;
 }
 
 impl Desk {
@@ -171,30 +166,40 @@ impl Desk {
         Ok(value.expose().to_owned())
     }
 
-    /// Copies a token's value straight to the clipboard: the value goes from
-    /// the Marketplace to the clipboard without passing through the UI.
-    pub async fn copy_token_value(
+    /// Copies a token to the clipboard in `format`, straight from the
+    /// Marketplace: the value never passes through the UI. Secret formats are
+    /// written with the "keep out of history" hint (unless the settings allow
+    /// history) and cleared after the settings' delay if still there; the id
+    /// is not secret and stays.
+    pub async fn copy_token(
         &self,
         connection_id: &str,
         token_id: &str,
-        clipboard: &dyn SecretClipboard,
-    ) -> Result<(), DeskError> {
-        let value = self.token_value(connection_id, token_id).await?;
-        clipboard.write_secret(value.expose()).map_err(|error| {
-            DeskError::new(crate::error::ErrorKind::Internal, format!("The clipboard refused the value: {error}."))
+        format: CopyFormat,
+    ) -> Result<CopyReceipt, DeskError> {
+        let guard = self.clipboard.clone().ok_or_else(|| {
+            DeskError::new(crate::error::ErrorKind::Internal, "Token Desk has no clipboard to copy to here.")
         })?;
-        tracing::info!(connection = %connection_id, token = %token_id, "token value copied to the clipboard");
-        Ok(())
+        if !format.is_secret() {
+            guard.copy_plain(token_id.to_owned()).await?;
+            return Ok(CopyReceipt { copied: format.describe(token_id), clears_at_ms: None });
+        }
+        let connection = self.connection(connection_id)?;
+        let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
+        let value = token.token.ok_or_else(|| missing_value(token_id))?;
+        let text = format.render(value.expose(), token_id, &connection.base_url);
+        let what = format.describe(token.name.as_deref().unwrap_or(token_id));
+        let settings = self.settings();
+        let status = guard
+            .copy_secret(text, what.clone(), connection_id, settings.clear_after(), !settings.clipboard_history)
+            .await?;
+        tracing::info!(connection = %connection_id, token = %token_id, ?format, "token copied to the clipboard");
+        Ok(CopyReceipt { copied: what, clears_at_ms: status.clears_at_ms })
     }
 
     async fn token_value(&self, connection_id: &str, token_id: &str) -> Result<marketplace_api::ApiSecret, DeskError> {
         let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
-        token.token.ok_or_else(|| {
-            DeskError::new(
-                crate::error::ErrorKind::Server,
-                format!("The Marketplace did not send the value of {token_id}."),
-            )
-        })
+        token.token.ok_or_else(|| missing_value(token_id))
     }
 
     fn token_changed(&self, connection_id: &str, token_id: &str, change: TokenChange) {
@@ -204,4 +209,8 @@ impl Desk {
             change,
         }));
     }
+}
+
+fn missing_value(token_id: &str) -> DeskError {
+    DeskError::new(crate::error::ErrorKind::Server, format!("The Marketplace did not send the value of {token_id}."))
 }

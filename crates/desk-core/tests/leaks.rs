@@ -8,9 +8,9 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{RecordingClipboard, World};
+use common::World;
 use desk_core::queries::{AuditQuery, AuditRole, TokenListQuery};
-use desk_core::{NewToken, TokenChanges};
+use desk_core::{CopyFormat, NewToken, TokenChanges};
 use marketplace_api::rql::Query;
 use marketplace_sim::AccountKind;
 use serde::Serialize;
@@ -62,8 +62,7 @@ async fn a_full_workflow_leaks_no_secret_anywhere() {
     let revealed_id = page.items[0].id.clone();
     let revealed = desk.reveal_token_value(&connection.id, &revealed_id).await.expect("reveal");
     let copied_id = page.items[1].id.clone();
-    let clipboard = RecordingClipboard::default();
-    answers.keep(&desk.copy_token_value(&connection.id, &copied_id, &clipboard).await.expect("copy"));
+    answers.keep(&desk.copy_token(&connection.id, &copied_id, CopyFormat::Value).await.expect("copy"));
     answers.keep(&desk.get_token(&connection.id, &copied_id).await.expect("get"));
     answers.keep(&desk.assignable_modules(&connection.id).await.expect("modules"));
     let created = desk
@@ -123,5 +122,7 @@ async fn a_full_workflow_leaks_no_secret_anywhere() {
             assert!(!text.contains(opaque), "the revealed value must still stay out of {place}");
         }
     }
-    assert_eq!(clipboard.writes.lock().expect("lock").len(), 1, "the copied value went to the clipboard only");
+    let (on_clipboard, kept_out_of_history) = world.clipboard.content().expect("the copied value");
+    assert!(on_clipboard.starts_with(&format!("idt:{copied_id}:")), "the copied value went to the clipboard only");
+    assert!(kept_out_of_history, "marked as a secret");
 }

@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{RecordingClipboard, World};
+use common::World;
 use desk_core::queries::{AuditQuery, AuditRole, TokenListQuery, TokenSort, TokenSortField, TokenState};
-use desk_core::{DeskEvent, ErrorKind, NewToken, TokenChange, TokenChanges};
+use desk_core::{CopyFormat, DeskEvent, ErrorKind, NewToken, Settings, TokenChange, TokenChanges};
 use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen};
 
 fn new_token(name: &str) -> NewToken {
@@ -205,9 +205,67 @@ async fn reveal_returns_the_value_and_copy_sends_it_only_to_the_clipboard() {
     let revealed = world.desk.reveal_token_value(&connection.id, &target.id).await.expect("reveal");
     assert_eq!(revealed, truth.expose());
 
-    let clipboard = RecordingClipboard::default();
-    world.desk.copy_token_value(&connection.id, &target.id, &clipboard).await.expect("copy");
-    assert_eq!(*clipboard.writes.lock().expect("lock"), vec![truth.expose().to_owned()]);
+    let receipt = world.desk.copy_token(&connection.id, &target.id, CopyFormat::Value).await.expect("copy");
+    assert_eq!(world.clipboard.content(), Some((truth.expose().to_owned(), true)), "written as a secret");
+    assert_eq!(receipt.copied, format!("the value of {}", target.name));
+    assert!(receipt.clears_at_ms.is_some(), "cleared after the default delay");
+}
+
+#[tokio::test]
+async fn copy_as_writes_each_format_and_only_the_id_without_a_timer() {
+    let world = World::new(3).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
+    let target = page.items.iter().find(|t| t.id != connection.token_id).expect("a token");
+    let value = world.desk.reveal_token_value(&connection.id, &target.id).await.expect("reveal");
+    let (world, connection_id, token_id) = (&world, connection.id.as_str(), target.id.as_str());
+    let copied = |format| async move {
+        let receipt = world.desk.copy_token(connection_id, token_id, format).await.expect("copied");
+        (world.clipboard.content().expect("something").0, receipt)
+    };
+    assert_eq!(copied(CopyFormat::AuthorizationHeader).await.0, format!("Authorization: Bearer {value}"));
+    assert_eq!(copied(CopyFormat::ShellExport).await.0, format!("export MPT_API_TOKEN={value}"));
+    let (curl, _) = copied(CopyFormat::Curl).await;
+    assert!(
+        curl.contains(&format!("{}/public/v1/accounts/api-tokens/{}", connection.base_url, target.id)),
+        "{curl:.60}"
+    );
+    let (id, receipt) = copied(CopyFormat::TokenId).await;
+    assert_eq!(id, target.id);
+    assert_eq!(receipt.clears_at_ms, None, "an id is not secret: no clearing");
+    assert_eq!(world.clipboard.content().map(|(_, secret)| secret), Some(false), "nor the secret hint");
+}
+
+#[tokio::test]
+async fn settings_decide_the_delay_and_the_history_hint_and_survive_a_restart() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
+    let refused = world
+        .desk
+        .update_settings(Settings { clipboard_clear_after_secs: Some(4), clipboard_history: false })
+        .expect_err("4 s is too short");
+    assert_eq!(refused.field_errors[0].field.as_deref(), Some("clipboardClearAfterSecs"));
+    let saved = world
+        .desk
+        .update_settings(Settings { clipboard_clear_after_secs: None, clipboard_history: true })
+        .expect("saved");
+    let receipt = world.desk.copy_token(&connection.id, &page.items[1].id, CopyFormat::Value).await.expect("copy");
+    assert_eq!(receipt.clears_at_ms, None, "clearing is off");
+    assert_eq!(world.clipboard.content().map(|(_, secret)| secret), Some(false), "history may keep it");
+    let reopened = common::desk_with(world.config_dir.path(), world.secrets.clone());
+    assert_eq!(reopened.settings(), saved, "kept in the config dir");
+}
+
+#[tokio::test]
+async fn removing_the_connection_clears_what_was_copied_from_it() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
+    world.desk.copy_token(&connection.id, &page.items[1].id, CopyFormat::Value).await.expect("copy");
+    assert!(world.clipboard.content().is_some());
+    world.desk.remove_connection(&connection.id).await.expect("removed");
+    assert_eq!(world.clipboard.content(), None, "the copied value left with its connection");
 }
 
 #[tokio::test]

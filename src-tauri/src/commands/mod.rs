@@ -5,6 +5,7 @@
 pub mod app;
 pub mod audit;
 pub mod connections;
+pub mod settings;
 pub mod tokens;
 
 use std::sync::Arc;

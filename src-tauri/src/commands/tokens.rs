@@ -2,12 +2,10 @@
 
 use desk_core::queries::TokenListQuery;
 use desk_core::views::{ModuleView, TokenBatch, TokenPage, TokenView};
-use desk_core::{DeskError, NewToken, TokenChanges};
+use desk_core::{CopyFormat, CopyReceipt, DeskError, NewToken, TokenChanges};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime};
 
 use super::DeskState;
-use crate::clipboard::PluginClipboard;
 
 /// One page of tokens, filtered, searched and sorted.
 #[tauri::command]
@@ -110,14 +108,16 @@ pub async fn reveal_token_value(
     desk.reveal_token_value(&connection_id, &token_id).await
 }
 
-/// Copies a token's value to the clipboard from Rust: the webview never holds it.
+/// Copies a token to the clipboard from Rust, in one of the "copy as" formats:
+/// the webview never holds the value. Secrets are cleared after the settings'
+/// delay if still there.
 #[tauri::command]
 #[specta::specta]
-pub async fn copy_token_value<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn copy_token_value(
     desk: DeskState<'_>,
     connection_id: String,
     token_id: String,
-) -> Result<(), DeskError> {
-    desk.copy_token_value(&connection_id, &token_id, &PluginClipboard(app)).await
+    format: CopyFormat,
+) -> Result<CopyReceipt, DeskError> {
+    desk.copy_token(&connection_id, &token_id, format).await
 }

@@ -47,18 +47,29 @@ export const commands = {
 	assignableModules: (connectionId: string) => typedError<ModuleView[], DeskError>(__TAURI_INVOKE("assignable_modules", { connectionId })),
 	/**  A token's value, for the explicit "show" on its page. */
 	revealTokenValue: (connectionId: string, tokenId: string) => typedError<string, DeskError>(__TAURI_INVOKE("reveal_token_value", { connectionId, tokenId })),
-	/**  Copies a token's value to the clipboard from Rust: the webview never holds it. */
-	copyTokenValue: (connectionId: string, tokenId: string) => typedError<null, DeskError>(__TAURI_INVOKE("copy_token_value", { connectionId, tokenId })),
+	/**
+	 *  Copies a token to the clipboard from Rust, in one of the "copy as" formats:
+	 *  the webview never holds the value. Secrets are cleared after the settings'
+	 *  delay if still there.
+	 */
+	copyTokenValue: (connectionId: string, tokenId: string, format: CopyFormat) => typedError<CopyReceipt, DeskError>(__TAURI_INVOKE("copy_token_value", { connectionId, tokenId, format })),
 	/**  One page of a token's audit trail (what was done to it, or what it did). */
 	tokenAudit: (connectionId: string, query: AuditQuery) => typedError<AuditPage, DeskError>(__TAURI_INVOKE("token_audit", { connectionId, query })),
 	/**  One audit record in full. */
 	auditRecord: (connectionId: string, recordId: string) => typedError<AuditRecordView, DeskError>(__TAURI_INVOKE("audit_record", { connectionId, recordId })),
 	/**  Every audit event type, for the event filter. */
 	eventTypes: (connectionId: string) => typedError<EventTypeView[], DeskError>(__TAURI_INVOKE("event_types", { connectionId })),
+	/**  The user's settings. */
+	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	/**  Saves new settings and returns them as saved. */
+	updateSettings: (settings: Settings) => typedError<Settings, DeskError>(__TAURI_INVOKE("update_settings", { settings })),
+	/**  Clears the clipboard now if it still holds a value Token Desk copied; true when it did. */
+	clearClipboard: () => typedError<boolean, DeskError>(__TAURI_INVOKE("clear_clipboard")),
 };
 
 /** Events */
 export const events = {
+	clipboardChangedEvent: makeEvent<ClipboardChangedEvent, ClipboardChangedEvent>("clipboard-changed-event"),
 	connectionsChangedEvent: makeEvent<ConnectionsChangedEvent, ConnectionsChangedEvent>("connections-changed-event"),
 	tokenChangedEvent: makeEvent<TokenChangedEvent, TokenChangedEvent>("token-changed-event"),
 };
@@ -158,6 +169,23 @@ export type AuditRole =
 /**  What the token did. */
 "actor";
 
+/**  What Token Desk has on the clipboard changed: a copied secret went on, or came off. */
+export type ClipboardChangedEvent = ClipboardStatus;
+
+/**  What the clipboard holds of Token Desk's, as the UI shows it. */
+export type ClipboardStatus = {
+	/**
+	 *  What was copied, in words ("the value of Billing export"); `None` once
+	 *  nothing of Token Desk's is on the clipboard (cleared, or replaced).
+	 */
+	holding: string | null,
+	/**
+	 *  When it will be cleared (milliseconds since the Unix epoch); `None` for
+	 *  no automatic clearing.
+	 */
+	clearsAtMs: number | null,
+};
+
 /**  One saved connection to the Marketplace. */
 export type Connection = {
 	/**  Stable id the UI and the keychain entry use. */
@@ -195,6 +223,30 @@ export type ConnectionList = {
 
 /**  The connections list changed: reload it. */
 export type ConnectionsChangedEvent = null;
+
+/**  How to copy a token. */
+export type CopyFormat = 
+/**  The value alone: `idt:TKN-…:…`. */
+"value" | 
+/**  `Authorization: Bearer idt:TKN-…:…`. */
+"authorizationHeader" | 
+/**  `export MPT_API_TOKEN=idt:TKN-…:…`. */
+"shellExport" | 
+/**  A `curl` command that reads the token itself from its connection's API. */
+"curl" | 
+/**  The token's id (`TKN-…`), which is not secret. */
+"tokenId";
+
+/**  What a copy did, for the window's confirmation. */
+export type CopyReceipt = {
+	/**  What is on the clipboard now, in words ("the curl command for Billing export"). */
+	copied: string,
+	/**
+	 *  When Token Desk will clear it (milliseconds since the Unix epoch);
+	 *  `None` when it will not (not secret, or clearing is off).
+	 */
+	clearsAtMs: number | null,
+};
 
 /**  Why an action failed, as the UI shows it. */
 export type DeskError = {
@@ -316,6 +368,20 @@ export type Paging = {
 	limit: number,
 	/**  How many match in all, when the server said. */
 	total: number | null,
+};
+
+/**  What the Settings screen changes. */
+export type Settings = {
+	/**
+	 *  Seconds after which a copied secret is cleared from the clipboard (5 to
+	 *  300); `None` turns automatic clearing off.
+	 */
+	clipboardClearAfterSecs?: number | null,
+	/**
+	 *  Let clipboard history and managers keep copied values (off: they are
+	 *  written with the platform's "secret" hint).
+	 */
+	clipboardHistory?: boolean,
 };
 
 /**  Who did something, and when. */

@@ -8,7 +8,8 @@ export type TokenTab = 'general' | 'modules' | 'details' | 'audit';
 export type Screen =
   | { name: 'tokens' }
   | { name: 'token'; tokenId: string; tab: TokenTab }
-  | { name: 'create' };
+  | { name: 'create' }
+  | { name: 'settings' };
 
 class Router {
   /** The screen on show. */
@@ -27,6 +28,11 @@ class Router {
   /** Opens the create-token wizard. */
   toCreate(): void {
     this.screen = { name: 'create' };
+  }
+
+  /** Opens the settings. */
+  toSettings(): void {
+    this.screen = { name: 'settings' };
   }
 }
 

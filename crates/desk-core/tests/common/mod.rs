@@ -3,11 +3,11 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use desk_core::{
-    Connection, Desk, DeskConfig, Environment, InMemoryStore, NewConnection, SecretClipboard, SecretStore,
+    Connection, Desk, DeskConfig, Environment, InMemoryClipboard, InMemoryStore, NewConnection, SecretStore,
 };
 use marketplace_api::{ApiSecret, Client, ClientConfig, RetryPolicy};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
@@ -27,6 +27,7 @@ pub struct World {
     pub sim: SimHandle,
     pub desk: Desk,
     pub secrets: Arc<InMemoryStore>,
+    pub clipboard: Arc<InMemoryClipboard>,
     pub config_dir: tempfile::TempDir,
 }
 
@@ -37,9 +38,10 @@ impl World {
             .await
             .expect("the simulator starts");
         let secrets = Arc::new(InMemoryStore::new());
+        let clipboard = Arc::new(InMemoryClipboard::default());
         let config_dir = tempfile::tempdir().expect("temp dir");
-        let desk = desk_with(config_dir.path(), secrets.clone());
-        Self { sim, desk, secrets, config_dir }
+        let desk = desk_with_clipboard(config_dir.path(), secrets.clone(), clipboard.clone());
+        Self { sim, desk, secrets, clipboard, config_dir }
     }
 
     /// The form a user fills in to connect as `kind`'s admin.
@@ -74,22 +76,18 @@ impl World {
     }
 }
 
-/// A desk over `config_dir` and `secrets`, retrying quickly.
+/// A desk over `config_dir` and `secrets`, retrying quickly, with a clipboard of its own.
 pub fn desk_with(config_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> Desk {
+    desk_with_clipboard(config_dir, secrets, Arc::new(InMemoryClipboard::default()))
+}
+
+/// A desk over `config_dir`, `secrets` and `clipboard`, retrying quickly.
+pub fn desk_with_clipboard(
+    config_dir: &std::path::Path,
+    secrets: Arc<dyn SecretStore>,
+    clipboard: Arc<InMemoryClipboard>,
+) -> Desk {
     let mut config = DeskConfig::new(config_dir, "0.0.0-test");
     config.retry = quick_retries();
-    Desk::open(config, secrets)
-}
-
-/// A clipboard that remembers what was written to it.
-#[derive(Default)]
-pub struct RecordingClipboard {
-    pub writes: Mutex<Vec<String>>,
-}
-
-impl SecretClipboard for RecordingClipboard {
-    fn write_secret(&self, value: &str) -> Result<(), String> {
-        self.writes.lock().expect("lock").push(value.to_owned());
-        Ok(())
-    }
+    Desk::open(config, secrets).with_clipboard(clipboard).expect("a clipboard")
 }

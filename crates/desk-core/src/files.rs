@@ -1,0 +1,50 @@
+//! Writing Token Desk's own files: atomically (a temp file renamed over the
+//! old one, so a crash leaves the old file or the new one, never half of
+//! each) and readable by the user only (tempfile creates files 0600).
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{DeskError, ErrorKind};
+
+/// Writes `value` as pretty JSON to `path`; `what` names the file in errors
+/// ("connections", "settings").
+pub(crate) fn write_private_json<T: Serialize>(path: &Path, value: &T, what: &str) -> Result<(), DeskError> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let fail = |error: &dyn std::fmt::Display| {
+        DeskError::new(
+            ErrorKind::Storage,
+            format!("Token Desk could not save its {what} to {}: {error}.", path.display()),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(|error| fail(&error))?;
+    let json = serde_json::to_vec_pretty(value).map_err(|error| fail(&error))?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|error| fail(&error))?;
+    temp.write_all(&json).map_err(|error| fail(&error))?;
+    temp.as_file().sync_all().map_err(|error| fail(&error))?;
+    temp.persist(path).map_err(|error| fail(&error.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_is_whole_and_private() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("nested").join("settings.json");
+        write_private_json(&path, &serde_json::json!({ "a": 1 }), "settings").expect("written");
+        write_private_json(&path, &serde_json::json!({ "a": 2 }), "settings").expect("replaced");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).expect("json")["a"], 2);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("metadata").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "only the user may read it");
+        }
+    }
+}
