@@ -251,7 +251,7 @@ async fn create_edit_disable_enable_and_delete_a_token_from_the_screens() {
     assert_eq!(created.modules.len(), 1, "one module was ticked");
     assert!(!app.page_text().await.contains(created.token.as_ref().map(ApiSecret::expose).unwrap_or("none")));
     app.click_button("Copy value").await;
-    app.wait_for_text("Copied to the clipboard.").await;
+    app.wait_for_text("is on the clipboard.").await;
     let clipboard = crate::clipboard_text();
     assert!(clipboard.starts_with(&format!("idt:{}:", created.id)), "the X clipboard holds the value");
 

@@ -161,6 +161,7 @@ impl Desk {
     /// A token's value, for the explicit "show" on its page. The only way a
     /// value ever reaches the UI.
     pub async fn reveal_token_value(&self, connection_id: &str, token_id: &str) -> Result<String, DeskError> {
+        refuse_own_token(&self.connection(connection_id)?, token_id)?;
         let value = self.token_value(connection_id, token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token value revealed");
         Ok(value.expose().to_owned())
@@ -185,6 +186,7 @@ impl Desk {
             return Ok(CopyReceipt { copied: format.describe(token_id), clears_at_ms: None });
         }
         let connection = self.connection(connection_id)?;
+        refuse_own_token(&connection, token_id)?;
         let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
         let value = token.token.ok_or_else(|| missing_value(token_id))?;
         let text = format.render(value.expose(), token_id, &connection.base_url);
@@ -213,4 +215,19 @@ impl Desk {
 
 fn missing_value(token_id: &str) -> DeskError {
     DeskError::new(crate::error::ErrorKind::Server, format!("The Marketplace did not send the value of {token_id}."))
+}
+
+/// The token a connection signs in with is the admin's own secret: it never
+/// goes to the window or the clipboard from here.
+fn refuse_own_token(connection: &crate::connections::Connection, token_id: &str) -> Result<(), DeskError> {
+    if connection.token_id != token_id {
+        return Ok(());
+    }
+    Err(DeskError::new(
+        crate::error::ErrorKind::Forbidden,
+        format!(
+            "{token_id} is the token \"{}\" signs in with: its value is your own secret, so Token Desk neither shows nor copies it.",
+            connection.label
+        ),
+    ))
 }

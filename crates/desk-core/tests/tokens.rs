@@ -193,7 +193,7 @@ async fn reveal_returns_the_value_and_copy_sends_it_only_to_the_clipboard() {
     let world = World::new(3).await;
     let connection = world.connect(AccountKind::Vendor).await;
     let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
-    let target = &page.items[0];
+    let target = page.items.iter().find(|t| t.id != connection.token_id).expect("not its own token");
     let truth = world
         .admin_client(AccountKind::Vendor)
         .get_token(&target.id, &[])
@@ -250,7 +250,8 @@ async fn settings_decide_the_delay_and_the_history_hint_and_survive_a_restart() 
         .desk
         .update_settings(Settings { clipboard_clear_after_secs: None, clipboard_history: true })
         .expect("saved");
-    let receipt = world.desk.copy_token(&connection.id, &page.items[1].id, CopyFormat::Value).await.expect("copy");
+    let other = page.items.iter().find(|t| t.id != connection.token_id).expect("not its own token");
+    let receipt = world.desk.copy_token(&connection.id, &other.id, CopyFormat::Value).await.expect("copy");
     assert_eq!(receipt.clears_at_ms, None, "clearing is off");
     assert_eq!(world.clipboard.content().map(|(_, secret)| secret), Some(false), "history may keep it");
     let reopened = common::desk_with(world.config_dir.path(), world.secrets.clone());
@@ -258,11 +259,27 @@ async fn settings_decide_the_delay_and_the_history_hint_and_survive_a_restart() 
 }
 
 #[tokio::test]
+async fn the_connections_own_token_is_never_revealed_or_copied() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let revealed = world.desk.reveal_token_value(&connection.id, &connection.token_id).await;
+    assert_eq!(revealed.expect_err("refused").kind, ErrorKind::Forbidden);
+    for format in [CopyFormat::Value, CopyFormat::Curl] {
+        let copied = world.desk.copy_token(&connection.id, &connection.token_id, format).await;
+        assert_eq!(copied.expect_err("refused").kind, ErrorKind::Forbidden, "{format:?}");
+    }
+    assert_eq!(world.clipboard.content(), None, "nothing reached the clipboard");
+    let id = world.desk.copy_token(&connection.id, &connection.token_id, CopyFormat::TokenId).await;
+    assert!(id.is_ok(), "its id is not secret");
+}
+
+#[tokio::test]
 async fn removing_the_connection_clears_what_was_copied_from_it() {
     let world = World::new(2).await;
     let connection = world.connect(AccountKind::Vendor).await;
     let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
-    world.desk.copy_token(&connection.id, &page.items[1].id, CopyFormat::Value).await.expect("copy");
+    let other = page.items.iter().find(|t| t.id != connection.token_id).expect("not its own token");
+    world.desk.copy_token(&connection.id, &other.id, CopyFormat::Value).await.expect("copy");
     assert!(world.clipboard.content().is_some());
     world.desk.remove_connection(&connection.id).await.expect("removed");
     assert_eq!(world.clipboard.content(), None, "the copied value left with its connection");
