@@ -167,7 +167,15 @@ fn no_ipc_answer_of_a_full_workflow_carries_a_secret_that_was_not_revealed() {
     .expect("connected");
     let id = connection["id"].as_str().expect("id").to_owned();
     let page = call("list_tokens", json!({ "connectionId": id, "query": {} })).expect("list");
-    let revealed_id = page["items"][0]["id"].as_str().expect("token").to_owned();
+    // Not the token the connection signs in with, which is never revealed.
+    let own = connection["tokenId"].as_str().expect("its token id");
+    let revealed_id = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find_map(|t| t["id"].as_str().filter(|candidate| *candidate != own))
+        .expect("token")
+        .to_owned();
     let revealed = call("reveal_token_value", json!({ "connectionId": id, "tokenId": revealed_id })).expect("reveal");
     for item in page["items"].as_array().expect("items") {
         call("get_token", json!({ "connectionId": id, "tokenId": item["id"] })).expect("get");
