@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 use support::AppUnderTest;
-use support::screen::{TOKEN_ROWS, button, field};
+use support::screen::{button, field};
 
 /// Launches measured for the first paint.
 const FIRST_PAINT_RUNS: usize = 5;
@@ -94,18 +94,7 @@ async fn search_keystrokes(visible: usize) -> String {
     let sim = simulator(visible).await;
     let app = AppUnderTest::launch().await;
     app.wait_for(&button("Try the demo")).await;
-    app.invoke(
-        "add_connection",
-        serde_json::json!({ "connection": {
-            "environment": { "kind": "custom", "url": sim.base_url() },
-            "label": "Bench",
-            "secret": sim.admin_secret(AccountKind::Vendor),
-            "caCertificatePem": sim.ca_pem(),
-        }}),
-    )
-    .await
-    .expect("connected");
-    app.wait_for(TOKEN_ROWS).await;
+    app.connect_as_vendor(&sim, "Bench").await;
     app.wait_until_hidden("//*[@role='progressbar']").await;
     let total: usize = app
         .page_text()

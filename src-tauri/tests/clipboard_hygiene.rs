@@ -18,25 +18,6 @@ async fn simulator() -> SimHandle {
         .expect("the simulator starts")
 }
 
-/// Connects as the vendor's admin and waits for the list.
-async fn connected(app: &AppUnderTest, sim: &SimHandle) -> String {
-    app.wait_for(&button("Try the demo")).await;
-    let connection = app
-        .invoke(
-            "add_connection",
-            serde_json::json!({ "connection": {
-                "environment": { "kind": "custom", "url": sim.base_url() },
-                "label": "Simulator",
-                "secret": sim.admin_secret(AccountKind::Vendor),
-                "caCertificatePem": sim.ca_pem(),
-            }}),
-        )
-        .await
-        .expect("connected");
-    app.wait_for(TOKEN_ROWS).await;
-    connection["id"].as_str().expect("an id").to_owned()
-}
-
 /// Opens Settings and chooses how long a copied value stays.
 async fn clear_after(app: &AppUnderTest, choice: &str) {
     app.click_button("Settings").await;
@@ -110,7 +91,8 @@ async fn a_copied_value_goes_after_the_delay_but_what_another_program_copied_sta
     let sim = simulator().await;
     let (token_id, name, value) = some_token(&sim).await;
     let app = AppUnderTest::launch().await;
-    connected(&app, &sim).await;
+    app.wait_for(&button("Try the demo")).await;
+    app.connect_as_vendor(&sim, "Simulator").await;
     clear_after(&app, "5 seconds").await;
 
     // From the selected row, without opening it.
@@ -153,7 +135,8 @@ async fn every_copy_as_format_byte_for_byte_and_the_curl_command_works_as_pasted
     let sim = simulator().await;
     let (token_id, _, value) = some_token(&sim).await;
     let app = AppUnderTest::launch().await;
-    connected(&app, &sim).await;
+    app.wait_for(&button("Try the demo")).await;
+    app.connect_as_vendor(&sim, "Simulator").await;
     open(&app, &token_id).await;
     let copy_as = |item: &'static str| {
         let app = &app;
@@ -199,7 +182,8 @@ async fn quitting_and_removing_the_connection_each_empty_the_clipboard() {
 
     // Copy, then quit the way a logout does.
     let app = AppUnderTest::launch().await;
-    connected(&app, &sim).await;
+    app.wait_for(&button("Try the demo")).await;
+    app.connect_as_vendor(&sim, "Simulator").await;
     open(&app, &token_id).await;
     app.click_button("Copy").await;
     clipboard_becomes(&value, Duration::from_secs(5)).await;
@@ -209,7 +193,8 @@ async fn quitting_and_removing_the_connection_each_empty_the_clipboard() {
 
     // Copy, then remove the connection it came from: cleared while the app runs on.
     let app = AppUnderTest::launch().await;
-    connected(&app, &sim).await;
+    app.wait_for(&button("Try the demo")).await;
+    app.connect_as_vendor(&sim, "Simulator").await;
     open(&app, &token_id).await;
     app.click_button("Copy").await;
     clipboard_becomes(&value, Duration::from_secs(5)).await;

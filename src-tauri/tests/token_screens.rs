@@ -26,23 +26,6 @@ fn vendor_api(sim: &SimHandle) -> Client {
     Client::new(config).expect("a client of the simulator")
 }
 
-/// Connects the app to the simulator as the vendor's admin through the backend,
-/// then waits for the list the window opens on.
-async fn connected(app: &AppUnderTest, sim: &SimHandle) {
-    app.invoke(
-        "add_connection",
-        serde_json::json!({ "connection": {
-            "environment": { "kind": "custom", "url": sim.base_url() },
-            "label": "Simulator",
-            "secret": sim.admin_secret(AccountKind::Vendor),
-            "caCertificatePem": sim.ca_pem(),
-        }}),
-    )
-    .await
-    .expect("connected");
-    app.wait_for(TOKEN_ROWS).await;
-}
-
 /// The id of the connection in use, asked from inside the window.
 async fn connection_id(app: &AppUnderTest) -> String {
     let list = app.invoke("list_connections", serde_json::json!({})).await.expect("connections");
@@ -212,7 +195,7 @@ async fn create_edit_disable_enable_and_delete_a_token_from_the_screens() {
     let api = vendor_api(&sim);
     let app = AppUnderTest::launch().await;
     app.wait_for(&button("Try the demo")).await;
-    connected(&app, &sim).await;
+    app.connect_as_vendor(&sim, "Simulator").await;
 
     // Ctrl+N: the wizard. Next with nothing: the name's error, in place.
     app.press(&(Key::Control + "n")).await;
@@ -305,7 +288,7 @@ async fn a_server_error_and_a_dropped_connection_say_what_happened_and_lose_noth
     let sim = simulator().await;
     let app = AppUnderTest::launch().await;
     app.wait_for(&button("Try the demo")).await;
-    connected(&app, &sim).await;
+    app.connect_as_vendor(&sim, "Simulator").await;
     app.wait_until_hidden("//*[@role='progressbar']").await;
     let before = app.token_rows().await;
     assert!(before.len() >= 10, "{before:?}");

@@ -166,7 +166,7 @@ impl ClipboardGuard {
         // Cleared, or replaced by someone else: either way it is no longer ours to clear.
         let forgotten = {
             let mut held = self.held();
-            let current = held.as_ref().is_some_and(|held| wanted(held));
+            let current = held.as_ref().is_some_and(&wanted);
             if current {
                 *held = None;
             }

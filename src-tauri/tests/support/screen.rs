@@ -45,6 +45,26 @@ pub fn role(role: &str, name: &str) -> String {
 pub const TOKEN_ROWS: &str = "//*[@role='grid']//*[@role='row'][@aria-rowindex > 1]";
 
 impl AppUnderTest {
+    /// Connects to the simulator as the vendor's admin through the backend (the
+    /// form itself is tested elsewhere), waits for the token list the window
+    /// then shows, and returns the connection the backend answered.
+    pub async fn connect_as_vendor(&self, sim: &marketplace_sim::SimHandle, label: &str) -> serde_json::Value {
+        let connection = self
+            .invoke(
+                "add_connection",
+                serde_json::json!({ "connection": {
+                    "environment": { "kind": "custom", "url": sim.base_url() },
+                    "label": label,
+                    "secret": sim.admin_secret(marketplace_sim::AccountKind::Vendor),
+                    "caCertificatePem": sim.ca_pem(),
+                }}),
+            )
+            .await
+            .unwrap_or_else(|error| panic!("the simulator's vendor admin connects: {error}"));
+        self.wait_for(TOKEN_ROWS).await;
+        connection
+    }
+
     /// Waits until `xpath` matches a displayed element and returns it.
     pub async fn wait_for(&self, xpath: &str) -> Element {
         let deadline = Instant::now() + WAIT;
@@ -168,6 +188,11 @@ impl AppUnderTest {
     /// Saves a screenshot of the window as `<name>.png` in the screenshots
     /// folder (`TOKEN_DESK_SCREENSHOTS`, or `e2e-screenshots` in the target dir).
     pub async fn screenshot(&self, name: &str) {
+        // The snapshot is the last frame WebKit presented, which can trail the
+        // page by a few frames under Xvfb: let two frames go by first.
+        const FRAMES: &str = "const done = arguments[0];
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));";
+        let _ = self.client().execute_async(FRAMES, vec![]).await;
         let png = self.client().screenshot().await.unwrap_or_else(|error| panic!("no screenshot: {error}"));
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).expect("screenshot folder");
