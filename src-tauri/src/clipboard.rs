@@ -17,9 +17,14 @@ impl<R: Runtime> SystemClipboard for PluginClipboard<R> {
     }
 
     fn read(&self) -> Result<Option<String>, String> {
-        // An empty clipboard, or one holding an image, reads as an error: for
-        // the desk both mean "not our text".
-        Ok(self.0.clipboard().read_text().ok())
+        match self.0.clipboard().read_text() {
+            Ok(text) => Ok(Some(text)),
+            // Empty, or holding no text (an image): certainly not our value.
+            Err(error) if error.to_string() == arboard::Error::ContentNotAvailable.to_string() => Ok(None),
+            // Anything else (the clipboard busy or unreachable) is not a "no":
+            // the desk keeps the value's digest and tries again later.
+            Err(error) => Err(error.to_string()),
+        }
     }
 
     fn clear(&self) -> Result<(), String> {

@@ -32,18 +32,43 @@ async fn welcome_screen_shows_name_and_version_from_the_backend_then_the_app_qui
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display and D-Bus: run under scripts/desktop-session.sh (make test does)"]
-async fn tray_menu_offers_show_and_quit_and_quit_ends_the_app_cleanly() {
+async fn tray_menu_offers_show_and_quit_and_quit_clears_a_copied_value_then_ends_the_app_cleanly() {
+    let sim = marketplace_sim::start(marketplace_sim::SimConfig { tokens_per_account: 4, ..Default::default() })
+        .await
+        .expect("the simulator starts");
     let host = TrayHost::start().await;
     let app = AppUnderTest::launch().await;
     app.text_of("[data-testid=app-name]").await;
+    let connection = app.connect_as_vendor(&sim, "Simulator").await;
 
     let pid = app.app_pid().expect("the app is running");
     let menu = host.wait_for_item_of(pid, Duration::from_secs(30)).await;
     let labels: Vec<String> = menu.entries().await.into_iter().map(|entry| entry.label).collect();
     assert_eq!(labels, ["Show Token Desk", "Quit"], "the tray menu's entries, in order");
 
+    // A copied value on the clipboard: Quit from the tray takes it off first.
+    let page = app
+        .invoke("list_tokens", serde_json::json!({ "connectionId": connection["id"], "query": {} }))
+        .await
+        .expect("tokens");
+    let other = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["id"] != connection["tokenId"])
+        .expect("a token")["id"]
+        .clone();
+    app.invoke(
+        "copy_token_value",
+        serde_json::json!({ "connectionId": connection["id"], "tokenId": other, "format": "value" }),
+    )
+    .await
+    .expect("copied");
+    assert!(clipboard_text().starts_with("idt:"), "the value is on the clipboard");
+
     menu.click("Quit").await;
     let log = app.wait_for_exit().await;
+    assert!(log.contains("copied token value cleared from the clipboard"), "Quit cleared it first:\n{log}");
     assert!(log.contains("Token Desk stopped cleanly"), "Quit did not go through the exit path:\n{log}");
     assert!(!log.contains("panicked"), "the app panicked:\n{log}");
 }

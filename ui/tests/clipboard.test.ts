@@ -31,12 +31,14 @@ const WHAT: Record<CopyFormat, string> = {
   shellExport: 'the export line for “CI pipeline”',
   curl: 'the curl command for “CI pipeline”',
   tokenId: `the ID ${TOKEN_ID}`,
+  apiBaseUrl: 'the API address',
 };
 
 /** A copy_token_value answer: what was copied, cleared 20 s from now unless it is the (not secret) id. */
 function receipt({ format }: Args) {
   const fmt = format as CopyFormat;
-  return { copied: WHAT[fmt], clearsAtMs: fmt === 'tokenId' ? null : Date.now() + 20_000 };
+  const plain = fmt === 'tokenId' || fmt === 'apiBaseUrl';
+  return { copied: WHAT[fmt], clearsAtMs: plain ? null : Date.now() + 20_000 };
 }
 
 /** A Copy button for CI pipeline with the clipboard bar App shows beside it. */

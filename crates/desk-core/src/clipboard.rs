@@ -15,6 +15,7 @@ use ring::hmac;
 use ring::rand::SystemRandom;
 use serde::Serialize;
 use tokio::sync::broadcast;
+use zeroize::Zeroizing;
 
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
@@ -76,6 +77,10 @@ pub struct ClipboardGuard {
     held: Mutex<Option<Held>>,
     generations: AtomicU64,
     events: broadcast::Sender<DeskEvent>,
+    /// Taken for every write, and for every read-compare-clear: two copies at
+    /// once, or a timer firing during a copy, can never leave the clipboard
+    /// holding one secret while `held` describes another.
+    turn: tokio::sync::Mutex<()>,
 }
 
 impl ClipboardGuard {
@@ -83,7 +88,8 @@ impl ClipboardGuard {
     pub fn new(clipboard: Arc<dyn SystemClipboard>, events: broadcast::Sender<DeskEvent>) -> Result<Self, DeskError> {
         let key = hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new())
             .map_err(|_| DeskError::internal("no randomness for the clipboard's digest key"))?;
-        Ok(Self { clipboard, key, held: Mutex::new(None), generations: AtomicU64::new(0), events })
+        let turn = tokio::sync::Mutex::new(());
+        Ok(Self { clipboard, key, held: Mutex::new(None), generations: AtomicU64::new(0), events, turn })
     }
 
     fn held(&self) -> MutexGuard<'_, Option<Held>> {
@@ -99,16 +105,20 @@ impl ClipboardGuard {
     /// and clears it after `clear_after` if it is still there.
     pub async fn copy_secret(
         self: &Arc<Self>,
-        text: String,
+        text: Zeroizing<String>,
         what: String,
         connection_id: &str,
         clear_after: Option<Duration>,
         keep_out_of_history: bool,
     ) -> Result<ClipboardStatus, DeskError> {
         let digest = self.digest(&text);
-        self.write(text, keep_out_of_history).await?;
-        let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
-        *self.held() = Some(Held { digest, connection_id: connection_id.to_owned(), generation });
+        let generation = {
+            let _turn = self.turn.lock().await;
+            self.write(text, keep_out_of_history).await?;
+            let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
+            *self.held() = Some(Held { digest, connection_id: connection_id.to_owned(), generation });
+            generation
+        };
         let clears_at_ms = clear_after.map(|delay| epoch_ms(SystemTime::now() + delay));
         if let Some(delay) = clear_after {
             let guard = Arc::clone(self);
@@ -127,7 +137,8 @@ impl ClipboardGuard {
     /// Copies text that is not secret (a token's id): no timer, and any copied
     /// secret it replaces is forgotten.
     pub async fn copy_plain(&self, text: String) -> Result<(), DeskError> {
-        self.write(text, false).await?;
+        let _turn = self.turn.lock().await;
+        self.write(Zeroizing::new(text), false).await?;
         if self.held().take().is_some() {
             let _ = self.events.send(DeskEvent::ClipboardChanged(ClipboardStatus::empty()));
         }
@@ -149,6 +160,7 @@ impl ClipboardGuard {
     }
 
     async fn clear_matching(&self, wanted: impl Fn(&Held) -> bool) -> Result<bool, DeskError> {
+        let _turn = self.turn.lock().await;
         let digest = match self.held().as_ref() {
             Some(held) if wanted(held) => held.digest.clone(),
             _ => return Ok(false),
@@ -181,7 +193,7 @@ impl ClipboardGuard {
         Ok(cleared)
     }
 
-    async fn write(&self, text: String, keep_out_of_history: bool) -> Result<(), DeskError> {
+    async fn write(&self, text: Zeroizing<String>, keep_out_of_history: bool) -> Result<(), DeskError> {
         let clipboard = Arc::clone(&self.clipboard);
         blocking(move || clipboard.write(&text, keep_out_of_history)).await
     }
@@ -250,11 +262,15 @@ mod tests {
 
     const SECOND: Duration = Duration::from_secs(1);
 
+    fn secret(text: &str) -> Zeroizing<String> {
+        Zeroizing::new(text.to_owned())
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_copied_value_is_cleared_after_the_delay_and_not_before() {
         let (guard, clipboard, _) = guard();
         let status = guard
-            .copy_secret("idt:TKN-1111-1111:first".into(), "the value of A".into(), "c1", Some(20 * SECOND), true)
+            .copy_secret(secret("idt:TKN-1111-1111:first"), "the value of A".into(), "c1", Some(20 * SECOND), true)
             .await
             .expect("copied");
         assert_eq!(status.holding.as_deref(), Some("the value of A"));
@@ -269,12 +285,12 @@ mod tests {
     async fn a_new_copy_replaces_the_old_timer() {
         let (guard, clipboard, _) = guard();
         guard
-            .copy_secret("idt:TKN-1111-1111:first".into(), "A".into(), "c1", Some(20 * SECOND), true)
+            .copy_secret(secret("idt:TKN-1111-1111:first"), "A".into(), "c1", Some(20 * SECOND), true)
             .await
             .expect("1");
         tokio::time::sleep(15 * SECOND).await;
         guard
-            .copy_secret("idt:TKN-2222-2222:second".into(), "B".into(), "c1", Some(20 * SECOND), true)
+            .copy_secret(secret("idt:TKN-2222-2222:second"), "B".into(), "c1", Some(20 * SECOND), true)
             .await
             .expect("2");
         tokio::time::sleep(10 * SECOND).await;
@@ -291,7 +307,7 @@ mod tests {
     async fn what_another_program_copied_survives_the_timer() {
         let (guard, clipboard, mut events) = guard();
         guard
-            .copy_secret("idt:TKN-1111-1111:first".into(), "A".into(), "c1", Some(5 * SECOND), true)
+            .copy_secret(secret("idt:TKN-1111-1111:first"), "A".into(), "c1", Some(5 * SECOND), true)
             .await
             .expect("copied");
         clipboard.replace_from_elsewhere("a shopping list");
@@ -307,7 +323,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn no_delay_means_no_clearing_until_asked() {
         let (guard, clipboard, _) = guard();
-        guard.copy_secret("idt:TKN-1111-1111:first".into(), "A".into(), "c1", None, false).await.expect("copied");
+        guard.copy_secret(secret("idt:TKN-1111-1111:first"), "A".into(), "c1", None, false).await.expect("copied");
         tokio::time::sleep(3600 * SECOND).await;
         assert_eq!(clipboard.content(), Some(("idt:TKN-1111-1111:first".into(), false)), "history allowed: no hint");
         assert!(guard.clear_if_ours().await.expect("cleared"));
@@ -318,7 +334,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn removing_a_connection_clears_only_its_value() {
         let (guard, clipboard, _) = guard();
-        guard.copy_secret("idt:TKN-1111-1111:first".into(), "A".into(), "c1", None, true).await.expect("copied");
+        guard.copy_secret(secret("idt:TKN-1111-1111:first"), "A".into(), "c1", None, true).await.expect("copied");
         assert!(!guard.clear_if_from("c2").await.expect("other connection"));
         assert!(clipboard.content().is_some());
         assert!(guard.clear_if_from("c1").await.expect("its connection"));
@@ -326,10 +342,26 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn copies_at_the_same_moment_leave_what_is_on_the_clipboard_cleared_in_time() {
+        let (guard, clipboard, _) = guard();
+        for _ in 0..20 {
+            let first = guard.copy_secret(secret("idt:TKN-1111-1111:first"), "A".into(), "c1", Some(5 * SECOND), true);
+            let second =
+                guard.copy_secret(secret("idt:TKN-2222-2222:second"), "B".into(), "c1", Some(5 * SECOND), true);
+            let (first, second) = tokio::join!(first, second);
+            first.expect("first copy");
+            second.expect("second copy");
+            assert!(clipboard.content().is_some());
+            tokio::time::sleep(6 * SECOND).await;
+            assert_eq!(clipboard.content(), None, "whichever copy won, its timer cleared it");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_plain_copy_has_no_timer_and_forgets_the_secret() {
         let (guard, clipboard, _) = guard();
         guard
-            .copy_secret("idt:TKN-1111-1111:first".into(), "A".into(), "c1", Some(5 * SECOND), true)
+            .copy_secret(secret("idt:TKN-1111-1111:first"), "A".into(), "c1", Some(5 * SECOND), true)
             .await
             .expect("copied");
         guard.copy_plain("TKN-1111-1111".into()).await.expect("copied the id");

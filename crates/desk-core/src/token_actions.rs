@@ -161,8 +161,11 @@ impl Desk {
     /// A token's value, for the explicit "show" on its page. The only way a
     /// value ever reaches the UI.
     pub async fn reveal_token_value(&self, connection_id: &str, token_id: &str) -> Result<String, DeskError> {
-        refuse_own_token(&self.connection(connection_id)?, token_id)?;
-        let value = self.token_value(connection_id, token_id).await?;
+        let connection = self.connection(connection_id)?;
+        self.refuse_sign_in_token(&connection, token_id)?;
+        let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
+        self.refuse_sign_in_token(&connection, &token.id)?;
+        let value = token.token.ok_or_else(|| missing_value(token_id))?;
         tracing::info!(connection = %connection_id, token = %token_id, "token value revealed");
         Ok(value.expose().to_owned())
     }
@@ -181,27 +184,45 @@ impl Desk {
         let guard = self.clipboard.clone().ok_or_else(|| {
             DeskError::new(crate::error::ErrorKind::Internal, "Token Desk has no clipboard to copy to here.")
         })?;
+        let connection = self.connection(connection_id)?;
+        let client = self.client(connection_id).await?;
         if !format.is_secret() {
-            guard.copy_plain(token_id.to_owned()).await?;
+            let text = format.render("", token_id, client.base_url());
+            guard.copy_plain(text.to_string()).await?;
             return Ok(CopyReceipt { copied: format.describe(token_id), clears_at_ms: None });
         }
-        let connection = self.connection(connection_id)?;
-        refuse_own_token(&connection, token_id)?;
-        let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
+        self.refuse_sign_in_token(&connection, token_id)?;
+        let token = client.get_token(token_id, &[]).await?;
+        // The id the Marketplace answered for is the one that counts.
+        self.refuse_sign_in_token(&connection, &token.id)?;
         let value = token.token.ok_or_else(|| missing_value(token_id))?;
-        let text = format.render(value.expose(), token_id, &connection.base_url);
-        let what = format.describe(token.name.as_deref().unwrap_or(token_id));
+        let text = format.render(value.expose(), &token.id, client.base_url());
+        let what = format.describe(token.name.as_deref().unwrap_or(&token.id));
         let settings = self.settings();
         let status = guard
             .copy_secret(text, what.clone(), connection_id, settings.clear_after(), !settings.clipboard_history)
             .await?;
-        tracing::info!(connection = %connection_id, token = %token_id, ?format, "token copied to the clipboard");
+        tracing::info!(connection = %connection_id, token = %token.id, ?format, "token copied to the clipboard");
         Ok(CopyReceipt { copied: what, clears_at_ms: status.clears_at_ms })
     }
 
-    async fn token_value(&self, connection_id: &str, token_id: &str) -> Result<marketplace_api::ApiSecret, DeskError> {
-        let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
-        token.token.ok_or_else(|| missing_value(token_id))
+    /// A token some connection signs in with is that admin's own secret: it
+    /// never goes to the window or the clipboard from here, whichever
+    /// connection asks.
+    fn refuse_sign_in_token(
+        &self,
+        connection: &crate::connections::Connection,
+        token_id: &str,
+    ) -> Result<(), DeskError> {
+        let Some(label) = signs_in(&self.connections().connections, &connection.base_url, token_id) else {
+            return Ok(());
+        };
+        Err(DeskError::new(
+            crate::error::ErrorKind::Forbidden,
+            format!(
+                "{token_id} is the token \"{label}\" signs in with: its value is your own secret, so Token Desk neither shows nor copies it."
+            ),
+        ))
     }
 
     fn token_changed(&self, connection_id: &str, token_id: &str, change: TokenChange) {
@@ -217,17 +238,13 @@ fn missing_value(token_id: &str) -> DeskError {
     DeskError::new(crate::error::ErrorKind::Server, format!("The Marketplace did not send the value of {token_id}."))
 }
 
-/// The token a connection signs in with is the admin's own secret: it never
-/// goes to the window or the clipboard from here.
-fn refuse_own_token(connection: &crate::connections::Connection, token_id: &str) -> Result<(), DeskError> {
-    if connection.token_id != token_id {
-        return Ok(());
-    }
-    Err(DeskError::new(
-        crate::error::ErrorKind::Forbidden,
-        format!(
-            "{token_id} is the token \"{}\" signs in with: its value is your own secret, so Token Desk neither shows nor copies it.",
-            connection.label
-        ),
-    ))
+/// Whether `token_id` is the token a saved connection to the same Marketplace
+/// signs in with (ids compared without regard to case).
+fn signs_in(connections: &[crate::connections::Connection], base_url: &str, token_id: &str) -> Option<String> {
+    let same_place =
+        |url: &str| url.trim().trim_end_matches('/').eq_ignore_ascii_case(base_url.trim().trim_end_matches('/'));
+    connections
+        .iter()
+        .find(|c| same_place(&c.base_url) && c.token_id.eq_ignore_ascii_case(token_id))
+        .map(|c| c.label.clone())
 }

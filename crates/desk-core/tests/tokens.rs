@@ -271,6 +271,25 @@ async fn the_connections_own_token_is_never_revealed_or_copied() {
     assert_eq!(world.clipboard.content(), None, "nothing reached the clipboard");
     let id = world.desk.copy_token(&connection.id, &connection.token_id, CopyFormat::TokenId).await;
     assert!(id.is_ok(), "its id is not secret");
+
+    // A second admin of the same account, connected with a token of its own:
+    // it cannot take the first connection's secret either, however it spells the id.
+    let module = world.desk.assignable_modules(&connection.id).await.expect("modules");
+    let access = module.iter().find(|m| m.name == "Access Management").expect("Access Management");
+    let second_token = NewToken { module_ids: vec![access.id.clone()], ..new_token("Second admin") };
+    let created = world.desk.create_token(&connection.id, second_token).await.expect("a second admin token");
+    let secret = world.desk.reveal_token_value(&connection.id, &created.id).await.expect("its value");
+    let mut form = world.new_connection(AccountKind::Vendor);
+    form.label = "Second admin".into();
+    form.secret = marketplace_api::ApiSecret::new(secret);
+    let second = world.desk.add_connection(form).await.expect("the second admin connects");
+    for spelled in [connection.token_id.clone(), connection.token_id.to_lowercase()] {
+        let revealed = world.desk.reveal_token_value(&second.id, &spelled).await;
+        assert_eq!(revealed.expect_err("refused").kind, ErrorKind::Forbidden, "{spelled}");
+        let copied = world.desk.copy_token(&second.id, &spelled, CopyFormat::Value).await;
+        assert_eq!(copied.expect_err("refused").kind, ErrorKind::Forbidden, "{spelled}");
+    }
+    assert_eq!(world.clipboard.content().map(|(text, _)| text), Some(connection.token_id.clone()), "only the id");
 }
 
 #[tokio::test]

@@ -235,7 +235,9 @@ export type CopyFormat =
 /**  A `curl` command that reads the token itself from its connection's API. */
 "curl" | 
 /**  The token's id (`TKN-…`), which is not secret. */
-"tokenId";
+"tokenId" | 
+/**  The API address of the token's connection, which is not secret. */
+"apiBaseUrl";
 
 /**  What a copy did, for the window's confirmation. */
 export type CopyReceipt = {

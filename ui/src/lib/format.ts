@@ -54,9 +54,21 @@ export function environmentName(environment: Environment): string {
   }
 }
 
-/** True for the production platform, which must never be mistaken for a test one. */
+/** The production platform's API host. */
+const PRODUCTION_HOST = 'api.platform.softwareone.com';
+
+/**
+ * True for the production platform, which must never be mistaken for a test
+ * one: the Production environment, or any address on its host.
+ */
 export function isProduction(connection: Connection | null | undefined): boolean {
-  return connection?.environment.kind === 'production';
+  if (!connection) return false;
+  if (connection.environment.kind === 'production') return true;
+  try {
+    return new URL(connection.baseUrl).hostname.toLowerCase() === PRODUCTION_HOST;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a connection's account sees every account's tokens. */

@@ -38,7 +38,14 @@ export function filterTokens(tokens: readonly TokenView[], filter: TokenFilter):
   );
 }
 
-function key(token: TokenView, field: TokenSortField): string | null {
+/** A date as milliseconds, so `Z` and `+00:00`, or different fractions, compare right. */
+function time(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? null : at;
+}
+
+function key(token: TokenView, field: TokenSortField): string | number | null {
   switch (field) {
     case 'name':
       return token.name;
@@ -47,9 +54,9 @@ function key(token: TokenView, field: TokenSortField): string | null {
     case 'status':
       return token.status;
     case 'lastAccess':
-      return token.lastAccessAt;
+      return time(token.lastAccessAt);
     case 'created':
-      return token.created?.at ?? null;
+      return time(token.created?.at);
   }
 }
 
@@ -63,8 +70,15 @@ export function sortTokens(tokens: readonly TokenView[], order: TokenOrder): Tok
     if (left !== right) {
       if (left === null) return 1;
       if (right === null) return -1;
-      // Dates are RFC 3339 in UTC and ids are fixed-width: plain comparison orders them.
-      const compared = textual ? collator.compare(left, right) : left < right ? -1 : left > right ? 1 : 0;
+      // Dates are numbers and ids are fixed-width: plain comparison orders them.
+      const compared =
+        textual && typeof left === 'string' && typeof right === 'string'
+          ? collator.compare(left, right)
+          : left < right
+            ? -1
+            : left > right
+              ? 1
+              : 0;
       if (compared !== 0) return compared * direction;
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -38,7 +38,7 @@ class ClipboardState {
     this.failure = null;
     try {
       const receipt = await call(commands.copyTokenValue(connectionId, tokenId, format));
-      if (format === 'tokenId') this.flash(`Copied ${receipt.copied}.`);
+      if (format === 'tokenId' || format === 'apiBaseUrl') this.flash(`Copied ${receipt.copied}.`);
       else this.show({ holding: receipt.copied, clearsAtMs: receipt.clearsAtMs });
       return receipt;
     } catch (thrown) {

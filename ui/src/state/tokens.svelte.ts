@@ -78,6 +78,9 @@ class TokenListState {
 
   // Each load gets a number; batches of a superseded load are dropped.
   private generation = 0;
+  // Tokens changed (or deleted: null) while a load streams in; the newer
+  // state wins over what the load brings.
+  private changedDuringLoad = new Map<string, TokenView | null>();
   private pending: TokenView[] = [];
   private flushScheduled = false;
 
@@ -95,6 +98,7 @@ class TokenListState {
     this.fetched = 0;
     this.total = null;
     this.pending = [];
+    this.changedDuringLoad = new Map();
     // A refresh replaces the rows only once the new list is complete, so a
     // failure half-way loses nothing that was on screen.
     const fresh: TokenView[] = [];
@@ -106,7 +110,7 @@ class TokenListState {
       this.total = batch.total;
       if (switching) {
         this.pending.push(...batch.items);
-        this.scheduleFlush(generation);
+        this.scheduleFlush();
       } else {
         fresh.push(...batch.items);
       }
@@ -119,7 +123,8 @@ class TokenListState {
       await received.reach(count, BATCH_GRACE_MS);
       if (generation !== this.generation) return;
       this.flush(generation);
-      if (!switching) this.all = fresh;
+      if (!switching) this.all = this.withChanges(fresh);
+      this.changedDuringLoad = new Map();
       this.phase = 'ready';
       // After the list has painted, so the first keystroke finds the work done.
       const loaded = this.all;
@@ -155,12 +160,14 @@ class TokenListState {
 
   /** Puts a token's latest state in the list. */
   upsert(token: TokenView): void {
+    if (this.phase === 'loading') this.changedDuringLoad.set(token.id, token);
     const at = this.all.findIndex((existing) => existing.id === token.id);
     this.all = at < 0 ? [...this.all, token] : this.all.map((existing, i) => (i === at ? token : existing));
   }
 
   /** Drops a token from the list (deleted). */
   removeLocally(tokenId: string): void {
+    if (this.phase === 'loading') this.changedDuringLoad.set(tokenId, null);
     this.all = this.all.filter((token) => token.id !== tokenId);
     if (this.selectedId === tokenId) this.selectedId = null;
   }
@@ -182,12 +189,13 @@ class TokenListState {
 
   // Batches arrive faster than frames: append them once per frame so 100
   // batches do not mean 100 re-sorts.
-  private scheduleFlush(generation: number): void {
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
+    // The frame may run after another load began: flush for whichever load is current.
     const run = () => {
       this.flushScheduled = false;
-      this.flush(generation);
+      this.flush(this.generation);
     };
     if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
     else setTimeout(run, 16);
@@ -195,8 +203,29 @@ class TokenListState {
 
   private flush(generation: number): void {
     if (generation !== this.generation || this.pending.length === 0) return;
-    this.all = this.all.concat(this.pending);
+    // A token already shown (added by an event or Create meanwhile) is not added twice.
+    const shown = new Set(this.all.map((token) => token.id));
+    const arrived = this.withChanges(this.pending).filter((token) => !shown.has(token.id));
+    this.all = this.all.concat(arrived);
     this.pending = [];
+  }
+
+  /** `tokens` with the changes made while they streamed in applied. */
+  private withChanges(tokens: TokenView[]): TokenView[] {
+    if (this.changedDuringLoad.size === 0) return tokens;
+    const seen = new Set<string>();
+    const result: TokenView[] = [];
+    for (const token of tokens) {
+      seen.add(token.id);
+      const changed = this.changedDuringLoad.get(token.id);
+      if (changed === null) continue;
+      result.push(changed ?? token);
+    }
+    // Created meanwhile, and not in what arrived: keep them (a refresh's final list only).
+    if (tokens !== this.pending) {
+      for (const [id, token] of this.changedDuringLoad) if (token && !seen.has(id)) result.push(token);
+    }
+    return result;
   }
 }
 

@@ -1,0 +1,84 @@
+// The token list's logic without a screen: dates sorted as times, changes made
+// while a list streams in (an event, Create) kept and never doubled, and
+// Production recognised by its host as well as by its environment.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Channel } from '@tauri-apps/api/core';
+import type { TokenBatch } from '../src/lib/bindings';
+import { sortTokens } from '../src/lib/token-order';
+import { isProduction } from '../src/lib/format';
+import { tokenList } from '../src/state/tokens.svelte';
+import { batchesOf, connection, deferred, mockBackend, resetAll, sendBatches, streams, token } from './fixtures';
+
+afterEach(resetAll);
+
+describe('sorting by date', () => {
+  it('orders times, not their spelling', () => {
+    const early = token({ lastAccessAt: '2026-03-01T10:00:00.5Z' });
+    const late = token({ lastAccessAt: '2026-03-01T11:00:00+00:00' });
+    const middle = token({ lastAccessAt: '2026-03-01T10:30:00Z' });
+    const never = token({ lastAccessAt: null });
+    const ids = sortTokens([late, never, early, middle], { field: 'lastAccess', descending: false }).map((t) => t.id);
+    expect(ids).toEqual([early.id, middle.id, late.id, never.id]);
+  });
+});
+
+describe('changes while the list streams in', () => {
+  it('a token changed during a refresh keeps its new state', async () => {
+    const a = token({ name: 'Alpha' });
+    const b = token({ name: 'Beta' });
+    let attempts = 0;
+    const pending = deferred<number>();
+    let channel: Channel<TokenBatch> | null = null;
+    mockBackend({
+      list_all_tokens: (args: Record<string, any>) => {
+        attempts += 1;
+        if (attempts === 1) return streams([a, b])(args);
+        channel = args.onBatch;
+        return pending.promise;
+      },
+    });
+    await tokenList.load('conn-1');
+    const refreshing = tokenList.refresh();
+    // Disabled by an event while the refresh's old copy of it streams in.
+    tokenList.upsert({ ...b, status: 'Disabled' });
+    sendBatches(channel!, batchesOf([a, b]));
+    pending.resolve(2);
+    await refreshing;
+    expect(tokenList.all.find((t) => t.id === b.id)?.status).toBe('Disabled');
+    expect(tokenList.all).toHaveLength(2);
+  });
+
+  it('a token created while the first load streams in is shown once', async () => {
+    const a = token({ name: 'Alpha' });
+    const created = token({ name: 'Created meanwhile' });
+    const pending = deferred<number>();
+    let channel: Channel<TokenBatch> | null = null;
+    mockBackend({
+      list_all_tokens: (args: Record<string, any>) => {
+        channel = args.onBatch;
+        return pending.promise;
+      },
+    });
+    const loading = tokenList.load('conn-1');
+    await Promise.resolve();
+    tokenList.upsert(created);
+    sendBatches(channel!, batchesOf([a, created]));
+    pending.resolve(2);
+    await loading;
+    expect(tokenList.all.filter((t) => t.id === created.id)).toHaveLength(1);
+    expect(tokenList.all).toHaveLength(2);
+  });
+});
+
+describe('Production', () => {
+  it('is Production by environment or by host, whatever it is called', () => {
+    expect(isProduction(connection({ environment: { kind: 'production' } }))).toBe(true);
+    const proxyToProduction = connection({
+      environment: { kind: 'custom', url: 'https://API.platform.softwareone.com/' },
+      baseUrl: 'https://API.platform.softwareone.com',
+    });
+    expect(isProduction(proxyToProduction)).toBe(true);
+    expect(isProduction(connection({ environment: { kind: 'test' } }))).toBe(false);
+  });
+});
