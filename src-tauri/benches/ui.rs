@@ -93,7 +93,6 @@ async fn first_paint(visible: usize) -> String {
 async fn search_keystrokes(visible: usize) -> String {
     let sim = simulator(visible).await;
     let app = AppUnderTest::launch().await;
-    app.wait_for(&button("Try the demo")).await;
     app.connect_as_vendor(&sim, "Bench").await;
     app.wait_until_hidden("//*[@role='progressbar']").await;
     let total: usize = app

@@ -91,7 +91,6 @@ async fn a_copied_value_goes_after_the_delay_but_what_another_program_copied_sta
     let sim = simulator().await;
     let (token_id, name, value) = some_token(&sim).await;
     let app = AppUnderTest::launch().await;
-    app.wait_for(&button("Try the demo")).await;
     app.connect_as_vendor(&sim, "Simulator").await;
     clear_after(&app, "5 seconds").await;
 
@@ -125,8 +124,7 @@ async fn a_copied_value_goes_after_the_delay_but_what_another_program_copied_sta
     app.click_button("Clear now").await;
     clipboard_becomes("", Duration::from_secs(3)).await;
     app.wait_for_text("Clipboard cleared.").await;
-    let log = app.terminate_and_wait_for_exit().await;
-    assert!(!log.contains("panicked"), "the app panicked:\n{log}");
+    app.quit_without_panic().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,7 +133,6 @@ async fn every_copy_as_format_byte_for_byte_and_the_curl_command_works_as_pasted
     let sim = simulator().await;
     let (token_id, _, value) = some_token(&sim).await;
     let app = AppUnderTest::launch().await;
-    app.wait_for(&button("Try the demo")).await;
     app.connect_as_vendor(&sim, "Simulator").await;
     open(&app, &token_id).await;
     let copy_as = |item: &'static str| {
@@ -170,8 +167,7 @@ async fn every_copy_as_format_byte_for_byte_and_the_curl_command_works_as_pasted
     assert!(output.status.success(), "curl failed: {}", String::from_utf8_lossy(&output.stderr));
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the API");
     assert_eq!(answer["id"], token_id.as_str(), "the command reads the token itself");
-    let log = app.terminate_and_wait_for_exit().await;
-    assert!(!log.contains("panicked"), "the app panicked:\n{log}");
+    app.quit_without_panic().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,7 +178,6 @@ async fn quitting_and_removing_the_connection_each_empty_the_clipboard() {
 
     // Copy, then quit the way a logout does.
     let app = AppUnderTest::launch().await;
-    app.wait_for(&button("Try the demo")).await;
     app.connect_as_vendor(&sim, "Simulator").await;
     open(&app, &token_id).await;
     app.click_button("Copy").await;
@@ -193,7 +188,6 @@ async fn quitting_and_removing_the_connection_each_empty_the_clipboard() {
 
     // Copy, then remove the connection it came from: cleared while the app runs on.
     let app = AppUnderTest::launch().await;
-    app.wait_for(&button("Try the demo")).await;
     app.connect_as_vendor(&sim, "Simulator").await;
     open(&app, &token_id).await;
     app.click_button("Copy").await;
@@ -203,6 +197,5 @@ async fn quitting_and_removing_the_connection_each_empty_the_clipboard() {
     app.click_button("Remove").await;
     app.click_button("Remove connection").await;
     clipboard_becomes("", Duration::from_secs(5)).await;
-    let log = app.terminate_and_wait_for_exit().await;
-    assert!(!log.contains("panicked"), "the app panicked:\n{log}");
+    app.quit_without_panic().await;
 }

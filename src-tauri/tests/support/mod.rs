@@ -174,6 +174,14 @@ impl AppUnderTest {
         self.wait_for_exit().await
     }
 
+    /// Quits like [`AppUnderTest::terminate_and_wait_for_exit`] and checks
+    /// that the app did not panic on the way; returns its log.
+    pub async fn quit_without_panic(self) -> String {
+        let log = self.terminate_and_wait_for_exit().await;
+        assert!(!log.contains("panicked"), "the app panicked:\n{log}");
+        log
+    }
+
     /// Waits for the app process to end by itself (after a Quit), and returns
     /// everything the app logged.
     pub async fn wait_for_exit(mut self) -> String {

@@ -49,6 +49,8 @@ impl AppUnderTest {
     /// form itself is tested elsewhere), waits for the token list the window
     /// then shows, and returns the connection the backend answered.
     pub async fn connect_as_vendor(&self, sim: &marketplace_sim::SimHandle, label: &str) -> serde_json::Value {
+        // The welcome screen first: the page and its IPC are up.
+        self.wait_for(&button("Try the demo")).await;
         let connection = self
             .invoke(
                 "add_connection",
