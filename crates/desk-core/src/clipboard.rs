@@ -112,14 +112,13 @@ impl ClipboardGuard {
         keep_out_of_history: bool,
     ) -> Result<ClipboardStatus, DeskError> {
         let digest = self.digest(&text);
-        let generation = {
-            let _turn = self.turn.lock().await;
-            self.write(text, keep_out_of_history).await?;
-            let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
-            *self.held() = Some(Held { digest, connection_id: connection_id.to_owned(), generation });
-            generation
-        };
+        let _turn = self.turn.lock().await;
+        self.write(text, keep_out_of_history).await?;
+        let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
+        *self.held() = Some(Held { digest, connection_id: connection_id.to_owned(), generation });
         let clears_at_ms = clear_after.map(|delay| epoch_ms(SystemTime::now() + delay));
+        // Still under the lock: a clear cannot announce "empty" before this
+        // copy's "holding", which would leave the window showing a stale notice.
         if let Some(delay) = clear_after {
             let guard = Arc::clone(self);
             tokio::spawn(async move {
@@ -168,7 +167,9 @@ impl ClipboardGuard {
         let clipboard = Arc::clone(&self.clipboard);
         let key = self.key.clone();
         let cleared = blocking(move || {
-            let still_ours = clipboard.read()?.is_some_and(|now| hmac::verify(&key, now.as_bytes(), &digest).is_ok());
+            // What the clipboard holds may be the secret itself: wiped once compared.
+            let now = clipboard.read()?.map(Zeroizing::new);
+            let still_ours = now.is_some_and(|now| hmac::verify(&key, now.as_bytes(), &digest).is_ok());
             if still_ours {
                 clipboard.clear()?;
             }
