@@ -161,11 +161,7 @@ impl Desk {
     /// A token's value, for the explicit "show" on its page. The only way a
     /// value ever reaches the UI.
     pub async fn reveal_token_value(&self, connection_id: &str, token_id: &str) -> Result<String, DeskError> {
-        let connection = self.connection(connection_id)?;
-        self.refuse_sign_in_token(&connection, token_id)?;
-        let token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
-        self.refuse_sign_in_token(&connection, &token.id)?;
-        let value = token.token.ok_or_else(|| missing_value(token_id))?;
+        let (_, value) = self.token_with_value(connection_id, token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token value revealed");
         Ok(value.expose().to_owned())
     }
@@ -184,18 +180,13 @@ impl Desk {
         let guard = self.clipboard.clone().ok_or_else(|| {
             DeskError::new(crate::error::ErrorKind::Internal, "Token Desk has no clipboard to copy to here.")
         })?;
-        let connection = self.connection(connection_id)?;
         let client = self.client(connection_id).await?;
         if !format.is_secret() {
             let text = format.render("", token_id, client.base_url());
             guard.copy_plain(text.to_string()).await?;
             return Ok(CopyReceipt { copied: format.describe(token_id), clears_at_ms: None });
         }
-        self.refuse_sign_in_token(&connection, token_id)?;
-        let token = client.get_token(token_id, &[]).await?;
-        // The id the Marketplace answered for is the one that counts.
-        self.refuse_sign_in_token(&connection, &token.id)?;
-        let value = token.token.ok_or_else(|| missing_value(token_id))?;
+        let (token, value) = self.token_with_value(connection_id, token_id).await?;
         let text = format.render(value.expose(), &token.id, client.base_url());
         let what = format.describe(token.name.as_deref().unwrap_or(&token.id));
         let settings = self.settings();
@@ -204,6 +195,22 @@ impl Desk {
             .await?;
         tracing::info!(connection = %connection_id, token = %token.id, ?format, "token copied to the clipboard");
         Ok(CopyReceipt { copied: what, clears_at_ms: status.clears_at_ms })
+    }
+
+    /// A token and its value, the one way both reveal and copy read a value:
+    /// refused for a token any connection signs in with, checked on the id
+    /// asked for and again on the id the Marketplace answered for.
+    async fn token_with_value(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+    ) -> Result<(marketplace_api::ApiToken, marketplace_api::ApiSecret), DeskError> {
+        let connection = self.connection(connection_id)?;
+        self.refuse_sign_in_token(&connection, token_id)?;
+        let mut token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
+        self.refuse_sign_in_token(&connection, &token.id)?;
+        let value = token.token.take().ok_or_else(|| missing_value(token_id))?;
+        Ok((token, value))
     }
 
     /// A token some connection signs in with is that admin's own secret: it

@@ -63,7 +63,7 @@ function isDeskError(value: unknown): value is DeskError {
  */
 export function withoutTraceId(error: DeskError): string {
   if (!error.traceId) return error.message;
-  return error.message.replace(` Trace id: ${error.traceId}.`, '').replace(`Trace id: ${error.traceId}.`, '').trim();
+  return error.message.replace(`Trace id: ${error.traceId}.`, '').trim();
 }
 
 /** The message for `field`, when the error names it. */

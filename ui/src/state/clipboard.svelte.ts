@@ -77,7 +77,8 @@ class ClipboardState {
     }
   }
 
-  private flash(note: string): void {
+  /** Shows a short note in the clipboard bar (about a copy, or why none was made). */
+  flash(note: string): void {
     this.note = note;
     if (this.noteTimer !== null) clearTimeout(this.noteTimer);
     this.noteTimer = setTimeout(() => (this.note = null), NOTE_MS);
