@@ -19,7 +19,9 @@ use crate::environment::Environment;
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
 use crate::keychain::SecretStore;
+use crate::panic_button::SnapshotStore;
 use crate::settings::{Settings, SettingsStore};
+use crate::tray::TrayCache;
 
 /// The id of the built-in demo connection.
 pub const DEMO_CONNECTION_ID: &str = "demo";
@@ -113,6 +115,12 @@ pub struct Desk {
     settings: Mutex<Settings>,
     /// The system clipboard, once the shell has one to give.
     pub(crate) clipboard: Option<Arc<ClipboardGuard>>,
+    /// The tray's view of the active connection's active tokens.
+    pub(crate) tray_cache: Mutex<TrayCache>,
+    /// Held while the tray refreshes, so answers land in order.
+    pub(crate) tray_refresh_turn: tokio::sync::Mutex<()>,
+    /// What the last panic of each connection disabled.
+    pub(crate) snapshots: SnapshotStore,
 }
 
 impl Desk {
@@ -136,6 +144,9 @@ impl Desk {
             settings_store,
             settings,
             clipboard: None,
+            tray_cache: Mutex::new(TrayCache::default()),
+            tray_refresh_turn: tokio::sync::Mutex::new(()),
+            snapshots: SnapshotStore::new(&config.config_dir),
         }
     }
 
@@ -341,6 +352,9 @@ impl Desk {
             let mut state = self.state();
             state.clients.remove(id);
             state.store.as_mut().map_err(|error| error.clone())?.remove(id)?;
+        }
+        if let Err(error) = self.snapshots.forget(id) {
+            tracing::warn!("could not forget the panic snapshot of a removed connection: {error}");
         }
         tracing::info!(connection = %id, "connection removed");
         self.emit(DeskEvent::ConnectionsChanged);

@@ -38,6 +38,11 @@ pub enum DeskEvent {
     TokenChanged(TokenChanged),
     /// A connection was added, removed, renamed, recoloured or made active.
     ConnectionsChanged,
+    /// The full token list of a connection was fetched again: others' changes may show.
+    TokensRefreshed {
+        /// The connection.
+        connection_id: String,
+    },
     /// A copied secret went onto the clipboard or came off it.
     ClipboardChanged(crate::clipboard::ClipboardStatus),
 }

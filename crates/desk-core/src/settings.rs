@@ -28,11 +28,14 @@ pub struct Settings {
     /// Let clipboard history and managers keep copied values (off: they are
     /// written with the platform's "secret" hint).
     pub clipboard_history: bool,
+    /// Closing the window keeps Token Desk running in the tray (when the
+    /// desktop shows one); off: closing the window quits.
+    pub close_to_tray: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { clipboard_clear_after_secs: Some(CLEAR_AFTER_DEFAULT_SECS), clipboard_history: false }
+        Self { clipboard_clear_after_secs: Some(CLEAR_AFTER_DEFAULT_SECS), clipboard_history: false, close_to_tray: true }
     }
 }
 

@@ -68,6 +68,8 @@ impl Desk {
             delivered = batch.fetched;
             on_batch(batch);
         }
+        // The tray follows what the window just saw (another client's changes among it).
+        self.emit(DeskEvent::TokensRefreshed { connection_id: connection_id.to_owned() });
         Ok(delivered)
     }
 

@@ -27,6 +27,7 @@ mod auth;
 mod clock;
 mod collection;
 mod faults;
+mod journal;
 mod problem;
 mod query;
 mod resources;
@@ -38,6 +39,7 @@ mod store;
 mod tls;
 
 pub use faults::{FaultAction, FaultParseError, FaultRule, FaultWhen, Faults};
+pub use journal::{Arrival, Journal};
 
 use store::Store;
 
@@ -127,6 +129,7 @@ pub struct SimHandle {
     admin_secrets: Vec<String>,
     account_ids: Vec<String>,
     faults: Faults,
+    journal: Journal,
     server: Option<JoinHandle<()>>,
 }
 
@@ -172,6 +175,11 @@ impl SimHandle {
         &self.faults
     }
 
+    /// The requests this simulator received, with their arrival times.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
     /// Shuts the server down and waits until it has stopped: the listener is closed and
     /// every open connection is dropped.
     pub async fn stop(mut self) {
@@ -207,7 +215,8 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         faults.add(rule);
     }
     let state = AppState { store: Arc::new(RwLock::new(store)) };
-    let router = routes::router(state, faults.clone());
+    let journal = Journal::default();
+    let router = routes::router(state, faults.clone(), journal.clone());
 
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
     let listener = TcpListener::bind(address).await.map_err(|source| SimError::Bind { port: config.port, source })?;
@@ -220,6 +229,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         admin_secrets,
         account_ids,
         faults,
+        journal,
         server: Some(server),
     })
 }

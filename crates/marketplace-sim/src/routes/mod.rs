@@ -11,14 +11,15 @@ use serde_json::Value;
 
 use crate::AppState;
 use crate::faults::{self, Faults};
+use crate::journal::{self, Journal};
 use crate::problem::Problem;
 
 mod audit;
 mod modules;
 mod tokens;
 
-/// The full router: faults first, then the API.
-pub fn router(state: AppState, faults: Faults) -> Router {
+/// The full router: the journal first, then faults, then the API.
+pub fn router(state: AppState, faults: Faults, journal: Journal) -> Router {
     let api = Router::new()
         .route("/public/v1/accounts/api-tokens", get(tokens::list).post(tokens::create))
         .route("/public/v1/accounts/api-tokens/{id}", get(tokens::get_one).put(tokens::update).delete(tokens::delete))
@@ -36,6 +37,7 @@ pub fn router(state: AppState, faults: Faults) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
     api.layer(middleware::from_fn_with_state(faults, faults::apply))
+        .layer(middleware::from_fn_with_state(journal, journal::record))
 }
 
 async fn not_found(uri: Uri) -> Problem {

@@ -1,0 +1,395 @@
+//! "Disable all active tokens…" and its undo.
+//!
+//! The panic takes a snapshot of exactly which tokens are active, writes it to
+//! disk (ids and names, never values), then disables them a few at a time and
+//! records what happened to each. "Restore" re-enables exactly the tokens the
+//! panic disabled, also after a restart, and skips those deleted or enabled
+//! again since.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use crate::desk::Desk;
+use crate::error::{DeskError, ErrorKind};
+use crate::queries::{TokenListQuery, TokenState};
+use crate::tray::{TrayNotice, TrayQuestion, TrayToken, tray_token};
+
+/// How many disable (or enable) requests are in flight at once: quick for a
+/// few hundred tokens, gentle on the platform's rate limits.
+pub const PANIC_CONCURRENCY: usize = 8;
+
+const FILE_NAME: &str = "panic-snapshots.json";
+
+/// What the panic would do, shown in its confirmation before anything happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanicPlan {
+    /// The connection it acts on.
+    pub connection_id: String,
+    /// Its name, for the question.
+    pub connection_label: String,
+    /// Every active token, when the plan was made; the sign-in token among them.
+    pub tokens: Vec<TrayToken>,
+}
+
+impl PanicPlan {
+    /// The token the connection signs in with, when it is active.
+    pub fn sign_in_token(&self) -> Option<&TrayToken> {
+        self.tokens.iter().find(|token| token.signs_in)
+    }
+
+    /// The native confirmation: names the connection and the count, and what
+    /// happens to the sign-in token.
+    pub fn question(&self) -> TrayQuestion {
+        let others = self.tokens.iter().filter(|token| !token.signs_in).count();
+        let mut message = format!(
+            "This disables {others} active {} on \"{}\" at once. They stop authenticating immediately. \
+             \"Restore\" in the tray menu enables exactly these again.",
+            plural(others, "token", "tokens"),
+            self.connection_label
+        );
+        if let Some(own) = self.sign_in_token() {
+            message.push_str(&format!(
+                "\n\nThe token Token Desk signs in with ({}) stays active, so you can restore. \
+                 Choose \"Include it too\" to disable it last; then Token Desk loses access and cannot restore.",
+                own.id
+            ));
+        }
+        TrayQuestion {
+            title: format!("Disable all active tokens on \"{}\"?", self.connection_label),
+            message,
+            confirm_label: format!("Disable {others} {}", plural(others, "token", "tokens")),
+        }
+    }
+}
+
+/// What happened to one token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "result", content = "reason")]
+pub enum TokenOutcome {
+    /// Not attempted yet (the app stopped before it was).
+    Pending,
+    /// Done.
+    Done,
+    /// Refused or failed, and why.
+    Failed(String),
+    /// Left alone, and why.
+    Skipped(String),
+}
+
+/// A token of a snapshot and what the panic (or the restore) did to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotToken {
+    /// `TKN-…`.
+    pub id: String,
+    /// Its name at the time.
+    pub name: String,
+    /// What the panic did to it.
+    pub outcome: TokenOutcome,
+}
+
+/// The record of one panic, kept on disk until it is restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PanicSnapshot {
+    /// The connection it acted on.
+    pub connection_id: String,
+    /// When it was taken, in milliseconds since the Unix epoch.
+    pub taken_at_ms: u64,
+    /// Exactly the tokens that were active, and what happened to each.
+    pub tokens: Vec<SnapshotToken>,
+}
+
+impl PanicSnapshot {
+    /// The tokens the panic disabled: what "Restore" enables again.
+    pub fn disabled(&self) -> impl Iterator<Item = &SnapshotToken> {
+        self.tokens.iter().filter(|token| token.outcome == TokenOutcome::Done)
+    }
+}
+
+/// "Restore N tokens disabled at HH:MM", for the tray.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreOffer {
+    /// How many tokens it would enable.
+    pub count: usize,
+    /// When they were disabled, in milliseconds since the Unix epoch.
+    pub taken_at_ms: u64,
+}
+
+impl RestoreOffer {
+    /// The menu entry's label, in local time; the date too when it was not today.
+    pub fn label(&self) -> String {
+        use chrono::TimeZone;
+        let when = i64::try_from(self.taken_at_ms)
+            .ok()
+            .and_then(|ms| chrono::Local.timestamp_millis_opt(ms).single())
+            .map(|at| {
+                if at.date_naive() == chrono::Local::now().date_naive() {
+                    at.format("%H:%M").to_string()
+                } else {
+                    at.format("%H:%M on %-d %b").to_string()
+                }
+            })
+            .unwrap_or_else(|| "earlier".to_owned());
+        format!("Restore {} {} disabled at {when}", self.count, plural(self.count, "token", "tokens"))
+    }
+}
+
+/// What a panic or a restore did, token by token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchReport {
+    /// Each token and its outcome, in the snapshot's order.
+    pub tokens: Vec<SnapshotToken>,
+}
+
+impl BatchReport {
+    /// How many tokens ended with `outcome`'s kind.
+    pub fn count(&self, wanted: fn(&TokenOutcome) -> bool) -> usize {
+        self.tokens.iter().filter(|token| wanted(&token.outcome)).count()
+    }
+
+    /// The notification: how many were done, and each failure or skip with its reason.
+    fn notice(&self, done_verb: &str, connection_label: &str) -> TrayNotice {
+        let done = self.count(|outcome| *outcome == TokenOutcome::Done);
+        let failed = self.count(|outcome| matches!(outcome, TokenOutcome::Failed(_)));
+        let mut lines = Vec::new();
+        for token in &self.tokens {
+            match &token.outcome {
+                TokenOutcome::Failed(reason) => lines.push(format!("{} failed: {reason}", token.name)),
+                TokenOutcome::Skipped(reason) => lines.push(format!("{} skipped: {reason}", token.name)),
+                TokenOutcome::Pending | TokenOutcome::Done => {}
+            }
+        }
+        let title = format!("{done_verb} {done} {} on \"{connection_label}\"", plural(done, "token", "tokens"));
+        let body = if lines.is_empty() { "Every token in the set.".to_owned() } else { lines.join("\n") };
+        TrayNotice { title, body, failed: failed > 0 }
+    }
+}
+
+/// The snapshots on disk, one per connection (the latest panic).
+pub(crate) struct SnapshotStore {
+    path: PathBuf,
+    /// Serialises read-change-write cycles of the file.
+    lock: Mutex<()>,
+}
+
+impl SnapshotStore {
+    pub(crate) fn new(config_dir: &Path) -> Self {
+        Self { path: config_dir.join(FILE_NAME), lock: Mutex::new(()) }
+    }
+
+    /// The snapshot of `connection_id`, if one is kept.
+    pub(crate) fn get(&self, connection_id: &str) -> Option<PanicSnapshot> {
+        let _turn = self.turn();
+        self.read().remove(connection_id)
+    }
+
+    /// Saves `snapshot` over the connection's previous one, or removes it when
+    /// nothing in it is left to restore.
+    pub(crate) fn put(&self, snapshot: &PanicSnapshot) -> Result<(), DeskError> {
+        let _turn = self.turn();
+        let mut all = self.read();
+        if snapshot.disabled().next().is_some() {
+            all.insert(snapshot.connection_id.clone(), snapshot.clone());
+        } else {
+            all.remove(&snapshot.connection_id);
+        }
+        crate::files::write_private_json(&self.path, &all, "panic snapshot")
+    }
+
+    /// Forgets the snapshot of a removed connection.
+    pub(crate) fn forget(&self, connection_id: &str) -> Result<(), DeskError> {
+        let _turn = self.turn();
+        let mut all = self.read();
+        if all.remove(connection_id).is_none() {
+            return Ok(());
+        }
+        crate::files::write_private_json(&self.path, &all, "panic snapshot")
+    }
+
+    fn read(&self) -> BTreeMap<String, PanicSnapshot> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+                tracing::warn!("{} is damaged ({error}); no restore is offered", self.path.display());
+                BTreeMap::new()
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(error) => {
+                tracing::warn!("cannot read {}: {error}; no restore is offered", self.path.display());
+                BTreeMap::new()
+            }
+        }
+    }
+
+    fn turn(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Desk {
+    /// Lists every active token of the connection: the set a panic would disable.
+    pub async fn plan_panic(&self, connection_id: &str) -> Result<PanicPlan, DeskError> {
+        let connection = self.connection(connection_id)?;
+        let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
+        let mut tokens = Vec::new();
+        self.list_all_tokens(connection_id, &query, |batch| {
+            tokens.extend(batch.items.iter().map(|token| tray_token(&connection, &token.id, &token.name)));
+        })
+        .await?;
+        Ok(PanicPlan { connection_id: connection.id, connection_label: connection.label, tokens })
+    }
+
+    /// Disables every token of `plan` (the sign-in token only when
+    /// `include_sign_in`, and then last, so it does not lock the rest out),
+    /// [`PANIC_CONCURRENCY`] at a time. The snapshot is on disk before the
+    /// first request and records each token's outcome.
+    pub async fn panic_disable(&self, plan: &PanicPlan, include_sign_in: bool) -> Result<BatchReport, DeskError> {
+        let mut snapshot = PanicSnapshot {
+            connection_id: plan.connection_id.clone(),
+            taken_at_ms: now_ms(),
+            tokens: plan
+                .tokens
+                .iter()
+                .map(|token| SnapshotToken {
+                    id: token.id.clone(),
+                    name: token.name.clone(),
+                    outcome: if token.signs_in && !include_sign_in {
+                        TokenOutcome::Skipped("it is the token Token Desk signs in with".to_owned())
+                    } else {
+                        TokenOutcome::Pending
+                    },
+                })
+                .collect(),
+        };
+        // Written first with every token pending, so a crash mid-way still
+        // leaves a record; kept only while something is restorable.
+        self.snapshots.put_pending(&snapshot)?;
+        let others: Vec<usize> = (0..snapshot.tokens.len())
+            .filter(|&i| snapshot.tokens[i].outcome == TokenOutcome::Pending && !plan.tokens[i].signs_in)
+            .collect();
+        let results = self.for_each_token(&snapshot, &others, |desk, id| async move {
+            outcome_of(desk.disable_token(&plan.connection_id, &id).await.map(|_| ()))
+        });
+        for (index, outcome) in results.await {
+            snapshot.tokens[index].outcome = outcome;
+        }
+        if let Some(index) = snapshot.tokens.iter().position(|token| token.outcome == TokenOutcome::Pending) {
+            // The sign-in token, last: after it, this connection is locked out.
+            let id = snapshot.tokens[index].id.clone();
+            snapshot.tokens[index].outcome = outcome_of(self.disable_token(&plan.connection_id, &id).await.map(|_| ()));
+        }
+        self.snapshots.put(&snapshot)?;
+        let report = BatchReport { tokens: snapshot.tokens };
+        tracing::info!(
+            connection = %plan.connection_id,
+            disabled = report.count(|outcome| *outcome == TokenOutcome::Done),
+            failed = report.count(|outcome| matches!(outcome, TokenOutcome::Failed(_))),
+            "panic: active tokens disabled"
+        );
+        Ok(report)
+    }
+
+    /// The notification for a finished panic.
+    pub fn panic_notice(&self, plan: &PanicPlan, report: &BatchReport) -> TrayNotice {
+        report.notice("Disabled", &plan.connection_label)
+    }
+
+    /// What "Restore" would do for the connection, when a panic left something to undo.
+    pub fn restore_offer(&self, connection_id: &str) -> Option<RestoreOffer> {
+        let snapshot = self.snapshots.get(connection_id)?;
+        let count = snapshot.disabled().count();
+        (count > 0).then_some(RestoreOffer { count, taken_at_ms: snapshot.taken_at_ms })
+    }
+
+    /// Enables again exactly the tokens the connection's last panic disabled.
+    /// Tokens deleted or enabled since are skipped and reported; those that
+    /// fail stay in the snapshot, for another try.
+    pub async fn restore_panic(&self, connection_id: &str) -> Result<(BatchReport, TrayNotice), DeskError> {
+        let connection = self.connection(connection_id)?;
+        let mut snapshot = self.snapshots.get(connection_id).ok_or_else(|| {
+            DeskError::new(ErrorKind::NotFound, format!("There is nothing to restore on \"{}\".", connection.label))
+        })?;
+        let wanted: Vec<usize> =
+            (0..snapshot.tokens.len()).filter(|&i| snapshot.tokens[i].outcome == TokenOutcome::Done).collect();
+        let results =
+            self.for_each_token(&snapshot, &wanted, |desk, id| async move { desk.restore_one(connection_id, &id).await });
+        let mut report = Vec::new();
+        for (index, outcome) in results.await {
+            let token = &mut snapshot.tokens[index];
+            report.push(SnapshotToken { outcome: outcome.clone(), ..token.clone() });
+            // Only a failure stays restorable.
+            if !matches!(outcome, TokenOutcome::Failed(_)) {
+                token.outcome = TokenOutcome::Skipped("restored or no longer restorable".to_owned());
+            }
+        }
+        report.sort_by_key(|token| snapshot.tokens.iter().position(|kept| kept.id == token.id));
+        self.snapshots.put(&snapshot)?;
+        let report = BatchReport { tokens: report };
+        let notice = report.notice("Enabled again", &connection.label);
+        Ok((report, notice))
+    }
+
+    /// Enables one token of a snapshot, unless it was deleted or enabled since.
+    async fn restore_one(&self, connection_id: &str, token_id: &str) -> TokenOutcome {
+        let skipped = |reason: &str| TokenOutcome::Skipped(reason.to_owned());
+        match self.get_token(connection_id, token_id).await {
+            Ok(token) if token.status == "Disabled" => {}
+            Ok(token) if token.status == "Active" => return skipped("it was enabled again since"),
+            Ok(token) if token.status == "Deleted" => return skipped("it was deleted since"),
+            Ok(token) => return skipped(&format!("it is {} now", token.status)),
+            Err(error) if error.kind == ErrorKind::NotFound => return skipped("it was deleted since"),
+            Err(error) => return TokenOutcome::Failed(error.message),
+        }
+        outcome_of(self.enable_token(connection_id, token_id).await.map(|_| ()))
+    }
+
+    /// Runs `action` on the snapshot's tokens at `indices`,
+    /// [`PANIC_CONCURRENCY`] at a time; answers each index with its outcome.
+    async fn for_each_token<'a, F, Fut>(
+        &'a self,
+        snapshot: &PanicSnapshot,
+        indices: &[usize],
+        action: F,
+    ) -> Vec<(usize, TokenOutcome)>
+    where
+        F: Fn(&'a Desk, String) -> Fut,
+        Fut: std::future::Future<Output = TokenOutcome> + 'a,
+    {
+        let jobs = indices.iter().map(|&index| {
+            let run = action(self, snapshot.tokens[index].id.clone());
+            async move { (index, run.await) }
+        });
+        futures::stream::iter(jobs).buffer_unordered(PANIC_CONCURRENCY).collect().await
+    }
+}
+
+impl SnapshotStore {
+    /// Saves a snapshot whose tokens are still pending (kept even though
+    /// nothing is disabled yet).
+    fn put_pending(&self, snapshot: &PanicSnapshot) -> Result<(), DeskError> {
+        let _turn = self.turn();
+        let mut all = self.read();
+        all.insert(snapshot.connection_id.clone(), snapshot.clone());
+        crate::files::write_private_json(&self.path, &all, "panic snapshot")
+    }
+}
+
+fn outcome_of(result: Result<(), DeskError>) -> TokenOutcome {
+    match result {
+        Ok(()) => TokenOutcome::Done,
+        Err(error) => TokenOutcome::Failed(error.message),
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX)).unwrap_or(0)
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
