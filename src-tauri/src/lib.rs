@@ -8,8 +8,10 @@ pub mod commands;
 pub mod events;
 pub mod ipc;
 mod logging;
+mod native;
 mod shutdown;
 mod tray;
+mod tray_actions;
 mod window;
 
 use std::sync::Arc;
@@ -27,6 +29,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
@@ -37,11 +40,13 @@ pub fn run() {
             let config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
             let clipboard = Arc::new(clipboard::PluginClipboard(app.handle().clone()));
             let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?);
-            install_ipc(app, &ipc, desk);
+            install_ipc(app, &ipc, desk.clone());
             shutdown::exit_on_termination_signals(app.handle());
-            tray::install(app.handle())?;
+            let has_tray = tray::install(app.handle(), &desk)?;
+            app.manage(window::TrayInstalled(has_tray));
             Ok(())
         })
+        .on_window_event(window::on_event)
         .build(context());
     match app {
         Ok(app) => app.run(|app, event| match event {

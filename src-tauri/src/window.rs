@@ -1,6 +1,9 @@
 //! The main window: the one place that knows its label and how to bring it back.
 
-use tauri::{AppHandle, Manager, Runtime};
+use std::sync::Arc;
+
+use desk_core::Desk;
+use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
 
 /// The label of the main window in `tauri.conf.json` and in capabilities.
 pub const MAIN_WINDOW: &str = "main";
@@ -17,4 +20,31 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
             tracing::warn!("could not {what} the main window: {error}");
         }
     }
+}
+
+/// Whether a tray icon was created at start-up (appindicator was there).
+pub struct TrayInstalled(pub bool);
+
+/// Closing the main window keeps Token Desk in the tray when the setting says
+/// so and a tray host shows the icon; otherwise it quits, clearing the
+/// clipboard on the way.
+pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
+    let WindowEvent::CloseRequested { api, .. } = event else { return };
+    if window.label() != MAIN_WINDOW {
+        return;
+    }
+    api.prevent_close();
+    let window = window.clone();
+    tauri::async_runtime::spawn(async move {
+        let app = window.app_handle().clone();
+        let wants_tray = app.try_state::<Arc<Desk>>().is_some_and(|desk| desk.settings().close_to_tray);
+        let has_tray = app.try_state::<TrayInstalled>().is_some_and(|installed| installed.0);
+        if wants_tray && has_tray && crate::tray::host_is_showing().await {
+            if let Err(error) = window.hide() {
+                tracing::warn!("could not hide the main window: {error}");
+            }
+        } else {
+            crate::shutdown::quit(app).await;
+        }
+    });
 }

@@ -6,6 +6,7 @@
 mod clipboard_hygiene;
 mod support;
 mod token_screens;
+mod tray_menu;
 
 use std::time::Duration;
 
@@ -43,8 +44,9 @@ async fn tray_menu_offers_show_and_quit_and_quit_clears_a_copied_value_then_ends
 
     let pid = app.app_pid().expect("the app is running");
     let menu = host.wait_for_item_of(pid, Duration::from_secs(30)).await;
-    let labels: Vec<String> = menu.entries().await.into_iter().map(|entry| entry.label).collect();
-    assert_eq!(labels, ["Show Token Desk", "Quit"], "the tray menu's entries, in order");
+    let labels = menu.top_level().await;
+    assert_eq!(labels.first().map(String::as_str), Some("Show Token Desk"), "{labels:?}");
+    assert_eq!(labels.last().map(String::as_str), Some("Quit"), "{labels:?}");
 
     // A copied value on the clipboard: Quit from the tray takes it off first.
     let page = app
@@ -66,7 +68,7 @@ async fn tray_menu_offers_show_and_quit_and_quit_clears_a_copied_value_then_ends
     .expect("copied");
     assert!(clipboard_text().starts_with("idt:"), "the value is on the clipboard");
 
-    menu.click("Quit").await;
+    menu.click(&["Quit"]).await;
     let log = app.wait_for_exit().await;
     assert!(log.contains("copied token value cleared from the clipboard"), "Quit cleared it first:\n{log}");
     assert!(log.contains("Token Desk stopped cleanly"), "Quit did not go through the exit path:\n{log}");

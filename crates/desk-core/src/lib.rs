@@ -41,5 +41,5 @@ pub use redact::redact_secrets;
 pub use panic_button::{BatchReport, PanicPlan, RestoreOffer, TokenOutcome};
 pub use settings::Settings;
 pub use token_actions::{NewToken, TokenChanges};
-pub use tray::{TrayMenuModel, TrayNotice, TrayOutcome, TrayQuestion, TrayToken, TrayTokens};
+pub use tray::{TrayAction, TrayMenuModel, TrayNotice, TrayOutcome, TrayQuestion, TrayToken, TrayTokens};
 pub use tray_support::tray_support;

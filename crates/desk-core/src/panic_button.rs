@@ -360,8 +360,10 @@ impl Desk {
         F: Fn(&'a Desk, String) -> Fut,
         Fut: std::future::Future<Output = TokenOutcome> + 'a,
     {
-        let jobs = indices.iter().map(|&index| {
-            let run = action(self, snapshot.tokens[index].id.clone());
+        // Owned ids: a closure over borrowed indices would make the future not `Send`.
+        let ids: Vec<(usize, String)> = indices.iter().map(|&index| (index, snapshot.tokens[index].id.clone())).collect();
+        let jobs = ids.into_iter().map(|(index, id)| {
+            let run = action(self, id);
             async move { (index, run.await) }
         });
         futures::stream::iter(jobs).buffer_unordered(PANIC_CONCURRENCY).collect().await

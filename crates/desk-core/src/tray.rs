@@ -148,11 +148,13 @@ pub struct TrayNotice {
 }
 
 impl TrayNotice {
-    pub(crate) fn done(title: impl Into<String>, body: impl Into<String>) -> Self {
+    /// It worked.
+    pub fn done(title: impl Into<String>, body: impl Into<String>) -> Self {
         Self { title: title.into(), body: body.into(), failed: false }
     }
 
-    pub(crate) fn failed(title: impl Into<String>, error: &DeskError) -> Self {
+    /// It failed, because of `error`.
+    pub fn failed(title: impl Into<String>, error: &DeskError) -> Self {
         Self { title: title.into(), body: error.message.clone(), failed: true }
     }
 }
@@ -223,11 +225,15 @@ impl Desk {
     /// Keeps the tray current: calls `on_change` with a fresh model now and
     /// after every change to connections or tokens, whoever made it (a
     /// window, the tray, a list refresh). Bursts of changes are folded into
-    /// one refresh. Runs until the desk is dropped.
-    pub fn watch_tray(self: &Arc<Self>, on_change: impl Fn(TrayMenuModel) + Send + 'static) {
+    /// one refresh. The caller spawns the returned task on its runtime; it
+    /// ends when the desk is dropped.
+    pub fn watch_tray(
+        self: &Arc<Self>,
+        on_change: impl Fn(TrayMenuModel) + Send + 'static,
+    ) -> impl Future<Output = ()> + Send + 'static {
         let desk = Arc::downgrade(self);
         let mut events = self.subscribe();
-        tokio::spawn(async move {
+        async move {
             let mut pending = true;
             loop {
                 if pending {
@@ -248,7 +254,7 @@ impl Desk {
                     pending |= !matches!(event, DeskEvent::ClipboardChanged(_));
                 }
             }
-        });
+        }
     }
 
     /// "Disable token" › a token. The token the connection signs in with is
@@ -313,4 +319,120 @@ pub(crate) fn tray_token(connection: &Connection, id: &str, name: &str) -> TrayT
 /// A token's name, or its id when it has none.
 pub(crate) fn display_name<'a>(name: &'a str, id: &'a str) -> &'a str {
     if name.trim().is_empty() { id } else { name }
+}
+
+/// A tray menu entry's meaning, carried in its menu id (`disable:CONNECTION:TOKEN`…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrayAction {
+    /// Show and focus the window.
+    Show,
+    /// Quit Token Desk.
+    Quit,
+    /// Act on this connection from now on (the window follows).
+    Switch(String),
+    /// Disable a token of a connection.
+    Disable {
+        /// The connection.
+        connection_id: String,
+        /// The token.
+        token_id: String,
+    },
+    /// Copy a token's value.
+    Copy {
+        /// The connection.
+        connection_id: String,
+        /// The token.
+        token_id: String,
+    },
+    /// The tokens not listed: open the window's list.
+    MoreInWindow,
+    /// Disable every active token of the connection.
+    Panic(String),
+    /// Undo the connection's last panic.
+    Restore(String),
+}
+
+impl TrayAction {
+    /// The menu id that carries this action.
+    pub fn menu_id(&self) -> String {
+        match self {
+            Self::Show => "show".to_owned(),
+            Self::Quit => "quit".to_owned(),
+            Self::Switch(connection) => format!("switch:{connection}"),
+            Self::Disable { connection_id, token_id } => format!("disable:{connection_id}:{token_id}"),
+            Self::Copy { connection_id, token_id } => format!("copy:{connection_id}:{token_id}"),
+            Self::MoreInWindow => "more".to_owned(),
+            Self::Panic(connection) => format!("panic:{connection}"),
+            Self::Restore(connection) => format!("restore:{connection}"),
+        }
+    }
+
+    /// The action a clicked menu id stands for; `None` for ids that are not
+    /// actions (submenus, status lines).
+    pub fn from_menu_id(id: &str) -> Option<Self> {
+        let (kind, rest) = id.split_once(':').unwrap_or((id, ""));
+        let pair = || rest.split_once(':').map(|(connection, token)| (connection.to_owned(), token.to_owned()));
+        let one = || (!rest.is_empty() && !rest.contains(':')).then(|| rest.to_owned());
+        match kind {
+            "show" if rest.is_empty() => Some(Self::Show),
+            "quit" if rest.is_empty() => Some(Self::Quit),
+            "more" if rest.is_empty() => Some(Self::MoreInWindow),
+            "switch" => one().map(Self::Switch),
+            "panic" => one().map(Self::Panic),
+            "restore" => one().map(Self::Restore),
+            "disable" => pair().map(|(connection_id, token_id)| Self::Disable { connection_id, token_id }),
+            "copy" => pair().map(|(connection_id, token_id)| Self::Copy { connection_id, token_id }),
+            _ => None,
+        }
+    }
+}
+
+/// The labels of a token submenu's entries: the name, with the id when
+/// another listed token has the same name, and a mark on the sign-in token.
+pub fn token_labels<'a>(tokens: impl IntoIterator<Item = &'a TrayToken>) -> Vec<(&'a TrayToken, String)> {
+    let tokens: Vec<&TrayToken> = tokens.into_iter().collect();
+    tokens
+        .iter()
+        .map(|token| {
+            let twins = tokens.iter().filter(|other| other.name.eq_ignore_ascii_case(&token.name)).count();
+            let mut label = if twins > 1 { format!("{} ({})", token.name, token.id) } else { token.name.clone() };
+            if token.signs_in {
+                label.push_str(" — signs in here");
+            }
+            (*token, label)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_survives_its_menu_id() {
+        let actions = [
+            TrayAction::Show,
+            TrayAction::Quit,
+            TrayAction::MoreInWindow,
+            TrayAction::Switch("demo".into()),
+            TrayAction::Panic("5f0c".into()),
+            TrayAction::Restore("5f0c".into()),
+            TrayAction::Disable { connection_id: "5f0c".into(), token_id: "TKN-1234-5678".into() },
+            TrayAction::Copy { connection_id: "demo".into(), token_id: "TKN-1234-5678".into() },
+        ];
+        for action in actions {
+            assert_eq!(TrayAction::from_menu_id(&action.menu_id()), Some(action.clone()), "{action:?}");
+        }
+        for id in ["", "connections", "status", "disable:only-one", "panic:", "show:x", "switch:a:b"] {
+            assert_eq!(TrayAction::from_menu_id(id), None, "{id:?} is not an action");
+        }
+    }
+
+    #[test]
+    fn twins_show_their_ids_and_the_sign_in_token_is_marked() {
+        let token = |id: &str, name: &str, signs_in| TrayToken { id: id.into(), name: name.into(), signs_in };
+        let tokens = [token("TKN-1", "CI", false), token("TKN-2", "ci", false), token("TKN-3", "Admin", true)];
+        let labels: Vec<String> = token_labels(&tokens).into_iter().map(|(_, label)| label).collect();
+        assert_eq!(labels, ["CI (TKN-1)", "ci (TKN-2)", "Admin — signs in here"]);
+    }
 }

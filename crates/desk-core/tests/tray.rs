@@ -70,9 +70,9 @@ async fn the_menu_follows_every_change_within_a_second_whoever_made_it() {
     let connection = world.connect(AccountKind::Vendor).await;
     let desk = Arc::new(world.desk);
     let (sender, mut models) = tokio::sync::mpsc::unbounded_channel();
-    desk.watch_tray(move |model| {
+    tokio::spawn(desk.watch_tray(move |model| {
         let _ = sender.send(model);
-    });
+    }));
     let shows = |model: &desk_core::TrayMenuModel, id: &str| model.disable_entries().iter().any(|t| t.id == id);
     async fn next_where(
         models: &mut tokio::sync::mpsc::UnboundedReceiver<desk_core::TrayMenuModel>,

@@ -6,6 +6,7 @@
 //! own throwaway HOME and XDG directories, and every process started here is
 //! killed when the [`AppUnderTest`] is dropped, also when a test fails.
 
+pub mod desktop;
 pub mod screen;
 pub mod tray_host;
 
@@ -223,6 +224,35 @@ impl AppUnderTest {
 
     fn sandbox_path(&self) -> &Path {
         self.sandbox.as_ref().expect("the files are still there").path()
+    }
+
+    /// Starts the app binary a second time, as a double click on its icon
+    /// would, in the same session and with the same files; returns how it
+    /// ended (it should hand over to the running app and exit at once).
+    pub async fn launch_again(&self) -> std::process::ExitStatus {
+        let sandbox = self.sandbox_path();
+        let mut second = Command::new(app_binary())
+            .env("HOME", sandbox.join("home"))
+            .env("XDG_CONFIG_HOME", sandbox.join("config"))
+            .env("XDG_DATA_HOME", sandbox.join("data"))
+            .env("XDG_CACHE_HOME", sandbox.join("cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app binary starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = second.try_wait().expect("the second launch can be waited for") {
+                return status;
+            }
+            if Instant::now() >= deadline {
+                let _ = second.kill();
+                panic!("a second launch kept running instead of handing over to the first");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The pid of the app, a child of the driver.

@@ -62,25 +62,105 @@ impl Watcher {
     }
 }
 
-/// The test's tray host, serving on the session bus until dropped.
+/// One desktop notification the app sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    pub summary: String,
+    pub body: String,
+}
+
+#[derive(Clone, Default)]
+struct Inbox(Arc<Mutex<Vec<Notification>>>);
+
+impl Inbox {
+    fn all(&self) -> Vec<Notification> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+/// The desktop's notification service, as far as an app can tell: records
+/// every notification instead of drawing it.
+struct NotificationService {
+    inbox: Inbox,
+}
+
+#[interface(name = "org.freedesktop.Notifications")]
+impl NotificationService {
+    #[allow(clippy::too_many_arguments, reason = "the interface's own signature")]
+    async fn notify(
+        &self,
+        _app_name: &str,
+        _replaces_id: u32,
+        _app_icon: &str,
+        summary: &str,
+        body: &str,
+        _actions: Vec<String>,
+        _hints: HashMap<String, OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let mut inbox = self.inbox.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        inbox.push(Notification { summary: summary.to_owned(), body: body.to_owned() });
+        u32::try_from(inbox.len()).unwrap_or(u32::MAX)
+    }
+
+    async fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".to_owned()]
+    }
+
+    async fn get_server_information(&self) -> (String, String, String, String) {
+        ("token-desk-tests".to_owned(), "Token Desk".to_owned(), "1".to_owned(), "1.2".to_owned())
+    }
+
+    async fn close_notification(&self, _id: u32) {}
+}
+
+/// The test's tray host and notification service, serving on the session bus
+/// until dropped.
 pub struct TrayHost {
     connection: Connection,
     items: Registrations,
+    inbox: Inbox,
 }
 
 impl TrayHost {
-    /// Takes the StatusNotifierWatcher name on the session bus. Start it before
-    /// the app, so the app's tray registers with it.
+    /// Takes the StatusNotifierWatcher and notification names on the session
+    /// bus. Start it before the app, so the app's tray registers with it.
     pub async fn start() -> Self {
         let items = Registrations::default();
+        let inbox = Inbox::default();
         let connection = zbus::connection::Builder::session()
             .and_then(|builder| builder.name("org.kde.StatusNotifierWatcher"))
+            .and_then(|builder| builder.name("org.freedesktop.Notifications"))
             .and_then(|builder| builder.serve_at("/StatusNotifierWatcher", Watcher { items: items.clone() }))
-            .expect("a valid StatusNotifierWatcher service")
+            .and_then(|builder| {
+                builder.serve_at("/org/freedesktop/Notifications", NotificationService { inbox: inbox.clone() })
+            })
+            .expect("valid tray host services")
             .build()
             .await
-            .expect("the session bus accepts the StatusNotifierWatcher name");
-        Self { connection, items }
+            .expect("the session bus accepts the tray host's names");
+        Self { connection, items, inbox }
+    }
+
+    /// Every notification received so far.
+    pub fn notifications(&self) -> Vec<Notification> {
+        self.inbox.all()
+    }
+
+    /// Waits for a notification whose summary contains `summary`.
+    pub async fn wait_for_notification(&self, summary: &str, timeout: Duration) -> Notification {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(found) = self.inbox.all().into_iter().find(|n| n.summary.contains(summary)) {
+                return found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no notification about {summary:?} within {timeout:?}; received {:?}",
+                self.inbox.all()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits for the process `pid` to register its tray item. Other apps on
@@ -106,11 +186,14 @@ pub struct TrayMenu {
     menu: Proxy<'static>,
 }
 
-/// One menu entry: its dbusmenu id and its label without mnemonic underscores.
+/// One menu entry: its dbusmenu id, its label as shown (access-key marks
+/// removed), the labels of the submenus it is in, and its state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MenuEntry {
     pub id: i32,
     pub label: String,
+    pub parents: Vec<String>,
+    pub enabled: bool,
 }
 
 /// `(id, properties, children)`, dbusmenu's layout node.
@@ -128,22 +211,44 @@ impl TrayMenu {
         Self { menu }
     }
 
-    /// Every labelled entry of the menu, depth first, in menu order.
+    /// Every labelled entry of the menu and its submenus, depth first, in menu order.
     pub async fn entries(&self) -> Vec<MenuEntry> {
         let no_filter: Vec<&str> = Vec::new();
         let (_revision, root): (u32, LayoutNode) =
             self.menu.call("GetLayout", &(0i32, -1i32, no_filter)).await.expect("GetLayout answers");
         let mut entries = Vec::new();
-        collect_entries(root, &mut entries);
+        collect_entries(root, &[], &mut entries);
         entries
     }
 
-    /// Clicks the entry labelled `label`, as a panel does when the user picks it.
-    pub async fn click(&self, label: &str) {
+    /// The labels of the top-level entries, in order.
+    pub async fn top_level(&self) -> Vec<String> {
+        self.entries().await.into_iter().filter(|entry| entry.parents.is_empty()).map(|entry| entry.label).collect()
+    }
+
+    /// Waits until the menu satisfies `wanted` (it is redrawn as things
+    /// change), and returns its entries then.
+    pub async fn wait_until(&self, what: &str, timeout: Duration, wanted: impl Fn(&[MenuEntry]) -> bool) -> Vec<MenuEntry> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let entries = self.entries().await;
+            if wanted(&entries) {
+                return entries;
+            }
+            assert!(Instant::now() < deadline, "the tray menu did not show {what} within {timeout:?}: {entries:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks the entry at `path` (submenu labels, then the entry's label), as
+    /// a panel does when the user picks it.
+    pub async fn click(&self, path: &[&str]) {
+        let (label, parents) = path.split_last().expect("a path to click");
         let entries = self.entries().await;
-        let Some(entry) = entries.iter().find(|entry| entry.label == label) else {
-            panic!("no tray menu entry labelled {label:?} in {entries:?}");
+        let Some(entry) = entries.iter().find(|entry| entry.label == *label && entry.parents == parents) else {
+            panic!("no tray menu entry at {path:?} in {entries:?}");
         };
+        assert!(entry.enabled, "{path:?} is greyed out");
         let () = self
             .menu
             .call("Event", &(entry.id, "clicked", Value::from(0i32), 0u32))
@@ -152,13 +257,33 @@ impl TrayMenu {
     }
 }
 
-fn collect_entries((id, properties, children): LayoutNode, entries: &mut Vec<MenuEntry>) {
-    if let Some(label) = properties.get("label").and_then(|value| String::try_from(value.clone()).ok()) {
-        entries.push(MenuEntry { id, label: label.replace('_', "") });
+fn collect_entries((id, properties, children): LayoutNode, parents: &[String], entries: &mut Vec<MenuEntry>) {
+    let label = properties.get("label").and_then(|value| String::try_from(value.clone()).ok()).map(|raw| shown_label(&raw));
+    let enabled = properties.get("enabled").and_then(|value| bool::try_from(value.clone()).ok()).unwrap_or(true);
+    let mut inside = parents.to_vec();
+    if let Some(label) = label {
+        entries.push(MenuEntry { id, label: label.clone(), parents: parents.to_vec(), enabled });
+        inside.push(label);
     }
     for child in children {
         if let Ok(node) = LayoutNode::try_from(child) {
-            collect_entries(node, entries);
+            collect_entries(node, &inside, entries);
         }
     }
+}
+
+/// A GTK label as shown: `__` is a literal underscore, a single `_` marks
+/// the access key.
+fn shown_label(raw: &str) -> String {
+    let mut shown = String::with_capacity(raw.len());
+    let mut characters = raw.chars().peekable();
+    while let Some(character) = characters.next() {
+        if character != '_' {
+            shown.push(character);
+        } else if characters.peek() == Some(&'_') {
+            characters.next();
+            shown.push('_');
+        }
+    }
+    shown
 }

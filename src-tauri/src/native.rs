@@ -1,0 +1,66 @@
+//! Native dialogs and notifications, for what the tray does: there is no
+//! window to ask or answer in.
+
+use desk_core::{TrayNotice, TrayQuestion};
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind, MessageDialogResult};
+use tauri_plugin_notification::NotificationExt;
+
+/// What the user chose in a confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The main button.
+    Confirm,
+    /// The second choice, when there was one.
+    Alternative,
+    /// Cancel, Escape or the window's close button.
+    Cancel,
+}
+
+/// Asks `question` in a native dialog and waits for the answer, without
+/// blocking the async workers. `alternative` adds a second way to go ahead.
+pub async fn confirm<R: Runtime>(app: &AppHandle<R>, question: &TrayQuestion, alternative: Option<&str>) -> Answer {
+    let confirm_label = mnemonic(&question.confirm_label);
+    let buttons = match alternative {
+        Some(other) => MessageDialogButtons::YesNoCancelCustom(confirm_label.clone(), mnemonic(other), mnemonic("Cancel")),
+        None => MessageDialogButtons::OkCancelCustom(confirm_label.clone(), mnemonic("Cancel")),
+    };
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .message(&question.message)
+        .title(&question.title)
+        .kind(MessageDialogKind::Warning)
+        .buttons(buttons)
+        .show_with_result(move |result| {
+            let _ = sender.send(result);
+        });
+    match receiver.await {
+        // A custom button answers with its label; Yes/Ok where the platform maps it.
+        Ok(MessageDialogResult::Custom(label)) if label == confirm_label => Answer::Confirm,
+        Ok(MessageDialogResult::Yes | MessageDialogResult::Ok) => Answer::Confirm,
+        Ok(MessageDialogResult::Custom(label)) if alternative.is_some_and(|other| label == mnemonic(other)) => {
+            Answer::Alternative
+        }
+        Ok(MessageDialogResult::No) if alternative.is_some() => Answer::Alternative,
+        _ => Answer::Cancel,
+    }
+}
+
+/// Shows `notice` as a desktop notification; a desktop without a
+/// notification service only gets it in the log.
+pub fn notify<R: Runtime>(app: &AppHandle<R>, notice: &TrayNotice) {
+    if notice.failed {
+        tracing::warn!("{}: {}", notice.title, notice.body);
+    } else {
+        tracing::info!("{}: {}", notice.title, notice.body);
+    }
+    if let Err(error) = app.notification().builder().title(&notice.title).body(&notice.body).show() {
+        tracing::warn!("the notification could not be shown: {error}");
+    }
+}
+
+/// A button label with its access key: GTK underlines the letter after `_`
+/// and Alt+letter presses the button. Other platforms show labels as given.
+fn mnemonic(label: &str) -> String {
+    if cfg!(target_os = "linux") { format!("_{}", label.replace('_', "__")) } else { label.to_owned() }
+}
