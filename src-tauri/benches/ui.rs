@@ -1,6 +1,8 @@
 //! What a person feels in the real window, measured in the real webview: the
-//! first rows painted after connecting to 1,000 tokens, and the time from a
-//! keystroke in the search field to the repainted list over 10,000 tokens.
+//! first rows painted after connecting to 1,000 tokens, the time from a
+//! keystroke in the search field to the repainted list over 10,000 tokens, and
+//! the time from a click in the tray menu to the disable request reaching the
+//! Marketplace (the simulator).
 //!
 //! Run with `make bench-ui` (inside the headless session, optimised build). It
 //! prints a table of medians with their spread; it asserts nothing about time.
@@ -19,9 +21,12 @@ use std::time::Duration;
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 use support::AppUnderTest;
 use support::screen::{button, field};
+use support::tray_host::TrayHost;
 
 /// Launches measured for the first paint.
 const FIRST_PAINT_RUNS: usize = 5;
+/// Tokens disabled from the tray, one sample each.
+const TRAY_CLICKS: usize = 15;
 /// Search strings typed key by key; each key is one keystroke sample.
 const SEARCHES: &[&str] = &["billing", "tkn-1", "export prod", "sync", "ci pipeline v2", "zzz"];
 
@@ -33,6 +38,7 @@ async fn main() {
     let mut report = Vec::new();
     report.push(first_paint(1_000).await);
     report.push(search_keystrokes(10_000).await);
+    report.push(tray_click_to_request(60).await);
     println!("\n| Measure | Tokens | Samples | Median | p10 | p90 | Max |");
     println!("|---|---|---|---|---|---|---|");
     for line in &report {
@@ -122,6 +128,52 @@ async fn search_keystrokes(visible: usize) -> String {
     let samples: Vec<f64> = serde_json::from_value(samples).expect("numbers");
     // The fill's own select-all and delete are keystrokes too: keep them, they repaint the list.
     row("Search keystroke to repaint", total, &samples)
+}
+
+/// From the tray's "Disable token" › a token click (dbusmenu's `Event`, as a
+/// panel sends it) to the disable request arriving at the simulator.
+async fn tray_click_to_request(visible: usize) -> String {
+    const DISABLE: &str = "Disable token";
+    let sim = simulator(visible).await;
+    let host = TrayHost::start().await;
+    let app = AppUnderTest::launch().await;
+    app.connect_as_vendor(&sim, "Bench").await;
+    let menu = host.wait_for_item_of(app.app_pid().expect("running"), Duration::from_secs(30)).await;
+    let mut samples = Vec::new();
+    for _ in 0..TRAY_CLICKS {
+        let entries = menu
+            .wait_until("a token to disable", Duration::from_secs(10), |entries| {
+                entries.iter().any(|e| e.parents == [DISABLE] && e.enabled && !e.label.contains("signs in"))
+            })
+            .await;
+        let entry = entries
+            .iter()
+            .find(|e| e.parents == [DISABLE] && e.enabled && !e.label.contains("signs in"))
+            .expect("a token")
+            .clone();
+        let clicked = std::time::Instant::now();
+        menu.click_entry(&entry).await;
+        let arrival = loop {
+            let arrived = sim
+                .journal()
+                .arrivals()
+                .into_iter()
+                .find(|a| a.at >= clicked && a.method == "POST" && a.path.ends_with("/disable"));
+            if let Some(arrival) = arrived {
+                break arrival;
+            }
+            assert!(clicked.elapsed() < Duration::from_secs(10), "no disable request reached the simulator");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        samples.push(arrival.at.duration_since(clicked).as_secs_f64() * 1000.0);
+        // Let the menu drop the token before the next click.
+        menu.wait_until("the token gone", Duration::from_secs(5), |entries| {
+            !entries.iter().any(|e| e.parents == [DISABLE] && e.label == entry.label)
+        })
+        .await;
+    }
+    drop(app);
+    row("Tray click to disable request", visible, &samples)
 }
 
 fn row(what: &str, tokens: usize, samples: &[f64]) -> String {

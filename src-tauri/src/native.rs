@@ -22,7 +22,9 @@ pub enum Answer {
 pub async fn confirm<R: Runtime>(app: &AppHandle<R>, question: &TrayQuestion, alternative: Option<&str>) -> Answer {
     let confirm_label = mnemonic(&question.confirm_label);
     let buttons = match alternative {
-        Some(other) => MessageDialogButtons::YesNoCancelCustom(confirm_label.clone(), mnemonic(other), mnemonic("Cancel")),
+        Some(other) => {
+            MessageDialogButtons::YesNoCancelCustom(confirm_label.clone(), mnemonic(other), mnemonic("Cancel"))
+        }
         None => MessageDialogButtons::OkCancelCustom(confirm_label.clone(), mnemonic("Cancel")),
     };
     let (sender, receiver) = tokio::sync::oneshot::channel();

@@ -61,13 +61,22 @@ fn render<R: Runtime>(app: &AppHandle<R>, model: &TrayMenuModel) -> tauri::Resul
     let connections = Submenu::with_id(app, "connections", text(&title), !model.connections.is_empty())?;
     for connection in &model.connections {
         let id = TrayAction::Switch(connection.id.clone()).menu_id();
-        connections.append(&CheckMenuItem::with_id(app, id, text(&connection.label), true, connection.active, None::<&str>)?)?;
+        connections.append(&CheckMenuItem::with_id(
+            app,
+            id,
+            text(&connection.label),
+            true,
+            connection.active,
+            None::<&str>,
+        )?)?;
     }
     menu.append(&connections)?;
 
     let connection_id = model.connection.as_ref().map(|connection| connection.id.clone()).unwrap_or_default();
-    let disable = |token: &TrayToken| TrayAction::Disable { connection_id: connection_id.clone(), token_id: token.id.clone() };
-    let copy = |token: &TrayToken| TrayAction::Copy { connection_id: connection_id.clone(), token_id: token.id.clone() };
+    let disable =
+        |token: &TrayToken| TrayAction::Disable { connection_id: connection_id.clone(), token_id: token.id.clone() };
+    let copy =
+        |token: &TrayToken| TrayAction::Copy { connection_id: connection_id.clone(), token_id: token.id.clone() };
     menu.append(&token_submenu(app, "disable-menu", "Disable token", model, model.disable_entries(), disable)?)?;
     menu.append(&token_submenu(app, "copy-menu", "Copy value", model, model.copy_entries(), copy)?)?;
 

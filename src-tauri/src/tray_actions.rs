@@ -43,7 +43,9 @@ async fn act<R: Runtime>(app: &AppHandle<R>, desk: &Desk, action: TrayAction) {
                 native::notify(app, &notice);
             }
         }
-        TrayAction::Copy { connection_id, token_id } => native::notify(app, &desk.tray_copy(&connection_id, &token_id).await),
+        TrayAction::Copy { connection_id, token_id } => {
+            native::notify(app, &desk.tray_copy(&connection_id, &token_id).await)
+        }
         TrayAction::Panic(connection_id) => panic(app, desk, &connection_id).await,
         TrayAction::Restore(connection_id) => match desk.restore_panic(&connection_id).await {
             Ok((_, notice)) => native::notify(app, &notice),
@@ -60,7 +62,8 @@ async fn panic<R: Runtime>(app: &AppHandle<R>, desk: &Desk, connection_id: &str)
         Err(error) => return native::notify(app, &TrayNotice::failed("No token was disabled", &error)),
     };
     if plan.tokens.iter().all(|token| token.signs_in) {
-        let body = format!("\"{}\" has no other active token. Its own is under \"Disable token\".", plan.connection_label);
+        let body =
+            format!("\"{}\" has no other active token. Its own is under \"Disable token\".", plan.connection_label);
         return native::notify(app, &TrayNotice::done("Nothing to disable", body));
     }
     let alternative = plan.sign_in_token().map(|_| "Include it too");

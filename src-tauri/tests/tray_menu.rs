@@ -18,7 +18,9 @@ const IN_STEP: Duration = Duration::from_secs(1);
 const DIALOG_WAIT: Duration = Duration::from_secs(10);
 
 async fn simulator(tokens: usize) -> SimHandle {
-    marketplace_sim::start(SimConfig { tokens_per_account: tokens, ..Default::default() }).await.expect("the simulator starts")
+    marketplace_sim::start(SimConfig { tokens_per_account: tokens, ..Default::default() })
+        .await
+        .expect("the simulator starts")
 }
 
 /// The operations admin sees every account's tokens, and none of these tests disables it.
@@ -31,9 +33,8 @@ fn operations(sim: &SimHandle) -> Client {
 /// `(id, name, status)` of every token of the vendor's account.
 async fn vendor_tokens(sim: &SimHandle) -> Vec<(String, String, String)> {
     let account = sim.account_id(AccountKind::Vendor);
-    let query = marketplace_api::rql::Query::new()
-        .filter(marketplace_api::rql::Filter::eq("account.id", account))
-        .limit(100);
+    let query =
+        marketplace_api::rql::Query::new().filter(marketplace_api::rql::Filter::eq("account.id", account)).limit(100);
     let page = operations(sim).list_tokens(&query).await.expect("the vendor's tokens");
     page.items
         .into_iter()
@@ -117,8 +118,11 @@ async fn panic_disables_every_other_active_token_and_restore_brings_back_exactly
     let own_id = connection["tokenId"].as_str().expect("the sign-in token").to_owned();
     let (menu, _) = loaded_menu(&host, &app).await;
     let before = vendor_tokens(&sim).await;
-    let targets: Vec<String> =
-        before.iter().filter(|(id, _, status)| status == "Active" && *id != own_id).map(|(id, ..)| id.clone()).collect();
+    let targets: Vec<String> = before
+        .iter()
+        .filter(|(id, _, status)| status == "Active" && *id != own_id)
+        .map(|(id, ..)| id.clone())
+        .collect();
     assert!(targets.len() >= 3, "{before:?}");
 
     menu.click(&[PANIC]).await;
@@ -132,23 +136,30 @@ async fn panic_disables_every_other_active_token_and_restore_brings_back_exactly
 
     let after = vendor_tokens(&sim).await;
     for (id, _, status) in &after {
-        let expected = if targets.contains(id) { "Disabled" } else { before.iter().find(|t| &t.0 == id).map(|t| t.2.as_str()).unwrap_or("") };
+        let expected = if targets.contains(id) {
+            "Disabled"
+        } else {
+            before.iter().find(|t| &t.0 == id).map(|t| t.2.as_str()).unwrap_or("")
+        };
         assert_eq!(status, expected, "{id}: only the active tokens were disabled, the sign-in token kept");
     }
     let restore = format!("Restore {} tokens disabled at ", targets.len());
-    menu.wait_until("the restore entry", IN_STEP, |entries| entries.iter().any(|e| e.label.starts_with(&restore))).await;
+    menu.wait_until("the restore entry", IN_STEP, |entries| entries.iter().any(|e| e.label.starts_with(&restore)))
+        .await;
     let label = menu.top_level().await.into_iter().find(|label| label.starts_with(&restore)).expect("the entry");
     menu.click(&[&label]).await;
     let notice = host.wait_for_notification("Enabled again", Duration::from_secs(20)).await;
     assert!(notice.summary.contains(&format!("Enabled again {} tokens", targets.len())), "{notice:?}");
     let restored = vendor_tokens(&sim).await;
     let statuses = |tokens: &[(String, String, String)]| {
-        let mut pairs: Vec<(String, String)> = tokens.iter().map(|(id, _, status)| (id.clone(), status.clone())).collect();
+        let mut pairs: Vec<(String, String)> =
+            tokens.iter().map(|(id, _, status)| (id.clone(), status.clone())).collect();
         pairs.sort();
         pairs
     };
     assert_eq!(statuses(&restored), statuses(&before), "exactly the state before the panic");
-    menu.wait_until("no restore entry", IN_STEP, |entries| !entries.iter().any(|e| e.label.starts_with("Restore "))).await;
+    menu.wait_until("no restore entry", IN_STEP, |entries| !entries.iter().any(|e| e.label.starts_with("Restore ")))
+        .await;
     app.quit_without_panic().await;
 }
 

@@ -325,6 +325,22 @@ describe('Settings screen', () => {
     expect(historyBox().checked).toBe(true);
   });
 
+  it('closing to the tray is on unless the settings say otherwise, and unticking it saves that', async () => {
+    const backend = renderSettings({}, { ...SETTINGS, closeToTray: true });
+    const box = (await screen.findByRole('checkbox', {
+      name: /Keep running in the tray when the window is closed/,
+    })) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+
+    await fireEvent.click(box);
+
+    await waitFor(() =>
+      expect(backend.callsTo('update_settings')).toEqual([{ settings: { ...SETTINGS, closeToTray: false } }]),
+    );
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(box.checked).toBe(false);
+  });
+
   it('shows a refused delay on the select', async () => {
     renderSettings({
       update_settings: () => {

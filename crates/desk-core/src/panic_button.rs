@@ -106,10 +106,15 @@ pub struct PanicSnapshot {
 }
 
 impl PanicSnapshot {
-    /// The tokens the panic disabled: what "Restore" enables again.
+    /// The tokens the panic disabled, or may have (it stopped before it
+    /// recorded their outcome): what "Restore" enables again.
     pub fn disabled(&self) -> impl Iterator<Item = &SnapshotToken> {
-        self.tokens.iter().filter(|token| token.outcome == TokenOutcome::Done)
+        self.tokens.iter().filter(|token| is_restorable(&token.outcome))
     }
+}
+
+fn is_restorable(outcome: &TokenOutcome) -> bool {
+    matches!(outcome, TokenOutcome::Done | TokenOutcome::Pending)
 }
 
 /// "Restore N tokens disabled at HH:MM", for the tray.
@@ -315,9 +320,17 @@ impl Desk {
             DeskError::new(ErrorKind::NotFound, format!("There is nothing to restore on \"{}\".", connection.label))
         })?;
         let wanted: Vec<usize> =
-            (0..snapshot.tokens.len()).filter(|&i| snapshot.tokens[i].outcome == TokenOutcome::Done).collect();
-        let results =
-            self.for_each_token(&snapshot, &wanted, |desk, id| async move { desk.restore_one(connection_id, &id).await });
+            (0..snapshot.tokens.len()).filter(|&i| is_restorable(&snapshot.tokens[i].outcome)).collect();
+        let unconfirmed: Vec<String> = wanted
+            .iter()
+            .filter(|&&i| snapshot.tokens[i].outcome == TokenOutcome::Pending)
+            .map(|&i| snapshot.tokens[i].id.clone())
+            .collect();
+        let unconfirmed = &unconfirmed;
+        let results = self.for_each_token(&snapshot, &wanted, |desk, id| async move {
+            let confirmed = !unconfirmed.contains(&id);
+            desk.restore_one(connection_id, &id, confirmed).await
+        });
         let mut report = Vec::new();
         for (index, outcome) in results.await {
             let token = &mut snapshot.tokens[index];
@@ -334,11 +347,16 @@ impl Desk {
         Ok((report, notice))
     }
 
-    /// Enables one token of a snapshot, unless it was deleted or enabled since.
-    async fn restore_one(&self, connection_id: &str, token_id: &str) -> TokenOutcome {
+    /// Enables one token of a snapshot, unless it was deleted or enabled
+    /// since. `confirmed`: the panic recorded disabling it (otherwise it
+    /// stopped before it knew).
+    async fn restore_one(&self, connection_id: &str, token_id: &str, confirmed: bool) -> TokenOutcome {
         let skipped = |reason: &str| TokenOutcome::Skipped(reason.to_owned());
         match self.get_token(connection_id, token_id).await {
             Ok(token) if token.status == "Disabled" => {}
+            Ok(token) if token.status == "Active" && !confirmed => {
+                return skipped("it is active: the panic stopped before it was disabled");
+            }
             Ok(token) if token.status == "Active" => return skipped("it was enabled again since"),
             Ok(token) if token.status == "Deleted" => return skipped("it was deleted since"),
             Ok(token) => return skipped(&format!("it is {} now", token.status)),
@@ -361,7 +379,8 @@ impl Desk {
         Fut: std::future::Future<Output = TokenOutcome> + 'a,
     {
         // Owned ids: a closure over borrowed indices would make the future not `Send`.
-        let ids: Vec<(usize, String)> = indices.iter().map(|&index| (index, snapshot.tokens[index].id.clone())).collect();
+        let ids: Vec<(usize, String)> =
+            indices.iter().map(|&index| (index, snapshot.tokens[index].id.clone())).collect();
         let jobs = ids.into_iter().map(|(index, id)| {
             let run = action(self, id);
             async move { (index, run.await) }
@@ -389,7 +408,10 @@ fn outcome_of(result: Result<(), DeskError>) -> TokenOutcome {
 }
 
 fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX)).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -35,7 +35,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { clipboard_clear_after_secs: Some(CLEAR_AFTER_DEFAULT_SECS), clipboard_history: false, close_to_tray: true }
+        Self {
+            clipboard_clear_after_secs: Some(CLEAR_AFTER_DEFAULT_SECS),
+            clipboard_history: false,
+            close_to_tray: true,
+        }
     }
 }
 

@@ -238,8 +238,11 @@ impl Desk {
             loop {
                 if pending {
                     let Some(desk) = desk.upgrade() else { return };
-                    // Show the switch at once, then the tokens when they arrive.
-                    on_change(desk.tray_menu());
+                    let before = desk.tray_menu();
+                    if before.tokens == TrayTokens::Loading {
+                        // Another connection: show the switch at once, its tokens when they arrive.
+                        on_change(before);
+                    }
                     desk.refresh_tray().await;
                     on_change(desk.tray_menu());
                     pending = false;
@@ -262,7 +265,9 @@ impl Desk {
     pub async fn tray_disable(&self, connection_id: &str, token_id: &str, confirmed: bool) -> TrayOutcome {
         let connection = match self.connection(connection_id) {
             Ok(connection) => connection,
-            Err(error) => return TrayOutcome::Notify(TrayNotice::failed(format!("{token_id} was not disabled"), &error)),
+            Err(error) => {
+                return TrayOutcome::Notify(TrayNotice::failed(format!("{token_id} was not disabled"), &error));
+            }
         };
         if connection.token_id.eq_ignore_ascii_case(token_id) && !confirmed {
             return TrayOutcome::Confirm(TrayQuestion {
@@ -313,7 +318,11 @@ impl Desk {
 
 /// The tray's entry for a token of `connection`.
 pub(crate) fn tray_token(connection: &Connection, id: &str, name: &str) -> TrayToken {
-    TrayToken { id: id.to_owned(), name: display_name(name, id).to_owned(), signs_in: connection.token_id.eq_ignore_ascii_case(id) }
+    TrayToken {
+        id: id.to_owned(),
+        name: display_name(name, id).to_owned(),
+        signs_in: connection.token_id.eq_ignore_ascii_case(id),
+    }
 }
 
 /// A token's name, or its id when it has none.

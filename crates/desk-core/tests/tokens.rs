@@ -243,13 +243,14 @@ async fn settings_decide_the_delay_and_the_history_hint_and_survive_a_restart() 
     let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("list");
     let refused = world
         .desk
-        .update_settings(Settings { clipboard_clear_after_secs: Some(4), clipboard_history: false })
+        .update_settings(Settings { clipboard_clear_after_secs: Some(4), ..Settings::default() })
         .expect_err("4 s is too short");
     assert_eq!(refused.field_errors[0].field.as_deref(), Some("clipboardClearAfterSecs"));
     let saved = world
         .desk
-        .update_settings(Settings { clipboard_clear_after_secs: None, clipboard_history: true })
+        .update_settings(Settings { clipboard_clear_after_secs: None, clipboard_history: true, close_to_tray: false })
         .expect("saved");
+    assert!(Settings::default().close_to_tray, "closing to the tray is on by default");
     let other = page.items.iter().find(|t| t.id != connection.token_id).expect("not its own token");
     let receipt = world.desk.copy_token(&connection.id, &other.id, CopyFormat::Value).await.expect("copy");
     assert_eq!(receipt.clears_at_ms, None, "clearing is off");

@@ -24,7 +24,11 @@ async fn status_of(world: &World, token_id: &str) -> String {
 async fn active_ids(world: &World, connection_id: &str) -> Vec<String> {
     let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
     let mut ids = Vec::new();
-    world.desk.list_all_tokens(connection_id, &query, |batch| ids.extend(batch.items.into_iter().map(|t| t.id))).await.expect("list");
+    world
+        .desk
+        .list_all_tokens(connection_id, &query, |batch| ids.extend(batch.items.into_iter().map(|t| t.id)))
+        .await
+        .expect("list");
     ids
 }
 
@@ -153,19 +157,25 @@ async fn disabling_from_the_tray_asks_first_only_for_the_sign_in_token_and_repor
 async fn copying_from_the_tray_uses_the_clipboard_hygiene_and_never_copies_the_sign_in_token() {
     let world = World::new(5).await;
     let connection = world.connect(AccountKind::Vendor).await;
-    let token = active_ids(&world, &connection.id).await.into_iter().find(|id| *id != connection.token_id).expect("a token");
+    let token =
+        active_ids(&world, &connection.id).await.into_iter().find(|id| *id != connection.token_id).expect("a token");
 
     let notice = world.desk.tray_copy(&connection.id, &token).await;
     assert!(!notice.failed, "{notice:?}");
     assert!(notice.body.contains("20 s"), "says when it leaves the clipboard: {notice:?}");
-    let value = world.admin_client(AccountKind::Vendor).get_token(&token, &[]).await.expect("token").token.expect("value");
+    let value =
+        world.admin_client(AccountKind::Vendor).get_token(&token, &[]).await.expect("token").token.expect("value");
     let (text, secret) = world.clipboard.content().expect("something was copied");
     assert_eq!(text, value.expose(), "the value is on the clipboard");
     assert!(secret, "kept out of clipboard history");
 
     let notice = world.desk.tray_copy(&connection.id, &connection.token_id).await;
     assert!(notice.failed, "the admin's own secret is refused: {notice:?}");
-    assert_eq!(world.clipboard.content().map(|(text, _)| text).as_deref(), Some(value.expose()), "and the clipboard is untouched");
+    assert_eq!(
+        world.clipboard.content().map(|(text, _)| text).as_deref(),
+        Some(value.expose()),
+        "and the clipboard is untouched"
+    );
 }
 
 #[tokio::test]
@@ -194,7 +204,10 @@ async fn a_panic_with_failures_reports_each_token_and_the_restore_touches_only_w
 
     let outcome_of = |id: &str| report.tokens.iter().find(|t| t.id == id).map(|t| t.outcome.clone());
     for id in &refused {
-        assert!(matches!(outcome_of(id), Some(TokenOutcome::Failed(reason)) if !reason.is_empty()), "{id} failed, with why");
+        assert!(
+            matches!(outcome_of(id), Some(TokenOutcome::Failed(reason)) if !reason.is_empty()),
+            "{id} failed, with why"
+        );
         assert_eq!(status_of(&world, id).await, "Active");
     }
     assert!(matches!(outcome_of(&connection.token_id), Some(TokenOutcome::Skipped(_))), "the sign-in token is kept");
@@ -206,7 +219,8 @@ async fn a_panic_with_failures_reports_each_token_and_the_restore_touches_only_w
     }
     let notice = desk.panic_notice(&plan, &report);
     assert!(notice.failed && notice.title.contains(&disabled.len().to_string()), "{notice:?}");
-    assert!(refused.iter().all(|id| notice.body.contains(id.as_str()) || plan.tokens.iter().any(|t| &t.id == id && notice.body.contains(&t.name))));
+    assert!(refused.iter().all(|id| notice.body.contains(id.as_str())
+        || plan.tokens.iter().any(|t| &t.id == id && notice.body.contains(&t.name))));
 
     // The snapshot on disk names the tokens, never a value.
     let files = world.config_files_text();
@@ -232,7 +246,10 @@ async fn a_panic_with_failures_reports_each_token_and_the_restore_touches_only_w
     }
     for id in refused.iter().chain([&connection.token_id]) {
         let path = format!("{TOKENS}/{id}/enable");
-        assert!(world.sim.journal().first_since("POST", &path, since).is_none(), "{id} was never touched by the restore");
+        assert!(
+            world.sim.journal().first_since("POST", &path, since).is_none(),
+            "{id} was never touched by the restore"
+        );
     }
     assert!(desk.restore_offer(&connection.id).is_none(), "nothing is left to restore");
 }
@@ -307,5 +324,39 @@ async fn including_the_sign_in_token_disables_it_last() {
     for token in plan.tokens.iter().filter(|t| !t.signs_in) {
         let other = journal.first_since("POST", &format!("{TOKENS}/{}/disable", token.id), since).expect("disabled");
         assert!(other.at < own.at, "{} went before the sign-in token", token.id);
+    }
+}
+
+#[tokio::test]
+async fn a_panic_cut_short_by_a_stop_can_still_be_restored() {
+    let world = World::new(10).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let plan = world.desk.plan_panic(&connection.id).await.expect("plan");
+    let others: Vec<String> = plan.tokens.iter().filter(|t| !t.signs_in).map(|t| t.id.clone()).collect();
+    // Two disables hang; the app stops (the panic's future is dropped) while they do.
+    let slow = [others[0].clone(), others[1].clone()];
+    for id in &slow {
+        world.sim.faults().add(FaultRule {
+            method: Some("POST".into()),
+            path: Some(format!("{TOKENS}/{id}/disable")),
+            action: FaultAction::Latency(Duration::from_secs(30)),
+            when: FaultWhen::Always,
+        });
+    }
+    let stopped = tokio::time::timeout(Duration::from_millis(1500), world.desk.panic_disable(&plan, false)).await;
+    assert!(stopped.is_err(), "the panic was still waiting on the slow tokens");
+    world.sim.faults().clear();
+
+    let restarted = common::desk_with(world.config_dir.path(), world.secrets.clone());
+    let offer = restarted.restore_offer(&connection.id).expect("the snapshot written before the first request");
+    assert_eq!(offer.count, others.len(), "every token the panic may have disabled");
+    let (report, _) = restarted.restore_panic(&connection.id).await.expect("restore");
+    for token in &report.tokens {
+        if slow.contains(&token.id) {
+            assert!(matches!(&token.outcome, TokenOutcome::Skipped(_)), "never disabled, so left alone: {token:?}");
+        } else {
+            assert_eq!(token.outcome, TokenOutcome::Done, "{token:?}");
+        }
+        assert_eq!(status_of(&world, &token.id).await, "Active");
     }
 }

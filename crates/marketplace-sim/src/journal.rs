@@ -37,7 +37,10 @@ impl Journal {
 
     /// The first arrival of `method` on `path` at or after `since`.
     pub fn first_since(&self, method: &str, path: &str, since: Instant) -> Option<Arrival> {
-        self.lock().iter().find(|arrival| arrival.at >= since && arrival.method == method && arrival.path == path).cloned()
+        self.lock()
+            .iter()
+            .find(|arrival| arrival.at >= since && arrival.method == method && arrival.path == path)
+            .cloned()
     }
 
     fn record(&self, arrival: Arrival) {

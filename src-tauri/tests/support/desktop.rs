@@ -47,7 +47,11 @@ impl Desktop {
     pub async fn wait_until_shown(&self, title: &str, shown: bool, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         while self.is_shown(title) != shown {
-            assert!(Instant::now() < deadline, "the window {title:?} was not {} within {timeout:?}", if shown { "shown" } else { "hidden" });
+            assert!(
+                Instant::now() < deadline,
+                "the window {title:?} was not {} within {timeout:?}",
+                if shown { "shown" } else { "hidden" }
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -84,10 +88,14 @@ impl Desktop {
         self.connection.sync().expect("focused");
         let codes: Vec<u8> = keys.iter().map(|&keysym| self.keycode(keysym)).collect();
         for &code in &codes {
-            self.connection.xtest_fake_input(x11rb::protocol::xproto::KEY_PRESS_EVENT, code, 0, self.root, 0, 0, 0).expect("press");
+            self.connection
+                .xtest_fake_input(x11rb::protocol::xproto::KEY_PRESS_EVENT, code, 0, self.root, 0, 0, 0)
+                .expect("press");
         }
         for &code in codes.iter().rev() {
-            self.connection.xtest_fake_input(x11rb::protocol::xproto::KEY_RELEASE_EVENT, code, 0, self.root, 0, 0, 0).expect("release");
+            self.connection
+                .xtest_fake_input(x11rb::protocol::xproto::KEY_RELEASE_EVENT, code, 0, self.root, 0, 0, 0)
+                .expect("release");
         }
         self.connection.sync().expect("typed");
     }
@@ -97,7 +105,11 @@ impl Desktop {
         let (first, count) = (setup.min_keycode, setup.max_keycode - setup.min_keycode + 1);
         let mapping = self.connection.get_keyboard_mapping(first, count).expect("query").reply().expect("the keymap");
         let per = usize::from(mapping.keysyms_per_keycode);
-        let index = mapping.keysyms.iter().position(|&sym| sym == keysym).unwrap_or_else(|| panic!("no key for keysym {keysym:#x}"));
+        let index = mapping
+            .keysyms
+            .iter()
+            .position(|&sym| sym == keysym)
+            .unwrap_or_else(|| panic!("no key for keysym {keysym:#x}"));
         first + u8::try_from(index / per).expect("a keycode")
     }
 

@@ -228,7 +228,12 @@ impl TrayMenu {
 
     /// Waits until the menu satisfies `wanted` (it is redrawn as things
     /// change), and returns its entries then.
-    pub async fn wait_until(&self, what: &str, timeout: Duration, wanted: impl Fn(&[MenuEntry]) -> bool) -> Vec<MenuEntry> {
+    pub async fn wait_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        wanted: impl Fn(&[MenuEntry]) -> bool,
+    ) -> Vec<MenuEntry> {
         let deadline = Instant::now() + timeout;
         loop {
             let entries = self.entries().await;
@@ -248,7 +253,12 @@ impl TrayMenu {
         let Some(entry) = entries.iter().find(|entry| entry.label == *label && entry.parents == parents) else {
             panic!("no tray menu entry at {path:?} in {entries:?}");
         };
-        assert!(entry.enabled, "{path:?} is greyed out");
+        self.click_entry(entry).await;
+    }
+
+    /// Clicks `entry`, read from the menu a moment ago.
+    pub async fn click_entry(&self, entry: &MenuEntry) {
+        assert!(entry.enabled, "{entry:?} is greyed out");
         let () = self
             .menu
             .call("Event", &(entry.id, "clicked", Value::from(0i32), 0u32))
@@ -258,7 +268,8 @@ impl TrayMenu {
 }
 
 fn collect_entries((id, properties, children): LayoutNode, parents: &[String], entries: &mut Vec<MenuEntry>) {
-    let label = properties.get("label").and_then(|value| String::try_from(value.clone()).ok()).map(|raw| shown_label(&raw));
+    let label =
+        properties.get("label").and_then(|value| String::try_from(value.clone()).ok()).map(|raw| shown_label(&raw));
     let enabled = properties.get("enabled").and_then(|value| bool::try_from(value.clone()).ok()).unwrap_or(true);
     let mut inside = parents.to_vec();
     if let Some(label) = label {

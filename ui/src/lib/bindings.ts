@@ -384,6 +384,11 @@ export type Settings = {
 	 *  written with the platform's "secret" hint).
 	 */
 	clipboardHistory?: boolean,
+	/**
+	 *  Closing the window keeps Token Desk running in the tray (when the
+	 *  desktop shows one); off: closing the window quits.
+	 */
+	closeToTray?: boolean,
 };
 
 /**  Who did something, and when. */
