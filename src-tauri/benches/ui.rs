@@ -21,7 +21,6 @@ use std::time::Duration;
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 use support::AppUnderTest;
 use support::screen::{button, field};
-use support::tray_host::TrayHost;
 
 /// Launches measured for the first paint.
 const FIRST_PAINT_RUNS: usize = 5;
@@ -135,8 +134,8 @@ async fn search_keystrokes(visible: usize) -> String {
 async fn tray_click_to_request(visible: usize) -> String {
     const DISABLE: &str = "Disable token";
     let sim = simulator(visible).await;
-    let host = TrayHost::start().await;
-    let app = AppUnderTest::launch().await;
+    let app = AppUnderTest::launch_with_tray().await;
+    let host = app.tray_host();
     app.connect_as_vendor(&sim, "Bench").await;
     let menu = host.wait_for_item_of(app.app_pid().expect("running"), Duration::from_secs(30)).await;
     let mut samples = Vec::new();

@@ -11,7 +11,6 @@ mod tray_menu;
 use std::time::Duration;
 
 use support::AppUnderTest;
-use support::tray_host::TrayHost;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display and D-Bus: run under scripts/desktop-session.sh (make test does)"]
@@ -37,8 +36,8 @@ async fn tray_menu_offers_show_and_quit_and_quit_clears_a_copied_value_then_ends
     let sim = marketplace_sim::start(marketplace_sim::SimConfig { tokens_per_account: 4, ..Default::default() })
         .await
         .expect("the simulator starts");
-    let host = TrayHost::start().await;
-    let app = AppUnderTest::launch().await;
+    let app = AppUnderTest::launch_with_tray().await;
+    let host = app.tray_host();
     app.text_of("[data-testid=app-name]").await;
     let connection = app.connect_as_vendor(&sim, "Simulator").await;
 

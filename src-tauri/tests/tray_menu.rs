@@ -63,10 +63,10 @@ async fn loaded_menu(host: &TrayHost, app: &AppUnderTest) -> (TrayMenu, Vec<Menu
 #[ignore = "needs a display and D-Bus: run under scripts/desktop-session.sh (make test does)"]
 async fn a_token_is_disabled_from_the_tray_in_two_clicks_and_the_window_follows() {
     let sim = simulator(12).await;
-    let host = TrayHost::start().await;
-    let app = AppUnderTest::launch().await;
+    let app = AppUnderTest::launch_with_tray().await;
+    let host = app.tray_host();
     let connection = app.connect_as_vendor(&sim, "Simulator").await;
-    let (menu, entries) = loaded_menu(&host, &app).await;
+    let (menu, entries) = loaded_menu(host, &app).await;
 
     let top: Vec<&str> = entries.iter().filter(|e| e.parents.is_empty()).map(|e| e.label.as_str()).collect();
     assert_eq!(top, ["Show Token Desk", "Connection: Simulator", DISABLE, "Copy value", PANIC, "Quit"]);
@@ -112,11 +112,11 @@ async fn a_token_is_disabled_from_the_tray_in_two_clicks_and_the_window_follows(
 #[ignore = "needs a display and D-Bus: run under scripts/desktop-session.sh (make test does)"]
 async fn panic_disables_every_other_active_token_and_restore_brings_back_exactly_those() {
     let sim = simulator(10).await;
-    let host = TrayHost::start().await;
-    let app = AppUnderTest::launch().await;
+    let app = AppUnderTest::launch_with_tray().await;
+    let host = app.tray_host();
     let connection = app.connect_as_vendor(&sim, "Simulator").await;
     let own_id = connection["tokenId"].as_str().expect("the sign-in token").to_owned();
-    let (menu, _) = loaded_menu(&host, &app).await;
+    let (menu, _) = loaded_menu(host, &app).await;
     let before = vendor_tokens(&sim).await;
     let targets: Vec<String> = before
         .iter()
@@ -166,8 +166,8 @@ async fn panic_disables_every_other_active_token_and_restore_brings_back_exactly
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display and D-Bus: run under scripts/desktop-session.sh (make test does)"]
 async fn closing_keeps_the_app_in_the_tray_and_a_second_launch_brings_the_window_back() {
-    let host = TrayHost::start().await;
-    let app = AppUnderTest::launch().await;
+    let app = AppUnderTest::launch_with_tray().await;
+    let host = app.tray_host();
     app.text_of("[data-testid=app-name]").await;
     host.wait_for_item_of(app.app_pid().expect("running"), Duration::from_secs(30)).await;
     let desktop = Desktop::open();

@@ -22,9 +22,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 /// How long the app may take to open its window and render.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Only one app at a time: instances share the session bus, where the
-/// single-instance plugin would make a second one hand over to the first.
-static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// Only one app (and one tray host) at a time: they share the session bus,
+/// where the single-instance plugin would make a second app hand over to the
+/// first, and where one tray host at a time owns the watcher's name.
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Set by the UI benchmark to measure what the app chooses by itself.
 static APP_CHOOSES_COMPOSITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -58,14 +59,33 @@ pub struct AppUnderTest {
     /// Throwaway HOME/XDG dirs and the driver's log; removed on drop unless
     /// taken by [`AppUnderTest::terminate_and_keep_files`].
     sandbox: Option<tempfile::TempDir>,
-    /// Held for the app's lifetime; a failed test's poisoned lock is still usable.
-    _turn: std::sync::MutexGuard<'static, ()>,
+    /// The desktop's tray host and notification service, when the test wants one.
+    tray_host: Option<tray_host::TrayHost>,
+    /// Held for the app's lifetime (dropped last); async, so that tests on
+    /// their own runtimes wait for it without blocking a worker.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl AppUnderTest {
     /// Launches the app binary under a fresh WebKitWebDriver and waits for its
-    /// window to be controllable.
+    /// window to be controllable. The session has no tray host: the app runs
+    /// as on a desktop that shows no tray.
     pub async fn launch() -> Self {
+        Self::launch_on_desktop(false).await
+    }
+
+    /// Launches the app like [`AppUnderTest::launch`] on a desktop with a tray
+    /// host and a notification service (see [`AppUnderTest::tray_host`]).
+    pub async fn launch_with_tray() -> Self {
+        Self::launch_on_desktop(true).await
+    }
+
+    /// The tray host the app registered with; only after [`AppUnderTest::launch_with_tray`].
+    pub fn tray_host(&self) -> &tray_host::TrayHost {
+        self.tray_host.as_ref().expect("launched with a tray host")
+    }
+
+    async fn launch_on_desktop(with_tray: bool) -> Self {
         #[cfg(not(feature = "custom-protocol"))]
         panic!(
             "E2E tests need the app built with its bundled UI: run them with `--features custom-protocol` \
@@ -75,7 +95,10 @@ impl AppUnderTest {
             std::env::var_os("DISPLAY").is_some() && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
             "E2E tests need a display and a D-Bus session: run them under scripts/desktop-session.sh"
         );
-        let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let turn = ONE_APP_AT_A_TIME.lock().await;
+        // Started within the turn: the session bus has one tray host at a
+        // time, and the app registers with it as it starts.
+        let tray_host = if with_tray { Some(tray_host::TrayHost::start().await) } else { None };
         let sandbox = tempfile::Builder::new().prefix("token-desk-e2e-").tempdir().expect("temp dir");
         let home = sandbox.path().join("home");
         for dir in ["home", "config", "data", "cache"] {
@@ -100,7 +123,7 @@ impl AppUnderTest {
             .stderr(log);
         set_compositing(&mut command);
         let driver = command.spawn().expect("WebKitWebDriver starts (package webkit2gtk-driver)");
-        let mut app = Self { client: None, driver, sandbox: Some(sandbox), _turn: turn };
+        let mut app = Self { client: None, driver, sandbox: Some(sandbox), tray_host, _turn: turn };
         app.client = Some(app.connect(port).await);
         app
     }
@@ -168,11 +191,12 @@ impl AppUnderTest {
     /// Asks the app to quit the way a desktop session does at logout
     /// (SIGTERM), waits for the process to end, and returns everything the app
     /// logged.
-    pub async fn terminate_and_wait_for_exit(self) -> String {
+    pub async fn terminate_and_wait_for_exit(mut self) -> String {
         let app_pid = self.app_pid().expect("the app process is running under the driver");
         let sent = Command::new("kill").arg("-TERM").arg(app_pid.to_string()).status();
         assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
-        self.wait_for_exit().await
+        self.wait_until_gone(Some(app_pid)).await;
+        self.logs()
     }
 
     /// Quits like [`AppUnderTest::terminate_and_wait_for_exit`] and checks
@@ -186,7 +210,9 @@ impl AppUnderTest {
     /// Waits for the app process to end by itself (after a Quit), and returns
     /// everything the app logged.
     pub async fn wait_for_exit(mut self) -> String {
-        self.wait_until_gone().await;
+        // Already gone when it quit faster than this looked.
+        let app_pid = self.app_pid();
+        self.wait_until_gone(app_pid).await;
         self.logs()
     }
 
@@ -196,16 +222,16 @@ impl AppUnderTest {
         let app_pid = self.app_pid().expect("the app process is running under the driver");
         let sent = Command::new("kill").arg("-TERM").arg(app_pid.to_string()).status();
         assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
-        self.wait_until_gone().await;
+        self.wait_until_gone(Some(app_pid)).await;
         let logs = self.logs();
         (logs, self.sandbox.take().expect("the files are still there"))
     }
 
-    async fn wait_until_gone(&mut self) {
-        let app_pid = self.app_pid().expect("the app process is running under the driver");
+    /// Waits until the app process `app_pid` (`None`: already gone) has ended.
+    async fn wait_until_gone(&mut self, app_pid: Option<u32>) {
         let client = self.client.take().expect("the app is still open");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while process_alive(app_pid) {
+        while app_pid.is_some_and(process_alive) {
             assert!(Instant::now() < deadline, "the app did not exit\n{}", self.logs());
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
