@@ -18,6 +18,7 @@ impl Desk {
 
     /// One audit record in full, with its placeholders rendered.
     pub async fn audit_record(&self, connection_id: &str, record_id: &str) -> Result<AuditRecordView, DeskError> {
+        crate::ids::checked(crate::ids::IdKind::AuditRecord, record_id)?;
         let record = self.client(connection_id).await?.get_audit_record(record_id, true).await?;
         Ok(AuditRecordView::from(&record))
     }

@@ -16,6 +16,7 @@ pub mod environment;
 pub mod error;
 pub mod events;
 mod files;
+pub mod ids;
 pub mod keychain;
 pub mod panic_button;
 pub mod queries;

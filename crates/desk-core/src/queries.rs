@@ -169,6 +169,7 @@ impl AuditQuery {
 
     /// The RQL query, newest first. Refuses a date range that ends before it starts.
     pub fn to_query(&self) -> Result<Query, DeskError> {
+        crate::ids::checked(crate::ids::IdKind::Token, &self.token_id)?;
         let field = match self.role {
             AuditRole::Object => "object.id",
             AuditRole::Actor => "actor.id",

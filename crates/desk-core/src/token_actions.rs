@@ -9,6 +9,7 @@ use crate::copy_as::CopyFormat;
 use crate::desk::Desk;
 use crate::error::DeskError;
 use crate::events::{DeskEvent, TokenChange, TokenChanged};
+use crate::ids::{IdKind, checked};
 use crate::queries::TokenListQuery;
 use crate::validation::{check, description_problems, module_problems, name_problems};
 use crate::views::{ModuleView, TokenBatch, TokenPage, TokenView};
@@ -75,6 +76,7 @@ impl Desk {
 
     /// One token, with its creation and last-change stamps.
     pub async fn get_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+        checked(IdKind::Token, token_id)?;
         let client = self.client(connection_id).await?;
         Ok(TokenView::from(&client.get_token(token_id, &["audit"]).await?))
     }
@@ -88,6 +90,7 @@ impl Desk {
             ("modules", module_problems(&new.module_ids)),
         ])?;
         let connection = self.connection(connection_id)?;
+        checked(IdKind::Account, &connection.account.id)?;
         let client = self.client(connection_id).await?;
         let description = Some(new.description.trim().to_owned()).filter(|text| !text.is_empty());
         let created = client
@@ -111,6 +114,7 @@ impl Desk {
         token_id: &str,
         changes: TokenChanges,
     ) -> Result<TokenView, DeskError> {
+        checked(IdKind::Token, token_id)?;
         check([
             ("name", changes.name.as_deref().and_then(name_problems)),
             ("description", changes.description.as_deref().and_then(description_problems)),
@@ -131,6 +135,7 @@ impl Desk {
 
     /// Enables a disabled token.
     pub async fn enable_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+        checked(IdKind::Token, token_id)?;
         let token = self.client(connection_id).await?.enable_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token enabled");
         self.token_changed(connection_id, token_id, TokenChange::Enabled);
@@ -139,6 +144,7 @@ impl Desk {
 
     /// Disables an active token: it stops authenticating at once.
     pub async fn disable_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+        checked(IdKind::Token, token_id)?;
         let token = self.client(connection_id).await?.disable_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token disabled");
         self.token_changed(connection_id, token_id, TokenChange::Disabled);
@@ -147,6 +153,7 @@ impl Desk {
 
     /// Deletes a token for good (vendors and clients no longer see it).
     pub async fn delete_token(&self, connection_id: &str, token_id: &str) -> Result<(), DeskError> {
+        checked(IdKind::Token, token_id)?;
         self.client(connection_id).await?.delete_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token deleted");
         self.token_changed(connection_id, token_id, TokenChange::Deleted);
@@ -156,6 +163,7 @@ impl Desk {
     /// The modules the connection's account may give its tokens.
     pub async fn assignable_modules(&self, connection_id: &str) -> Result<Vec<ModuleView>, DeskError> {
         let account_id = self.connection(connection_id)?.account.id;
+        checked(IdKind::Account, &account_id)?;
         let modules = self.client(connection_id).await?.assignable_modules(&account_id).await?;
         Ok(modules.iter().map(ModuleView::from).collect())
     }
@@ -179,6 +187,7 @@ impl Desk {
         token_id: &str,
         format: CopyFormat,
     ) -> Result<CopyReceipt, DeskError> {
+        checked(IdKind::Token, token_id)?;
         let guard = self.clipboard.clone().ok_or_else(|| {
             DeskError::new(crate::error::ErrorKind::Internal, "Token Desk has no clipboard to copy to here.")
         })?;
@@ -207,6 +216,7 @@ impl Desk {
         connection_id: &str,
         token_id: &str,
     ) -> Result<(marketplace_api::ApiToken, marketplace_api::ApiSecret), DeskError> {
+        checked(IdKind::Token, token_id)?;
         let connection = self.connection(connection_id)?;
         self.refuse_sign_in_token(&connection, token_id)?;
         let mut token = self.client(connection_id).await?.get_token(token_id, &[]).await?;

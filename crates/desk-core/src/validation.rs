@@ -45,7 +45,7 @@ pub fn module_problems(module_ids: &[String]) -> Option<String> {
     let bad: Vec<&str> = module_ids
         .iter()
         .map(String::as_str)
-        .filter(|id| !(id.len() == 8 && id.starts_with("MOD-") && id[4..].bytes().all(|b| b.is_ascii_digit())))
+        .filter(|id| !crate::ids::IdKind::Module.matches(id))
         .collect();
     (!bad.is_empty()).then(|| format!("Not a module id: {}.", bad.join(", ")))
 }

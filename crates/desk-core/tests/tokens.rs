@@ -398,3 +398,31 @@ async fn server_faults_arrive_as_their_kinds() {
     faults.clear();
     list().await.expect("healthy again");
 }
+
+#[tokio::test]
+async fn ids_that_are_not_ids_never_reach_the_marketplace() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let desk = &world.desk;
+    let since = std::time::Instant::now();
+    for id in ["..", "%2E%2E", ".%2e", "", "TKN-1234-5678/../../accounts", "TKN-1234-5678?select=token"] {
+        let refused = [
+            desk.get_token(&connection.id, id).await.map(drop),
+            desk.disable_token(&connection.id, id).await.map(drop),
+            desk.enable_token(&connection.id, id).await.map(drop),
+            desk.delete_token(&connection.id, id).await,
+            desk.update_token(&connection.id, id, TokenChanges::default()).await.map(drop),
+            desk.reveal_token_value(&connection.id, id).await.map(drop),
+            desk.copy_token(&connection.id, id, CopyFormat::TokenId).await.map(drop),
+            desk.audit_record(&connection.id, id).await.map(drop),
+        ];
+        for result in refused {
+            let error = result.expect_err("refused");
+            assert_eq!(error.kind, ErrorKind::Validation, "{id:?}: {error:?}");
+        }
+        let audit = desk.token_audit(&connection.id, &AuditQuery::new(id, AuditRole::Object)).await;
+        assert_eq!(audit.expect_err("refused").kind, ErrorKind::Validation);
+    }
+    let sent = world.sim.journal().arrivals().into_iter().filter(|a| a.at >= since).count();
+    assert_eq!(sent, 0, "not one request left for a refused id");
+}
