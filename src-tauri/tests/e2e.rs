@@ -169,9 +169,12 @@ async fn a_real_session_keeps_secrets_in_the_keychain_copies_through_the_x_clipb
         .invoke("create_token", serde_json::json!({ "connectionId": connection_id, "token": { "name": "E2E probe" } }))
         .await
         .expect("created");
-    app.invoke("delete_token", serde_json::json!({ "connectionId": connection_id, "tokenId": created["id"] }))
-        .await
-        .expect("deleted");
+    app.invoke(
+        "delete_token",
+        serde_json::json!({ "connectionId": connection_id, "tokenId": created["id"], "signInConfirmed": false }),
+    )
+    .await
+    .expect("deleted");
     let refused = app
         .invoke("create_token", serde_json::json!({ "connectionId": connection_id, "token": { "name": "bad/name" } }))
         .await

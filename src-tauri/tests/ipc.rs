@@ -185,8 +185,10 @@ fn no_ipc_answer_of_a_full_workflow_carries_a_secret_that_was_not_revealed() {
     let created_id = created["id"].clone();
     call("update_token", json!({ "connectionId": id, "tokenId": created_id, "changes": { "description": "x" } }))
         .expect("update");
-    call("disable_token", json!({ "connectionId": id, "tokenId": created_id })).expect("disable");
-    call("delete_token", json!({ "connectionId": id, "tokenId": created_id })).expect("delete");
+    call("disable_token", json!({ "connectionId": id, "tokenId": created_id, "signInConfirmed": false }))
+        .expect("disable");
+    call("delete_token", json!({ "connectionId": id, "tokenId": created_id, "signInConfirmed": false }))
+        .expect("delete");
     call("token_audit", json!({ "connectionId": id, "query": { "tokenId": created_id, "role": "object" } }))
         .expect("audit");
     call("event_types", json!({ "connectionId": id })).expect("event types");

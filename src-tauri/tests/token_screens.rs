@@ -142,7 +142,7 @@ async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
     let target = all.iter().find(|t| t.status == Some(TokenStatus::Active) && t.id != all[0].id).expect("one");
     app.fill("Search tokens", &target.id).await;
     app.wait_for_text(&format!("1 of {} tokens", all.len())).await;
-    app.invoke("disable_token", serde_json::json!({ "connectionId": connection_id(&app).await, "tokenId": target.id }))
+    app.invoke("disable_token", serde_json::json!({ "connectionId": connection_id(&app).await, "tokenId": target.id, "signInConfirmed": false }))
         .await
         .expect("disabled");
     app.wait_for(&format!("{TOKEN_ROWS}[.//*[normalize-space()='Disabled']][contains(., '{}')]", target.id)).await;

@@ -37,7 +37,9 @@ describe('Disable', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Disable token' }));
 
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
-    expect(backend.callsTo('disable_token')).toEqual([{ connectionId: 'conn-1', tokenId: 'TKN-4000-0001' }]);
+    expect(backend.callsTo('disable_token')).toEqual([
+      { connectionId: 'conn-1', tokenId: 'TKN-4000-0001', signInConfirmed: false },
+    ]);
     // The page follows the new state: the same button now enables.
     expect(screen.getByRole('button', { name: 'Enable' })).toBeTruthy();
   });
@@ -54,12 +56,22 @@ describe('Disable', () => {
   });
 
   it("warns that Token Desk loses access when it is the connection's own token", async () => {
-    renderPage({}, connection({ label: 'Acme test', tokenId: CI.id }));
+    const { backend } = renderPage(
+      { disable_token: { ...CI, status: 'Disabled' } },
+      connection({ label: 'Acme test', tokenId: CI.id }),
+    );
 
     const dialog = await open('Disable', 'Disable “CI pipeline”?');
 
     expect(within(dialog).getByText('Token Desk signs in to “Acme test” with this token.')).toBeTruthy();
     expect(dialog.textContent).toContain('this connection stops working');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Disable token' }));
+    // Only after that warning does the UI tell the backend the user confirmed.
+    await waitFor(() =>
+      expect(backend.callsTo('disable_token')).toEqual([
+        { connectionId: 'conn-1', tokenId: CI.id, signInConfirmed: true },
+      ]),
+    );
   });
 
   it('shows a failure inside the dialog and keeps it open', async () => {
@@ -115,7 +127,9 @@ describe('Delete', () => {
     await fireEvent.click(confirm);
 
     await waitFor(() => expect(onBack).toHaveBeenCalledOnce());
-    expect(backend.callsTo('delete_token')).toEqual([{ connectionId: 'conn-1', tokenId: 'TKN-4000-0001' }]);
+    expect(backend.callsTo('delete_token')).toEqual([
+      { connectionId: 'conn-1', tokenId: 'TKN-4000-0001', signInConfirmed: false },
+    ]);
   });
 
   it('outside Production, asks without a name to type', async () => {

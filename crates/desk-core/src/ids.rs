@@ -90,8 +90,19 @@ mod tests {
         assert!(IdKind::Account.matches("ACC-1234-5678"));
         assert!(IdKind::AuditRecord.matches("AUD-0391-8050-9033-9920"));
         for bad in [
-            "", ".", "..", "%2E%2E", "TKN-1234-5678/..", "TKN-1234-567", "TKN-1234-56789", "tkn-1234-5678",
-            "TKN-1234-5678-0001", "TKN-12a4-5678", "TKN--1234-5678", " TKN-1234-5678", "TKN-１２３４-5678",
+            "",
+            ".",
+            "..",
+            "%2E%2E",
+            "TKN-1234-5678/..",
+            "TKN-1234-567",
+            "TKN-1234-56789",
+            "tkn-1234-5678",
+            "TKN-1234-5678-0001",
+            "TKN-12a4-5678",
+            "TKN--1234-5678",
+            " TKN-1234-5678",
+            "TKN-１２３４-5678",
         ] {
             assert!(!IdKind::Token.matches(bad), "{bad:?} is not a token id");
         }

@@ -278,7 +278,8 @@ impl Desk {
             .filter(|&i| snapshot.tokens[i].outcome == TokenOutcome::Pending && !plan.tokens[i].signs_in)
             .collect();
         let results = self.for_each_token(&snapshot, &others, |desk, id| async move {
-            outcome_of(desk.disable_token(&plan.connection_id, &id).await.map(|_| ()))
+            // Only tokens other than the sign-in token run here.
+            outcome_of(desk.disable_token(&plan.connection_id, &id, false).await.map(|_| ()))
         });
         for (index, outcome) in results.await {
             snapshot.tokens[index].outcome = outcome;
@@ -286,7 +287,9 @@ impl Desk {
         if let Some(index) = snapshot.tokens.iter().position(|token| token.outcome == TokenOutcome::Pending) {
             // The sign-in token, last: after it, this connection is locked out.
             let id = snapshot.tokens[index].id.clone();
-            snapshot.tokens[index].outcome = outcome_of(self.disable_token(&plan.connection_id, &id).await.map(|_| ()));
+            // Pending only when the user chose "Include it too".
+            snapshot.tokens[index].outcome =
+                outcome_of(self.disable_token(&plan.connection_id, &id, true).await.map(|_| ()));
         }
         self.snapshots.put(&snapshot)?;
         let report = BatchReport { tokens: snapshot.tokens };

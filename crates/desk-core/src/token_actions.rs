@@ -142,18 +142,33 @@ impl Desk {
         Ok(TokenView::from(&token))
     }
 
-    /// Disables an active token: it stops authenticating at once.
-    pub async fn disable_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+    /// Disables an active token: it stops authenticating at once. The token
+    /// the connection signs in with only goes once `sign_in_confirmed`: the
+    /// UI sets it after warning that Token Desk loses access.
+    pub async fn disable_token(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+        sign_in_confirmed: bool,
+    ) -> Result<TokenView, DeskError> {
         checked(IdKind::Token, token_id)?;
+        self.guard_sign_in_token(connection_id, token_id, sign_in_confirmed, "disables")?;
         let token = self.client(connection_id).await?.disable_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token disabled");
         self.token_changed(connection_id, token_id, TokenChange::Disabled);
         Ok(TokenView::from(&token))
     }
 
-    /// Deletes a token for good (vendors and clients no longer see it).
-    pub async fn delete_token(&self, connection_id: &str, token_id: &str) -> Result<(), DeskError> {
+    /// Deletes a token for good (vendors and clients no longer see it). The
+    /// token the connection signs in with only goes once `sign_in_confirmed`.
+    pub async fn delete_token(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+        sign_in_confirmed: bool,
+    ) -> Result<(), DeskError> {
         checked(IdKind::Token, token_id)?;
+        self.guard_sign_in_token(connection_id, token_id, sign_in_confirmed, "deletes")?;
         self.client(connection_id).await?.delete_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token deleted");
         self.token_changed(connection_id, token_id, TokenChange::Deleted);
@@ -240,6 +255,29 @@ impl Desk {
             crate::error::ErrorKind::Forbidden,
             format!(
                 "{token_id} is the token \"{label}\" signs in with: its value is your own secret, so Token Desk neither shows nor copies it."
+            ),
+        ))
+    }
+
+    /// Refuses to cut off the connection's own access unless the user was
+    /// warned and confirmed.
+    fn guard_sign_in_token(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+        confirmed: bool,
+        verb: &str,
+    ) -> Result<(), DeskError> {
+        let connection = self.connection(connection_id)?;
+        if confirmed || !connection.token_id.eq_ignore_ascii_case(token_id) {
+            return Ok(());
+        }
+        Err(DeskError::new(
+            crate::error::ErrorKind::Forbidden,
+            format!(
+                "{token_id} is the token \"{}\" signs in with: Token Desk {verb} it only once you confirm that this \
+                 connection then stops working.",
+                connection.label
             ),
         ))
     }

@@ -280,7 +280,7 @@ impl Desk {
                 confirm_label: "Disable it".to_owned(),
             });
         }
-        let outcome = match self.disable_token(connection_id, token_id).await {
+        let outcome = match self.disable_token(connection_id, token_id, confirmed).await {
             Ok(token) => TrayNotice::done(
                 format!("Disabled {}", display_name(&token.name, &token.id)),
                 format!("{} no longer authenticates on \"{}\".", token.id, connection.label),

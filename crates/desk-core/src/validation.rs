@@ -42,11 +42,8 @@ pub fn description_problems(description: &str) -> Option<String> {
 
 /// Problems with module ids: each must look like `MOD-1234`.
 pub fn module_problems(module_ids: &[String]) -> Option<String> {
-    let bad: Vec<&str> = module_ids
-        .iter()
-        .map(String::as_str)
-        .filter(|id| !crate::ids::IdKind::Module.matches(id))
-        .collect();
+    let bad: Vec<&str> =
+        module_ids.iter().map(String::as_str).filter(|id| !crate::ids::IdKind::Module.matches(id)).collect();
     (!bad.is_empty()).then(|| format!("Not a module id: {}.", bad.join(", ")))
 }
 

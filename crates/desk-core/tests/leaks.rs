@@ -85,8 +85,8 @@ async fn a_full_workflow_leaks_no_secret_anywhere() {
             .await
             .expect("update"),
     );
-    answers.keep(&desk.disable_token(&connection.id, &created.id).await.expect("disable"));
-    answers.keep(&desk.delete_token(&connection.id, &created.id).await.expect("delete"));
+    answers.keep(&desk.disable_token(&connection.id, &created.id, false).await.expect("disable"));
+    answers.keep(&desk.delete_token(&connection.id, &created.id, false).await.expect("delete"));
     let trail =
         desk.token_audit(&connection.id, &AuditQuery::new(created.id.clone(), AuditRole::Object)).await.expect("audit");
     answers.keep(&trail);

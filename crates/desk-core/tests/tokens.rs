@@ -139,14 +139,14 @@ async fn create_update_enable_disable_delete_with_events() {
     assert_eq!(updated.description, None);
     assert_eq!(updated.name, "ERP sync robot", "fields not sent stay");
 
-    let disabled = desk.disable_token(&connection.id, &created.id).await.expect("disable");
+    let disabled = desk.disable_token(&connection.id, &created.id, false).await.expect("disable");
     assert_eq!(disabled.status, "Disabled");
-    let again = desk.disable_token(&connection.id, &created.id).await.expect_err("already disabled");
+    let again = desk.disable_token(&connection.id, &created.id, false).await.expect_err("already disabled");
     assert_eq!(again.kind, ErrorKind::Validation);
     let enabled = desk.enable_token(&connection.id, &created.id).await.expect("enable");
     assert_eq!(enabled.status, "Active");
 
-    desk.delete_token(&connection.id, &created.id).await.expect("delete");
+    desk.delete_token(&connection.id, &created.id, false).await.expect("delete");
     let gone = desk.get_token(&connection.id, &created.id).await.expect_err("deleted");
     assert_eq!(gone.kind, ErrorKind::NotFound);
 
@@ -315,7 +315,7 @@ async fn audit_trail_shows_what_was_done_to_a_token_and_what_it_did() {
     let connection = world.connect(AccountKind::Vendor).await;
     let desk = &world.desk;
     let created = desk.create_token(&connection.id, new_token("Audited robot")).await.expect("create");
-    desk.disable_token(&connection.id, &created.id).await.expect("disable");
+    desk.disable_token(&connection.id, &created.id, false).await.expect("disable");
 
     let about = desk
         .token_audit(&connection.id, &AuditQuery::new(created.id.clone(), AuditRole::Object))
@@ -412,9 +412,9 @@ async fn ids_that_are_not_ids_never_reach_the_marketplace() {
     for id in ["..", "%2E%2E", ".%2e", "", "TKN-1234-5678/../../accounts", "TKN-1234-5678?select=token"] {
         let refused = [
             desk.get_token(&connection.id, id).await.map(drop),
-            desk.disable_token(&connection.id, id).await.map(drop),
+            desk.disable_token(&connection.id, id, false).await.map(drop),
             desk.enable_token(&connection.id, id).await.map(drop),
-            desk.delete_token(&connection.id, id).await,
+            desk.delete_token(&connection.id, id, false).await,
             desk.update_token(&connection.id, id, TokenChanges::default()).await.map(drop),
             desk.reveal_token_value(&connection.id, id).await.map(drop),
             desk.copy_token(&connection.id, id, CopyFormat::TokenId).await.map(drop),
@@ -429,4 +429,22 @@ async fn ids_that_are_not_ids_never_reach_the_marketplace() {
     }
     let sent = world.sim.journal().arrivals().into_iter().filter(|a| a.at >= since).count();
     assert_eq!(sent, 0, "not one request left for a refused id");
+}
+
+#[tokio::test]
+async fn the_sign_in_token_is_disabled_or_deleted_only_once_the_user_confirmed() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let desk = &world.desk;
+    let own = connection.token_id.clone();
+    let since = std::time::Instant::now();
+    let refused = desk.disable_token(&connection.id, &own, false).await.expect_err("not without the flag");
+    assert_eq!(refused.kind, ErrorKind::Forbidden);
+    assert!(refused.message.contains(&connection.label), "{}", refused.message);
+    let refused = desk.delete_token(&connection.id, &own, false).await.expect_err("not without the flag");
+    assert_eq!(refused.kind, ErrorKind::Forbidden);
+    assert_eq!(world.sim.journal().arrivals().into_iter().filter(|a| a.at >= since).count(), 0, "nothing was sent");
+
+    let disabled = desk.disable_token(&connection.id, &own, true).await.expect("confirmed");
+    assert_eq!(disabled.status, "Disabled");
 }

@@ -98,7 +98,7 @@ async fn the_menu_follows_every_change_within_a_second_whoever_made_it() {
     let victim = first.disable_entries().iter().find(|t| !t.signs_in).expect("a token to disable").id.clone();
 
     // The window disables it.
-    desk.disable_token(&connection.id, &victim).await.expect("disabled");
+    desk.disable_token(&connection.id, &victim, false).await.expect("disabled");
     next_where(&mut models, |m| !shows(m, &victim)).await;
 
     // Another client enables it again: seen on the window's next refresh.

@@ -72,22 +72,29 @@ pub async fn enable_token(
     desk.enable_token(&connection_id, &token_id).await
 }
 
-/// Disables an active token.
+/// Disables an active token; the connection's own only with `sign_in_confirmed`,
+/// set after the UI's warning.
 #[tauri::command]
 #[specta::specta]
 pub async fn disable_token(
     desk: DeskState<'_>,
     connection_id: String,
     token_id: String,
+    sign_in_confirmed: bool,
 ) -> Result<TokenView, DeskError> {
-    desk.disable_token(&connection_id, &token_id).await
+    desk.disable_token(&connection_id, &token_id, sign_in_confirmed).await
 }
 
-/// Deletes a token.
+/// Deletes a token; the connection's own only with `sign_in_confirmed`.
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_token(desk: DeskState<'_>, connection_id: String, token_id: String) -> Result<(), DeskError> {
-    desk.delete_token(&connection_id, &token_id).await
+pub async fn delete_token(
+    desk: DeskState<'_>,
+    connection_id: String,
+    token_id: String,
+    sign_in_confirmed: bool,
+) -> Result<(), DeskError> {
+    desk.delete_token(&connection_id, &token_id, sign_in_confirmed).await
 }
 
 /// The modules the connection's account may give its tokens.

@@ -39,10 +39,13 @@ export const commands = {
 	updateToken: (connectionId: string, tokenId: string, changes: TokenChanges) => typedError<TokenView, DeskError>(__TAURI_INVOKE("update_token", { connectionId, tokenId, changes })),
 	/**  Enables a disabled token. */
 	enableToken: (connectionId: string, tokenId: string) => typedError<TokenView, DeskError>(__TAURI_INVOKE("enable_token", { connectionId, tokenId })),
-	/**  Disables an active token. */
-	disableToken: (connectionId: string, tokenId: string) => typedError<TokenView, DeskError>(__TAURI_INVOKE("disable_token", { connectionId, tokenId })),
-	/**  Deletes a token. */
-	deleteToken: (connectionId: string, tokenId: string) => typedError<null, DeskError>(__TAURI_INVOKE("delete_token", { connectionId, tokenId })),
+	/**
+	 *  Disables an active token; the connection's own only with `sign_in_confirmed`,
+	 *  set after the UI's warning.
+	 */
+	disableToken: (connectionId: string, tokenId: string, signInConfirmed: boolean) => typedError<TokenView, DeskError>(__TAURI_INVOKE("disable_token", { connectionId, tokenId, signInConfirmed })),
+	/**  Deletes a token; the connection's own only with `sign_in_confirmed`. */
+	deleteToken: (connectionId: string, tokenId: string, signInConfirmed: boolean) => typedError<null, DeskError>(__TAURI_INVOKE("delete_token", { connectionId, tokenId, signInConfirmed })),
 	/**  The modules the connection's account may give its tokens. */
 	assignableModules: (connectionId: string) => typedError<ModuleView[], DeskError>(__TAURI_INVOKE("assignable_modules", { connectionId })),
 	/**  A token's value, for the explicit "show" on its page. */
