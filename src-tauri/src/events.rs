@@ -32,7 +32,7 @@ pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
                 Ok(DeskEvent::ConnectionsChanged) => ConnectionsChangedEvent.emit(&app),
                 Ok(DeskEvent::ClipboardChanged(status)) => ClipboardChangedEvent(status).emit(&app),
                 // The window asked for that list itself; only the tray follows it.
-                Ok(DeskEvent::TokensRefreshed { .. }) => continue,
+                Ok(DeskEvent::TokensRefreshed { .. } | DeskEvent::PanicSnapshotChanged { .. }) => continue,
                 Err(RecvError::Lagged(missed)) => {
                     // Windows reload what they show on the next event anyway.
                     tracing::warn!("{missed} desk events were dropped before reaching the windows");

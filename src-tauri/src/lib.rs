@@ -42,7 +42,11 @@ pub fn run() {
             let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?);
             install_ipc(app, &ipc, desk.clone());
             shutdown::exit_on_termination_signals(app.handle());
-            let has_tray = tray::install(app.handle(), &desk)?;
+            // The window works without a tray: a tray that fails to build is logged, not fatal.
+            let has_tray = tray::install(app.handle(), &desk).unwrap_or_else(|error| {
+                tracing::warn!("starting without a tray icon: it could not be created ({error})");
+                false
+            });
             app.manage(window::TrayInstalled(has_tray));
             Ok(())
         })

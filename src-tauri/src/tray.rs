@@ -71,6 +71,9 @@ fn render<R: Runtime>(app: &AppHandle<R>, model: &TrayMenuModel) -> tauri::Resul
         )?)?;
     }
     menu.append(&connections)?;
+    if let Some(warning) = &model.warning {
+        menu.append(&MenuItem::with_id(app, "warning", text(warning), false, None::<&str>)?)?;
+    }
 
     let connection_id = model.connection.as_ref().map(|connection| connection.id.clone()).unwrap_or_default();
     let disable =
@@ -80,8 +83,12 @@ fn render<R: Runtime>(app: &AppHandle<R>, model: &TrayMenuModel) -> tauri::Resul
     menu.append(&token_submenu(app, "disable-menu", "Disable token", model, model.disable_entries(), disable)?)?;
     menu.append(&token_submenu(app, "copy-menu", "Copy value", model, model.copy_entries(), copy)?)?;
 
-    let can_panic = model.connection.is_some() && model.active_total() > 0;
-    menu.append(&item(app, TrayAction::Panic(connection_id.clone()), "Disable all active tokens…", can_panic)?)?;
+    menu.append(&item(
+        app,
+        TrayAction::Panic(connection_id.clone()),
+        "Disable all active tokens…",
+        model.can_panic(),
+    )?)?;
     if let Some(offer) = &model.restore {
         menu.append(&item(app, TrayAction::Restore(connection_id.clone()), &offer.label(), true)?)?;
     }

@@ -61,9 +61,15 @@ async fn panic<R: Runtime>(app: &AppHandle<R>, desk: &Desk, connection_id: &str)
         Ok(plan) => plan,
         Err(error) => return native::notify(app, &TrayNotice::failed("No token was disabled", &error)),
     };
+    if plan.tokens.is_empty() {
+        let body = format!("\"{}\" has no active token.", plan.connection_label);
+        return native::notify(app, &TrayNotice::done("Nothing to disable", body));
+    }
     if plan.tokens.iter().all(|token| token.signs_in) {
-        let body =
-            format!("\"{}\" has no other active token. Its own is under \"Disable token\".", plan.connection_label);
+        let body = format!(
+            "\"{}\" has no active token but the one Token Desk signs in with, which is under \"Disable token\".",
+            plan.connection_label
+        );
         return native::notify(app, &TrayNotice::done("Nothing to disable", body));
     }
     let alternative = plan.sign_in_token().map(|_| "Include it too");

@@ -96,6 +96,30 @@ async fn a_token_is_disabled_from_the_tray_in_two_clicks_and_the_window_follows(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
+    // What the user does in the window is not announced.
+    let announced = host.notifications().len();
+    let other = listed
+        .iter()
+        .filter(|e| !e.label.contains("signs in") && e.label != victim)
+        .find_map(|e| tokens.iter().find(|(_, name, _)| *name == e.label))
+        .expect("another token")
+        .0
+        .clone();
+    app.invoke(
+        "disable_token",
+        serde_json::json!({ "connectionId": connection["id"], "tokenId": other, "signInConfirmed": false }),
+    )
+    .await
+    .expect("disabled from the window");
+    menu.wait_until("the window's change", IN_STEP, |entries| {
+        !entries
+            .iter()
+            .any(|e| e.parents == [DISABLE] && tokens.iter().any(|(id, name, _)| *id == other && e.label == *name))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(host.notifications().len(), announced, "no notification for the window's own action");
+
     // The token the connection signs in with asks first, natively; Escape keeps it.
     let own = listed.iter().find(|e| e.label.contains("signs in")).expect("the sign-in token is listed").label.clone();
     menu.click(&[DISABLE, &own]).await;

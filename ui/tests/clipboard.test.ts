@@ -326,7 +326,8 @@ describe('Settings screen', () => {
   });
 
   it('closing to the tray is on unless the settings say otherwise, and unticking it saves that', async () => {
-    const backend = renderSettings({}, { ...SETTINGS, closeToTray: true });
+    // Settings saved before the option existed have no closeToTray: it is on.
+    const backend = renderSettings({}, SETTINGS);
     const box = (await screen.findByRole('checkbox', {
       name: /Keep running in the tray when the window is closed/,
     })) as HTMLInputElement;

@@ -119,8 +119,10 @@ pub struct Desk {
     pub(crate) tray_cache: Mutex<TrayCache>,
     /// Held while the tray refreshes, so answers land in order.
     pub(crate) tray_refresh_turn: tokio::sync::Mutex<()>,
-    /// What the last panic of each connection disabled.
+    /// What the panics of each connection disabled and is not restored yet.
     pub(crate) snapshots: SnapshotStore,
+    /// Held by a panic or a restore while it runs: one at a time.
+    pub(crate) panic_turn: tokio::sync::Mutex<()>,
 }
 
 impl Desk {
@@ -147,6 +149,7 @@ impl Desk {
             tray_cache: Mutex::new(TrayCache::default()),
             tray_refresh_turn: tokio::sync::Mutex::new(()),
             snapshots: SnapshotStore::new(&config.config_dir),
+            panic_turn: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -404,6 +407,10 @@ impl Desk {
             state.clients.insert(DEMO_CONNECTION_ID.to_owned(), client);
             state.demo = Some(Demo { _simulator: simulator, connection: connection.clone(), ca_pem, secret });
             state.demo_active = true;
+        }
+        // A fresh demo starts from its seed again: an earlier demo's panic has nothing to restore here.
+        if let Err(error) = self.snapshots.forget(DEMO_CONNECTION_ID) {
+            tracing::warn!("could not forget an earlier demo's panic snapshot: {error}");
         }
         tracing::info!("demo connection started");
         self.emit(DeskEvent::ConnectionsChanged);

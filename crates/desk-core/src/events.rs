@@ -43,6 +43,11 @@ pub enum DeskEvent {
         /// The connection.
         connection_id: String,
     },
+    /// What "Restore" offers for a connection changed (a panic or a restore ran).
+    PanicSnapshotChanged {
+        /// The connection.
+        connection_id: String,
+    },
     /// A copied secret went onto the clipboard or came off it.
     ClipboardChanged(crate::clipboard::ClipboardStatus),
 }

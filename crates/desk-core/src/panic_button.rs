@@ -4,7 +4,9 @@
 //! disk (ids and names, never values), then disables them a few at a time and
 //! records what happened to each. "Restore" re-enables exactly the tokens the
 //! panic disabled, also after a restart, and skips those deleted or enabled
-//! again since.
+//! again since. A panic cut short (the app stopped mid-way) leaves tokens
+//! whose outcome it never recorded: Restore offers those too, and leaves
+//! alone the ones it finds still active.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -150,7 +152,13 @@ impl RestoreOffer {
 pub struct BatchReport {
     /// Each token and its outcome, in the snapshot's order.
     pub tokens: Vec<SnapshotToken>,
+    /// Set when the requests were made but the snapshot could not be saved
+    /// afterwards: what Restore offers may then be out of date.
+    pub save_error: Option<String>,
 }
+
+/// Most failures and skips a notification lists one by one.
+const NOTICE_LINES: usize = 10;
 
 impl BatchReport {
     /// How many tokens ended with `outcome`'s kind.
@@ -158,25 +166,39 @@ impl BatchReport {
         self.tokens.iter().filter(|token| wanted(&token.outcome)).count()
     }
 
-    /// The notification: how many were done, and each failure or skip with its reason.
-    fn notice(&self, done_verb: &str, connection_label: &str) -> TrayNotice {
+    /// The notification: how many were done, then each failure or skip with
+    /// its reason (the first few), and a failed save.
+    fn notice(&self, verb: &str, connection_label: &str) -> TrayNotice {
         let done = self.count(|outcome| *outcome == TokenOutcome::Done);
         let failed = self.count(|outcome| matches!(outcome, TokenOutcome::Failed(_)));
-        let mut lines = Vec::new();
-        for token in &self.tokens {
-            match &token.outcome {
-                TokenOutcome::Failed(reason) => lines.push(format!("{} failed: {reason}", token.name)),
-                TokenOutcome::Skipped(reason) => lines.push(format!("{} skipped: {reason}", token.name)),
-                TokenOutcome::Pending | TokenOutcome::Done => {}
-            }
+        let mut lines: Vec<String> = self
+            .tokens
+            .iter()
+            .filter_map(|token| match &token.outcome {
+                TokenOutcome::Failed(reason) => Some(format!("{} failed: {reason}", token.name)),
+                TokenOutcome::Skipped(reason) => Some(format!("{} skipped: {reason}", token.name)),
+                TokenOutcome::Pending | TokenOutcome::Done => None,
+            })
+            .collect();
+        if lines.len() > NOTICE_LINES {
+            let more = lines.len() - NOTICE_LINES;
+            lines.truncate(NOTICE_LINES);
+            lines.push(format!("…and {more} more (see the log)."));
         }
-        let title = format!("{done_verb} {done} {} on \"{connection_label}\"", plural(done, "token", "tokens"));
-        let body = if lines.is_empty() { "Every token in the set.".to_owned() } else { lines.join("\n") };
-        TrayNotice { title, body, failed: failed > 0 }
+        if let Some(error) = &self.save_error {
+            lines.push(format!("The record of what happened could not be saved: {error}"));
+        }
+        let title = match done {
+            0 => format!("No token was {verb} on \"{connection_label}\""),
+            1 => format!("1 token {verb} on \"{connection_label}\""),
+            _ => format!("{done} tokens {verb} on \"{connection_label}\""),
+        };
+        let body = if lines.is_empty() { format!("All {done} as asked.") } else { lines.join("\n") };
+        TrayNotice { title, body, failed: failed > 0 || self.save_error.is_some() }
     }
 }
 
-/// The snapshots on disk, one per connection (the latest panic).
+/// The snapshots on disk, one per connection (what is still to restore).
 pub(crate) struct SnapshotStore {
     path: PathBuf,
     /// Serialises read-change-write cycles of the file.
@@ -207,7 +229,27 @@ impl SnapshotStore {
         crate::files::write_private_json(&self.path, &all, "panic snapshot")
     }
 
-    /// Forgets the snapshot of a removed connection.
+    /// Starts a new panic's snapshot: its tokens, plus whatever an earlier
+    /// panic disabled and is not restored yet (a second panic must not make
+    /// the first one's tokens unrestorable). Returns the merged snapshot.
+    pub(crate) fn begin(&self, snapshot: PanicSnapshot) -> Result<PanicSnapshot, DeskError> {
+        let _turn = self.turn();
+        let mut all = self.read();
+        let mut merged = snapshot;
+        if let Some(earlier) = all.remove(&merged.connection_id) {
+            let carried: Vec<SnapshotToken> = earlier
+                .tokens
+                .into_iter()
+                .filter(|old| is_restorable(&old.outcome) && !merged.tokens.iter().any(|new| new.id == old.id))
+                .collect();
+            merged.tokens.extend(carried);
+        }
+        all.insert(merged.connection_id.clone(), merged.clone());
+        crate::files::write_private_json(&self.path, &all, "panic snapshot")?;
+        Ok(merged)
+    }
+
+    /// Forgets the snapshot of a connection (removed, or the demo starting afresh).
     pub(crate) fn forget(&self, connection_id: &str) -> Result<(), DeskError> {
         let _turn = self.turn();
         let mut all = self.read();
@@ -217,15 +259,32 @@ impl SnapshotStore {
         crate::files::write_private_json(&self.path, &all, "panic snapshot")
     }
 
+    /// Every kept snapshot. A damaged file is moved aside (never overwritten,
+    /// so nothing in it is lost) and reads as none.
     fn read(&self) -> BTreeMap<String, PanicSnapshot> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|error| {
-                tracing::warn!("{} is damaged ({error}); no restore is offered", self.path.display());
-                BTreeMap::new()
-            }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return BTreeMap::new(),
             Err(error) => {
                 tracing::warn!("cannot read {}: {error}; no restore is offered", self.path.display());
+                return BTreeMap::new();
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(all) => all,
+            Err(error) => {
+                let aside = self.path.with_extension(format!("json.damaged-{}", now_ms()));
+                match std::fs::rename(&self.path, &aside) {
+                    Ok(()) => {
+                        tracing::warn!("{} was damaged ({error}); kept as {}", self.path.display(), aside.display())
+                    }
+                    Err(move_error) => {
+                        tracing::warn!(
+                            "{} is damaged ({error}) and could not be moved aside: {move_error}",
+                            self.path.display()
+                        )
+                    }
+                }
                 BTreeMap::new()
             }
         }
@@ -237,10 +296,16 @@ impl SnapshotStore {
 }
 
 impl Desk {
-    /// Lists every active token of the connection: the set a panic would disable.
+    /// Lists every active token of the connection's own account: the set a
+    /// panic would disable. (An operations admin sees other accounts' tokens
+    /// too; the panic leaves those alone.)
     pub async fn plan_panic(&self, connection_id: &str) -> Result<PanicPlan, DeskError> {
         let connection = self.connection(connection_id)?;
-        let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
+        let query = TokenListQuery {
+            status: Some(TokenState::Active),
+            account_id: Some(connection.account.id.clone()),
+            ..Default::default()
+        };
         let mut tokens = Vec::new();
         self.list_all_tokens(connection_id, &query, |batch| {
             tokens.extend(batch.items.iter().map(|token| tray_token(&connection, &token.id, &token.name)));
@@ -252,9 +317,11 @@ impl Desk {
     /// Disables every token of `plan` (the sign-in token only when
     /// `include_sign_in`, and then last, so it does not lock the rest out),
     /// [`PANIC_CONCURRENCY`] at a time. The snapshot is on disk before the
-    /// first request and records each token's outcome.
+    /// first request and records each token's outcome. One panic or restore
+    /// runs at a time.
     pub async fn panic_disable(&self, plan: &PanicPlan, include_sign_in: bool) -> Result<BatchReport, DeskError> {
-        let mut snapshot = PanicSnapshot {
+        let _turn = self.panic_turn.lock().await;
+        let planned = PanicSnapshot {
             connection_id: plan.connection_id.clone(),
             taken_at_ms: now_ms(),
             tokens: plan
@@ -273,26 +340,46 @@ impl Desk {
         };
         // Written first with every token pending, so a crash mid-way still
         // leaves a record; kept only while something is restorable.
-        self.snapshots.put_pending(&snapshot)?;
+        let mut snapshot = self.snapshots.begin(planned)?;
+        self.snapshot_changed(&plan.connection_id);
+        let sign_in = plan.sign_in_token().map(|token| token.id.clone());
+        let is_planned = |id: &str| plan.tokens.iter().any(|token| token.id == id);
         let others: Vec<usize> = (0..snapshot.tokens.len())
-            .filter(|&i| snapshot.tokens[i].outcome == TokenOutcome::Pending && !plan.tokens[i].signs_in)
+            .filter(|&i| {
+                let token = &snapshot.tokens[i];
+                token.outcome == TokenOutcome::Pending && is_planned(&token.id) && Some(&token.id) != sign_in.as_ref()
+            })
             .collect();
         let results = self.for_each_token(&snapshot, &others, |desk, id| async move {
-            // Only tokens other than the sign-in token run here.
-            outcome_of(desk.disable_token(&plan.connection_id, &id, false).await.map(|_| ()))
+            desk.disable_one(&plan.connection_id, &id, false).await
         });
         for (index, outcome) in results.await {
             snapshot.tokens[index].outcome = outcome;
         }
-        if let Some(index) = snapshot.tokens.iter().position(|token| token.outcome == TokenOutcome::Pending) {
-            // The sign-in token, last: after it, this connection is locked out.
-            let id = snapshot.tokens[index].id.clone();
-            // Pending only when the user chose "Include it too".
-            snapshot.tokens[index].outcome =
-                outcome_of(self.disable_token(&plan.connection_id, &id, true).await.map(|_| ()));
+        let failures = (0..snapshot.tokens.len())
+            .filter(|&i| {
+                is_planned(&snapshot.tokens[i].id) && matches!(snapshot.tokens[i].outcome, TokenOutcome::Failed(_))
+            })
+            .count();
+        if let Some(index) = snapshot.tokens.iter().position(|token| Some(&token.id) == sign_in.as_ref())
+            && snapshot.tokens[index].outcome == TokenOutcome::Pending
+        {
+            // The sign-in token, last: after it, this connection is locked out,
+            // so it stays while anything is left to retry.
+            snapshot.tokens[index].outcome = if failures > 0 {
+                TokenOutcome::Skipped(format!(
+                    "kept active because {failures} other {} failed: Token Desk needs it to try again",
+                    plural(failures, "token", "tokens")
+                ))
+            } else {
+                let id = snapshot.tokens[index].id.clone();
+                self.disable_one(&plan.connection_id, &id, true).await
+            };
         }
-        self.snapshots.put(&snapshot)?;
-        let report = BatchReport { tokens: snapshot.tokens };
+        let save_error = self.snapshots.put(&snapshot).err().map(|error| error.message);
+        self.snapshot_changed(&plan.connection_id);
+        let tokens = snapshot.tokens.into_iter().filter(|token| is_planned(&token.id)).collect();
+        let report = BatchReport { tokens, save_error };
         tracing::info!(
             connection = %plan.connection_id,
             disabled = report.count(|outcome| *outcome == TokenOutcome::Done),
@@ -302,9 +389,23 @@ impl Desk {
         Ok(report)
     }
 
+    /// Disables one token of a panic. A token disabled or deleted since the
+    /// list was taken is skipped, not failed: it is where the user wants it.
+    async fn disable_one(&self, connection_id: &str, token_id: &str, sign_in_confirmed: bool) -> TokenOutcome {
+        let Err(error) = self.disable_token(connection_id, token_id, sign_in_confirmed).await else {
+            return TokenOutcome::Done;
+        };
+        match self.get_token(connection_id, token_id).await {
+            Ok(token) if token.status == "Disabled" => TokenOutcome::Skipped("it was already disabled".to_owned()),
+            Ok(token) if token.status == "Deleted" => TokenOutcome::Skipped("it was deleted".to_owned()),
+            Err(lookup) if lookup.kind == ErrorKind::NotFound => TokenOutcome::Skipped("it was deleted".to_owned()),
+            _ => TokenOutcome::Failed(error.message),
+        }
+    }
+
     /// The notification for a finished panic.
     pub fn panic_notice(&self, plan: &PanicPlan, report: &BatchReport) -> TrayNotice {
-        report.notice("Disabled", &plan.connection_label)
+        report.notice("disabled", &plan.connection_label)
     }
 
     /// What "Restore" would do for the connection, when a panic left something to undo.
@@ -314,10 +415,11 @@ impl Desk {
         (count > 0).then_some(RestoreOffer { count, taken_at_ms: snapshot.taken_at_ms })
     }
 
-    /// Enables again exactly the tokens the connection's last panic disabled.
+    /// Enables again exactly the tokens the connection's panics disabled.
     /// Tokens deleted or enabled since are skipped and reported; those that
     /// fail stay in the snapshot, for another try.
     pub async fn restore_panic(&self, connection_id: &str) -> Result<(BatchReport, TrayNotice), DeskError> {
+        let _turn = self.panic_turn.lock().await;
         let connection = self.connection(connection_id)?;
         let mut snapshot = self.snapshots.get(connection_id).ok_or_else(|| {
             DeskError::new(ErrorKind::NotFound, format!("There is nothing to restore on \"{}\".", connection.label))
@@ -344,10 +446,16 @@ impl Desk {
             }
         }
         report.sort_by_key(|token| snapshot.tokens.iter().position(|kept| kept.id == token.id));
-        self.snapshots.put(&snapshot)?;
-        let report = BatchReport { tokens: report };
-        let notice = report.notice("Enabled again", &connection.label);
+        let save_error = self.snapshots.put(&snapshot).err().map(|error| error.message);
+        self.snapshot_changed(connection_id);
+        let report = BatchReport { tokens: report, save_error };
+        let notice = report.notice("enabled again", &connection.label);
         Ok((report, notice))
+    }
+
+    /// Tells the tray that what Restore offers changed.
+    fn snapshot_changed(&self, connection_id: &str) {
+        self.emit(crate::events::DeskEvent::PanicSnapshotChanged { connection_id: connection_id.to_owned() });
     }
 
     /// Enables one token of a snapshot, unless it was deleted or enabled
@@ -389,17 +497,6 @@ impl Desk {
             async move { (index, run.await) }
         });
         futures::stream::iter(jobs).buffer_unordered(PANIC_CONCURRENCY).collect().await
-    }
-}
-
-impl SnapshotStore {
-    /// Saves a snapshot whose tokens are still pending (kept even though
-    /// nothing is disabled yet).
-    fn put_pending(&self, snapshot: &PanicSnapshot) -> Result<(), DeskError> {
-        let _turn = self.turn();
-        let mut all = self.read();
-        all.insert(snapshot.connection_id.clone(), snapshot.clone());
-        crate::files::write_private_json(&self.path, &all, "panic snapshot")
     }
 }
 

@@ -73,6 +73,8 @@ pub struct TokenSort {
 pub struct TokenListQuery {
     /// Only tokens in this state.
     pub status: Option<TokenState>,
+    /// Only tokens of this account (`ACC-…`); an operations admin sees every account's.
+    pub account_id: Option<String>,
     /// Text to find in the name, id or description (case-insensitive).
     pub search: Option<String>,
     /// Sort keys, most significant first; by name when empty.
@@ -89,6 +91,9 @@ impl TokenListQuery {
         let mut filters = Vec::new();
         if let Some(status) = self.status {
             filters.push(Filter::eq("status", status.as_str()));
+        }
+        if let Some(account) = &self.account_id {
+            filters.push(Filter::eq("account.id", account.as_str()));
         }
         if let Some(text) = self.search.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
             filters.push(Filter::or([

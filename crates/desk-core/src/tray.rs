@@ -74,6 +74,8 @@ pub struct TrayMenuModel {
     pub tokens: TrayTokens,
     /// The last panic on that connection, when it can be undone.
     pub restore: Option<RestoreOffer>,
+    /// Why the tokens shown may be out of date (the last refresh failed).
+    pub warning: Option<String>,
 }
 
 impl TrayMenuModel {
@@ -96,18 +98,19 @@ impl TrayMenuModel {
         matches!(&self.tokens, TrayTokens::Loaded { shown, total } if *total as usize > shown.len())
     }
 
-    /// How many tokens the panic would act on (0: the entry is off).
-    pub fn active_total(&self) -> u32 {
-        match &self.tokens {
-            TrayTokens::Loaded { total, .. } => *total,
-            _ => 0,
-        }
+    /// Whether "Disable all active tokens…" is offered: whenever there is a
+    /// connection, even when the last refresh failed (the panic lists the
+    /// tokens afresh, and an incident is when the platform is least steady).
+    pub fn can_panic(&self) -> bool {
+        self.connection.is_some()
+            && !matches!(&self.tokens, TrayTokens::Loaded { total: 0, .. } | TrayTokens::NoConnection)
     }
 
     /// A line that says why the submenus are empty, when they are.
     pub fn status_line(&self) -> Option<String> {
         match &self.tokens {
-            TrayTokens::NoConnection => Some("No connection yet".to_owned()),
+            TrayTokens::NoConnection if self.connections.is_empty() => Some("No connection yet".to_owned()),
+            TrayTokens::NoConnection => Some("No connection chosen".to_owned()),
             TrayTokens::Loading => Some("Loading tokens…".to_owned()),
             TrayTokens::Failed(reason) => Some(format!("Tokens unavailable: {reason}")),
             TrayTokens::Loaded { total: 0, .. } => Some("No active tokens".to_owned()),
@@ -164,11 +167,12 @@ impl TrayNotice {
 pub(crate) struct TrayCache {
     connection_id: Option<String>,
     tokens: TrayTokens,
+    warning: Option<String>,
 }
 
 impl Default for TrayCache {
     fn default() -> Self {
-        Self { connection_id: None, tokens: TrayTokens::Loading }
+        Self { connection_id: None, tokens: TrayTokens::Loading, warning: None }
     }
 }
 
@@ -194,7 +198,8 @@ impl Desk {
             Some(_) => TrayTokens::Loading,
         };
         let restore = connection.as_ref().and_then(|active| self.restore_offer(&active.id));
-        TrayMenuModel { connections, connection, tokens, restore }
+        let warning = connection.as_ref().and(cache.warning);
+        TrayMenuModel { connections, connection, tokens, restore, warning }
     }
 
     /// Fetches the active tokens of the active connection again: the first
@@ -203,22 +208,44 @@ impl Desk {
         // One refresh at a time, so an older answer never overwrites a newer one.
         let _turn = self.tray_refresh_turn.lock().await;
         let Some(connection_id) = self.connections().active_id else {
-            *self.tray_cache_mut() = TrayCache { connection_id: None, tokens: TrayTokens::NoConnection };
+            *self.tray_cache_mut() = TrayCache { connection_id: None, tokens: TrayTokens::NoConnection, warning: None };
             return;
         };
-        let tokens = match self.first_active_tokens(&connection_id).await {
-            Ok(tokens) => tokens,
-            Err(error) => TrayTokens::Failed(error.message),
+        let fresh = self.first_active_tokens(&connection_id).await;
+        let mut cache = self.tray_cache_mut();
+        let same_connection = cache.connection_id.as_deref() == Some(connection_id.as_str());
+        *cache = match fresh {
+            Ok(tokens) => TrayCache { connection_id: Some(connection_id), tokens, warning: None },
+            // Keep the last good list: a leaked token must stay a click away
+            // while the platform is unsteady.
+            Err(error) if same_connection && matches!(cache.tokens, TrayTokens::Loaded { .. }) => TrayCache {
+                connection_id: Some(connection_id),
+                tokens: cache.tokens.clone(),
+                warning: Some(format!("May be out of date: {}", error.message)),
+            },
+            Err(error) => TrayCache {
+                connection_id: Some(connection_id),
+                tokens: TrayTokens::Failed(error.message),
+                warning: None,
+            },
         };
-        *self.tray_cache_mut() = TrayCache { connection_id: Some(connection_id), tokens };
     }
 
     async fn first_active_tokens(&self, connection_id: &str) -> Result<TrayTokens, DeskError> {
         let connection = self.connection(connection_id)?;
-        let query = TokenListQuery { status: Some(TokenState::Active), limit: TRAY_TOKEN_LIMIT, ..Default::default() };
+        // The connection's own account, as the panic acts on.
+        let query = TokenListQuery {
+            status: Some(TokenState::Active),
+            account_id: Some(connection.account.id.clone()),
+            limit: TRAY_TOKEN_LIMIT,
+            ..Default::default()
+        };
         let page = self.list_tokens(connection_id, &query).await?;
         let shown = page.items.iter().map(|token| tray_token(&connection, &token.id, &token.name)).collect::<Vec<_>>();
-        let total = page.paging.total.unwrap_or(u32::try_from(shown.len()).unwrap_or(u32::MAX));
+        // Without a total, a full page may have more behind it.
+        let full = shown.len() >= TRAY_TOKEN_LIMIT as usize;
+        let guess = u32::try_from(shown.len()).unwrap_or(u32::MAX).saturating_add(u32::from(full));
+        let total = page.paging.total.unwrap_or(guess);
         Ok(TrayTokens::Loaded { shown, total })
     }
 
@@ -235,16 +262,25 @@ impl Desk {
         let mut events = self.subscribe();
         async move {
             let mut pending = true;
+            let mut shown: Option<TrayMenuModel> = None;
+            // Redraws only what differs: a list refresh that changed nothing
+            // leaves the menu alone.
+            fn show(shown: &mut Option<TrayMenuModel>, on_change: &impl Fn(TrayMenuModel), model: TrayMenuModel) {
+                if shown.as_ref() != Some(&model) {
+                    *shown = Some(model.clone());
+                    on_change(model);
+                }
+            }
             loop {
                 if pending {
                     let Some(desk) = desk.upgrade() else { return };
                     let before = desk.tray_menu();
                     if before.tokens == TrayTokens::Loading {
                         // Another connection: show the switch at once, its tokens when they arrive.
-                        on_change(before);
+                        show(&mut shown, &on_change, before);
                     }
                     desk.refresh_tray().await;
-                    on_change(desk.tray_menu());
+                    show(&mut shown, &on_change, desk.tray_menu());
                     pending = false;
                 }
                 match events.recv().await {
@@ -295,11 +331,17 @@ impl Desk {
     pub async fn tray_copy(&self, connection_id: &str, token_id: &str) -> TrayNotice {
         match self.copy_token(connection_id, token_id, CopyFormat::Value).await {
             Ok(receipt) => {
-                let clears = self
-                    .settings()
-                    .clipboard_clear_after_secs
-                    .map(|secs| format!("It leaves the clipboard in {secs} s."))
-                    .unwrap_or_else(|| "Automatic clearing is off in Settings.".to_owned());
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|since| since.as_millis())
+                    .unwrap_or_default();
+                let clears = match receipt.clears_at_ms {
+                    Some(at) => {
+                        let secs = (u128::from(at).saturating_sub(now_ms) + 500) / 1000;
+                        format!("It leaves the clipboard in {secs} s.")
+                    }
+                    None => "Automatic clearing is off in Settings.".to_owned(),
+                };
                 TrayNotice::done(format!("Copied {}", receipt.copied), clears)
             }
             Err(error) => TrayNotice::failed(format!("{token_id} was not copied"), &error),

@@ -56,7 +56,11 @@ async fn the_menu_lists_the_first_active_tokens_by_name_and_marks_the_sign_in_to
     let shown = menu.disable_entries();
     assert_eq!(shown.len(), 25, "at most 25 tokens, then \"More in window…\"");
     assert!(menu.has_more());
-    assert_eq!(menu.active_total() as usize, active.len(), "the panic's count is every active token");
+    assert!(
+        matches!(menu.tokens, TrayTokens::Loaded { total, .. } if total as usize == active.len()),
+        "the count covers every active token"
+    );
+    assert!(menu.can_panic());
     let names: Vec<String> = shown.iter().map(|t| t.name.to_lowercase()).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -124,6 +128,13 @@ async fn disabling_from_the_tray_asks_first_only_for_the_sign_in_token_and_repor
     let desk = &world.desk;
     let active = active_ids(&world, &connection.id).await;
     let victim = active.iter().find(|id| **id != connection.token_id).expect("a token").clone();
+
+    desk.refresh_tray().await;
+    let menu = desk.tray_menu();
+    let own =
+        menu.disable_entries().iter().find(|t| t.id == connection.token_id).expect("a short list shows every token");
+    assert!(own.signs_in, "the sign-in token is marked");
+    assert!(menu.copy_entries().all(|t| t.id != connection.token_id), "and never offered for copying");
 
     let TrayOutcome::Notify(notice) = desk.tray_disable(&connection.id, &victim, false).await else {
         panic!("an ordinary token is disabled without a question");
@@ -219,8 +230,10 @@ async fn a_panic_with_failures_reports_each_token_and_the_restore_touches_only_w
     }
     let notice = desk.panic_notice(&plan, &report);
     assert!(notice.failed && notice.title.contains(&disabled.len().to_string()), "{notice:?}");
-    assert!(refused.iter().all(|id| notice.body.contains(id.as_str())
-        || plan.tokens.iter().any(|t| &t.id == id && notice.body.contains(&t.name))));
+    for id in &refused {
+        let name = &plan.tokens.iter().find(|t| &t.id == id).expect("planned").name;
+        assert!(notice.body.contains(&format!("{name} failed: ")), "each failure is listed with why: {notice:?}");
+    }
 
     // The snapshot on disk names the tokens, never a value.
     let files = world.config_files_text();
@@ -343,8 +356,26 @@ async fn a_panic_cut_short_by_a_stop_can_still_be_restored() {
             when: FaultWhen::Always,
         });
     }
-    let stopped = tokio::time::timeout(Duration::from_millis(1500), world.desk.panic_disable(&plan, false)).await;
-    assert!(stopped.is_err(), "the panic was still waiting on the slow tokens");
+    let fast: Vec<&String> = others.iter().filter(|id| !slow.contains(id)).collect();
+    let panic = world.desk.panic_disable(&plan, false);
+    tokio::pin!(panic);
+    let fast_done = async {
+        loop {
+            let mut done = true;
+            for id in &fast {
+                done &= status_of(&world, id).await == "Disabled";
+            }
+            if done {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::select! {
+        _ = &mut panic => panic!("the panic finished although two disables hang"),
+        () = fast_done => {}
+    }
+    // The app stops here: the panic's future is dropped mid-way.
     world.sim.faults().clear();
 
     let restarted = common::desk_with(world.config_dir.path(), world.secrets.clone());
@@ -359,4 +390,61 @@ async fn a_panic_cut_short_by_a_stop_can_still_be_restored() {
         }
         assert_eq!(status_of(&world, &token.id).await, "Active");
     }
+}
+
+#[tokio::test]
+async fn a_second_panic_keeps_what_the_first_one_disabled_restorable() {
+    let world = World::new(10).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let plan = world.desk.plan_panic(&connection.id).await.expect("plan");
+    let others: Vec<String> = plan.tokens.iter().filter(|t| !t.signs_in).map(|t| t.id.clone()).collect();
+    world.sim.faults().add(fail_disable_of(&others[0]));
+    let first = world.desk.panic_disable(&plan, false).await.expect("first panic");
+    assert_eq!(first.count(|o| *o == TokenOutcome::Done), others.len() - 1);
+
+    // The failure is fixed; the admin presses the panic again for what is left.
+    world.sim.faults().clear();
+    let again = world.desk.plan_panic(&connection.id).await.expect("second plan");
+    assert_eq!(again.tokens.iter().filter(|t| !t.signs_in).count(), 1, "only the token that failed is still active");
+    let second = world.desk.panic_disable(&again, false).await.expect("second panic");
+    assert_eq!(second.tokens.len(), again.tokens.len(), "the report covers the second panic's tokens");
+
+    let offer = world.desk.restore_offer(&connection.id).expect("restorable");
+    assert_eq!(offer.count, others.len(), "both panics' tokens, not only the second's");
+    let (report, _) = world.desk.restore_panic(&connection.id).await.expect("restore");
+    assert_eq!(report.count(|o| *o == TokenOutcome::Done), others.len());
+    for id in &others {
+        assert_eq!(status_of(&world, id).await, "Active");
+    }
+}
+
+#[tokio::test]
+async fn the_restore_entry_goes_when_a_restore_finds_nothing_left_to_enable() {
+    let world = World::new(6).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let admin = world.admin_client(AccountKind::Operations);
+    let desk = Arc::new(world.desk);
+    let (sender, mut models) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(desk.watch_tray(move |model| {
+        let _ = sender.send(model);
+    }));
+    let plan = desk.plan_panic(&connection.id).await.expect("plan");
+    let report = desk.panic_disable(&plan, false).await.expect("panic");
+    for token in report.tokens.iter().filter(|t| t.outcome == TokenOutcome::Done) {
+        admin.delete_token(&token.id).await.expect("deleted elsewhere");
+    }
+    async fn wait_for(models: &mut tokio::sync::mpsc::UnboundedReceiver<desk_core::TrayMenuModel>, offered: bool) {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let model = tokio::time::timeout(left, models.recv()).await.expect("within a second").expect("watching");
+            if model.restore.is_some() == offered {
+                return;
+            }
+        }
+    }
+    wait_for(&mut models, true).await;
+    let (report, notice) = desk.restore_panic(&connection.id).await.expect("restore");
+    assert_eq!(report.count(|o| *o == TokenOutcome::Done), 0, "every token was deleted since: {notice:?}");
+    wait_for(&mut models, false).await;
 }
