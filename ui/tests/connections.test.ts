@@ -161,7 +161,7 @@ describe('Manage connections', () => {
     await fireEvent.click(within(question).getByRole('button', { name: 'Remove connection' }));
 
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
-    expect(backend.callsTo('remove_connection')).toEqual([{ connectionId: 'conn-test' }]);
+    expect(backend.callsTo('remove_connection')).toEqual([{ connectionId: 'conn-test', evenWithoutKeychain: false }]);
     // It was the one in use: the app moves on to the other.
     await waitFor(async () => expect((await switcher()).textContent).toContain('Acme live'));
     expect(screen.queryByRole('textbox', { name: 'Name of Acme test' })).toBeNull();
@@ -184,5 +184,31 @@ describe('Manage connections', () => {
     expect(within(alert).getByText(/Unlock or start your keychain/)).toBeTruthy();
     expect(screen.getByRole('alertdialog', { name: 'Remove “Acme test”?' })).toBe(question);
     expect(entry('Acme test')).toBeTruthy();
+  });
+
+  it('after the keychain refused, offers to remove the connection anyway, and says what that leaves', async () => {
+    let calls = 0;
+    const backend = renderApp({
+      remove_connection: () => {
+        calls += 1;
+        if (calls === 1) throw deskError('keychain', 'No OS keychain is available.');
+        return null;
+      },
+    });
+    await manage();
+    await fireEvent.click(within(entry('Acme test')).getByRole('button', { name: 'Remove' }));
+    const question = await screen.findByRole('alertdialog', { name: 'Remove “Acme test”?' });
+    await fireEvent.click(within(question).getByRole('button', { name: 'Remove connection' }));
+
+    const anyway = await within(question).findByRole('button', { name: 'Remove anyway' });
+    expect(question.textContent).toContain('the secret may stay in it');
+    await fireEvent.click(anyway);
+
+    await waitFor(() =>
+      expect(backend.callsTo('remove_connection')).toEqual([
+        { connectionId: 'conn-test', evenWithoutKeychain: false },
+        { connectionId: 'conn-test', evenWithoutKeychain: true },
+      ]),
+    );
   });
 });

@@ -78,12 +78,24 @@ pub struct DeskConfig {
     pub app_version: String,
     /// How failed Marketplace requests are retried.
     pub retry: marketplace_api::RetryPolicy,
+    /// How long a keychain call may take before the user is told to look for
+    /// an unlock prompt.
+    pub keychain_timeout: std::time::Duration,
 }
+
+/// Long enough for a keychain to wake up, short enough that a hidden unlock
+/// prompt is pointed out while the user still waits.
+pub const KEYCHAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl DeskConfig {
     /// The app's settings, with the client's default retry policy.
     pub fn new(config_dir: impl Into<PathBuf>, app_version: impl Into<String>) -> Self {
-        Self { config_dir: config_dir.into(), app_version: app_version.into(), retry: Default::default() }
+        Self {
+            config_dir: config_dir.into(),
+            app_version: app_version.into(),
+            retry: Default::default(),
+            keychain_timeout: KEYCHAIN_TIMEOUT,
+        }
     }
 }
 
@@ -111,6 +123,7 @@ pub struct Desk {
     events: broadcast::Sender<DeskEvent>,
     app_version: String,
     retry: marketplace_api::RetryPolicy,
+    keychain_timeout: std::time::Duration,
     settings_store: SettingsStore,
     settings: Mutex<Settings>,
     /// The system clipboard, once the shell has one to give.
@@ -143,6 +156,7 @@ impl Desk {
             events,
             app_version: config.app_version,
             retry: config.retry,
+            keychain_timeout: config.keychain_timeout,
             settings_store,
             settings,
             clipboard: None,
@@ -338,8 +352,10 @@ impl Desk {
     }
 
     /// Removes a connection and its secret from the keychain. If the keychain
-    /// refuses, the connection stays, so the user can try again.
-    pub async fn remove_connection(&self, id: &str) -> Result<(), DeskError> {
+    /// refuses, the connection stays, so the user can try again; with
+    /// `even_without_keychain` (the UI's "Remove anyway", after it warned that
+    /// the secret may stay in the keychain) it goes all the same.
+    pub async fn remove_connection(&self, id: &str, even_without_keychain: bool) -> Result<(), DeskError> {
         if id == DEMO_CONNECTION_ID {
             let mut state = self.state();
             if state.demo.take().is_none() {
@@ -351,7 +367,13 @@ impl Desk {
             self.connection(id)?;
             // Whatever happens next, the secret must stop being used from memory.
             self.state().clients.remove(id);
-            self.delete_secret(id).await?;
+            match self.delete_secret(id).await {
+                Ok(_) => {}
+                Err(error) if even_without_keychain && error.kind == ErrorKind::Keychain => {
+                    tracing::warn!(connection = %id, "removed without reaching the keychain: {error}");
+                }
+                Err(error) => return Err(error),
+            }
             let mut state = self.state();
             state.clients.remove(id);
             state.store.as_mut().map_err(|error| error.clone())?.remove(id)?;
@@ -467,30 +489,38 @@ impl Desk {
     async fn store_secret(&self, key: &str, secret: ApiSecret) -> Result<(), DeskError> {
         let secrets = Arc::clone(&self.secrets);
         let key = key.to_owned();
-        run_blocking(move || secrets.save(&key, &secret)).await
+        self.run_blocking(move || secrets.save(&key, &secret)).await
     }
 
     async fn load_secret(&self, key: &str) -> Result<Option<ApiSecret>, DeskError> {
         let secrets = Arc::clone(&self.secrets);
         let key = key.to_owned();
-        run_blocking(move || secrets.load(&key)).await
+        self.run_blocking(move || secrets.load(&key)).await
     }
 
     async fn delete_secret(&self, key: &str) -> Result<bool, DeskError> {
         let secrets = Arc::clone(&self.secrets);
         let key = key.to_owned();
-        run_blocking(move || secrets.delete(&key)).await
+        self.run_blocking(move || secrets.delete(&key)).await
     }
-}
 
-/// Runs a keychain call on the blocking pool: it may wait on D-Bus or an
-/// unlock prompt, which must never stall the async workers.
-async fn run_blocking<T: Send + 'static>(
-    call: impl FnOnce() -> Result<T, crate::keychain::KeychainError> + Send + 'static,
-) -> Result<T, DeskError> {
-    match tokio::task::spawn_blocking(call).await {
-        Ok(result) => result.map_err(DeskError::from),
-        Err(join_error) => Err(DeskError::internal(format!("the keychain call did not finish ({join_error})"))),
+    /// Runs a keychain call on the blocking pool, for at most the keychain
+    /// time limit: it may wait on D-Bus or an unlock prompt, which must never
+    /// stall the async workers or leave the user waiting without a word. (A
+    /// call that runs out of time finishes in the background; its answer is
+    /// dropped.)
+    async fn run_blocking<T: Send + 'static>(
+        &self,
+        call: impl FnOnce() -> Result<T, crate::keychain::KeychainError> + Send + 'static,
+    ) -> Result<T, DeskError> {
+        match tokio::time::timeout(self.keychain_timeout, tokio::task::spawn_blocking(call)).await {
+            Ok(Ok(result)) => result.map_err(DeskError::from),
+            Ok(Err(join_error)) => Err(DeskError::internal(format!("the keychain call did not finish ({join_error})"))),
+            Err(_) => {
+                let seconds = self.keychain_timeout.as_secs().max(1);
+                Err(DeskError::from(crate::keychain::KeychainError::Stalled { seconds }))
+            }
+        }
     }
 }
 

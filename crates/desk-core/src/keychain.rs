@@ -50,6 +50,16 @@ pub enum KeychainError {
         /// What the platform reported, with any secret redacted.
         detail: String,
     },
+    /// The store did not answer in time: usually an unlock prompt waiting
+    /// for the user, perhaps behind other windows.
+    #[error(
+        "The OS keychain did not answer within {seconds} s. Look for a prompt asking to unlock your \
+         keyring (it may be behind other windows), answer it, and try again."
+    )]
+    Stalled {
+        /// How long Token Desk waited.
+        seconds: u64,
+    },
 }
 
 /// Somewhere secrets can be kept under a key (a connection id).

@@ -157,10 +157,10 @@ async fn rename_recolour_activate_and_remove() {
     assert_eq!(list.active_id.as_deref(), Some(vendor.id.as_str()));
     assert_eq!(list.connections.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["Vendor prod", "Client admin"]);
 
-    world.desk.remove_connection(&vendor.id).await.expect("remove");
+    world.desk.remove_connection(&vendor.id, false).await.expect("remove");
     assert!(world.secrets.load(&vendor.id).expect("load").is_none(), "its secret left the keychain");
     assert!(world.secrets.load(&client.id).expect("load").is_some(), "the other one stays");
-    let error = world.desk.remove_connection(&vendor.id).await.expect_err("already gone");
+    let error = world.desk.remove_connection(&vendor.id, false).await.expect_err("already gone");
     assert_eq!(error.kind, ErrorKind::NotFound);
 }
 
@@ -216,7 +216,7 @@ async fn a_removal_the_file_refuses_stops_using_the_connection() {
     let world = World::new(1).await;
     let connection = world.connect(AccountKind::Vendor).await;
     block_config_dir(&world);
-    let error = world.desk.remove_connection(&connection.id).await.expect_err("file refuses");
+    let error = world.desk.remove_connection(&connection.id, false).await.expect_err("file refuses");
     assert_eq!(error.kind, ErrorKind::Storage);
     assert!(world.secrets.is_empty(), "the secret left the keychain");
     let unusable = world.desk.list_tokens(&connection.id, &Default::default()).await.expect_err("no secret any more");
@@ -233,4 +233,78 @@ async fn a_broken_ca_certificate_points_the_form_at_its_field() {
     let error = world.desk.add_connection(form).await.expect_err("refused");
     assert_eq!(error.kind, ErrorKind::Validation);
     assert_eq!(error.field_errors[0].field.as_deref(), Some("caCertificatePem"), "{error:?}");
+}
+
+/// A keychain whose unlock prompt nobody answers.
+struct StalledKeychain;
+
+impl SecretStore for StalledKeychain {
+    fn save(&self, _: &str, _: &ApiSecret) -> Result<(), KeychainError> {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        Ok(())
+    }
+    fn load(&self, _: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        Ok(None)
+    }
+    fn delete(&self, _: &str) -> Result<bool, KeychainError> {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        Ok(true)
+    }
+}
+
+/// A keychain that is locked and stays so.
+struct LockedKeychain;
+
+impl SecretStore for LockedKeychain {
+    fn save(&self, _: &str, _: &ApiSecret) -> Result<(), KeychainError> {
+        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
+    }
+    fn load(&self, _: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
+    }
+    fn delete(&self, _: &str) -> Result<bool, KeychainError> {
+        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
+    }
+}
+
+fn desk_with_keychain_limit(dir: &std::path::Path, secrets: Arc<dyn SecretStore>, limit_ms: u64) -> desk_core::Desk {
+    let mut config = desk_core::DeskConfig::new(dir, "0.0.0-test");
+    config.retry = common::quick_retries();
+    config.keychain_timeout = std::time::Duration::from_millis(limit_ms);
+    desk_core::Desk::open(config, secrets)
+}
+
+#[tokio::test]
+async fn an_unlock_prompt_nobody_answers_gives_a_clear_error_within_the_time_limit() {
+    let world = World::new(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let desk = desk_with_keychain_limit(dir.path(), Arc::new(StalledKeychain), 300);
+    let started = std::time::Instant::now();
+    let error = desk.add_connection(world.new_connection(AccountKind::Vendor)).await.expect_err("stalled");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "answered within the limit: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(error.kind, ErrorKind::Keychain);
+    assert!(error.message.contains("unlock"), "points at the prompt: {}", error.message);
+    assert!(desk.connections().connections.is_empty(), "nothing saved while the keychain did not answer");
+}
+
+#[tokio::test]
+async fn a_locked_keychain_says_to_unlock_it_and_a_connection_can_still_be_removed_after_a_warning() {
+    let world = World::new(1).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    // The same files, but the keychain is now locked for good.
+    let locked = desk_with_keychain_limit(world.config_dir.path(), Arc::new(LockedKeychain), 2_000);
+    let error = locked.list_tokens(&connection.id, &Default::default()).await.expect_err("locked");
+    assert_eq!(error.kind, ErrorKind::Keychain);
+    assert!(error.message.contains("Unlock"), "{}", error.message);
+
+    let refused = locked.remove_connection(&connection.id, false).await.expect_err("the secret could not be deleted");
+    assert_eq!(refused.kind, ErrorKind::Keychain);
+    assert_eq!(locked.connections().connections.len(), 1, "kept, so the user can try again");
+    locked.remove_connection(&connection.id, true).await.expect("removed anyway after the warning");
+    assert!(locked.connections().connections.is_empty());
 }

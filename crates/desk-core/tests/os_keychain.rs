@@ -77,7 +77,7 @@ async fn a_connection_lives_in_the_secret_service_until_it_is_removed() {
     let page = restarted.list_tokens(&connection.id, &Default::default()).await.expect("works after a restart");
     assert!(page.paging.total.is_some_and(|total| total >= 1));
 
-    restarted.remove_connection(&connection.id).await.expect("removed");
+    restarted.remove_connection(&connection.id, false).await.expect("removed");
     assert_eq!(secret_tool_lookup(&service, &connection.id), None, "secret-tool finds nothing after removal");
 }
 

@@ -305,7 +305,7 @@ async fn removing_the_connection_clears_what_was_copied_from_it() {
     let other = page.items.iter().find(|t| t.id != connection.token_id).expect("not its own token");
     world.desk.copy_token(&connection.id, &other.id, CopyFormat::Value).await.expect("copy");
     assert!(world.clipboard.content().is_some());
-    world.desk.remove_connection(&connection.id).await.expect("removed");
+    world.desk.remove_connection(&connection.id, false).await.expect("removed");
     assert_eq!(world.clipboard.content(), None, "the copied value left with its connection");
 }
 

@@ -51,11 +51,16 @@ pub async fn set_active_connection(desk: DeskState<'_>, connection_id: String) -
     desk.set_active_connection(&connection_id)
 }
 
-/// Removes a connection and its secret from the keychain.
+/// Removes a connection and its secret from the keychain; with
+/// `even_without_keychain`, also when the keychain cannot be reached.
 #[tauri::command]
 #[specta::specta]
-pub async fn remove_connection(desk: DeskState<'_>, connection_id: String) -> Result<(), DeskError> {
-    desk.remove_connection(&connection_id).await
+pub async fn remove_connection(
+    desk: DeskState<'_>,
+    connection_id: String,
+    even_without_keychain: bool,
+) -> Result<(), DeskError> {
+    desk.remove_connection(&connection_id, even_without_keychain).await
 }
 
 /// Starts the built-in demo against an embedded Marketplace simulator.

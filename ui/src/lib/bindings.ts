@@ -23,8 +23,11 @@ export const commands = {
 	recolourConnection: (connectionId: string, colour: string) => typedError<Connection, DeskError>(__TAURI_INVOKE("recolour_connection", { connectionId, colour })),
 	/**  Makes a connection the one in use. */
 	setActiveConnection: (connectionId: string) => typedError<null, DeskError>(__TAURI_INVOKE("set_active_connection", { connectionId })),
-	/**  Removes a connection and its secret from the keychain. */
-	removeConnection: (connectionId: string) => typedError<null, DeskError>(__TAURI_INVOKE("remove_connection", { connectionId })),
+	/**
+	 *  Removes a connection and its secret from the keychain; with
+	 *  `even_without_keychain`, also when the keychain cannot be reached.
+	 */
+	removeConnection: (connectionId: string, evenWithoutKeychain: boolean) => typedError<null, DeskError>(__TAURI_INVOKE("remove_connection", { connectionId, evenWithoutKeychain })),
 	/**  Starts the built-in demo against an embedded Marketplace simulator. */
 	startDemo: () => typedError<Connection, DeskError>(__TAURI_INVOKE("start_demo")),
 	/**  One page of tokens, filtered, searched and sorted. */
@@ -454,6 +457,8 @@ export type TokenChanges = {
 export type TokenListQuery = {
 	/**  Only tokens in this state. */
 	status?: TokenState | null,
+	/**  Only tokens of this account (`ACC-…`); an operations admin sees every account's. */
+	accountId?: string | null,
 	/**  Text to find in the name, id or description (case-insensitive). */
 	search?: string | null,
 	/**  Sort keys, most significant first; by name when empty. */

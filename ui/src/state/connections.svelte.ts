@@ -73,9 +73,12 @@ class ConnectionsState {
     this.upsert(await call(commands.recolourConnection(id, colour)));
   }
 
-  /** Removes a connection and its secret from the keychain. */
-  async remove(id: string): Promise<void> {
-    await call(commands.removeConnection(id));
+  /**
+   * Removes a connection and its secret from the keychain; `evenWithoutKeychain`
+   * forgets it even when the keychain cannot be reached (after a warning).
+   */
+  async remove(id: string, evenWithoutKeychain = false): Promise<void> {
+    await call(commands.removeConnection(id, evenWithoutKeychain));
     this.list = this.list.filter((connection) => connection.id !== id);
     if (this.activeId === id) this.activeId = this.list[0]?.id ?? null;
     await this.load();
