@@ -9,6 +9,7 @@ pub mod events;
 pub mod ipc;
 mod logging;
 mod native;
+mod navigation;
 mod shutdown;
 mod tray;
 mod tray_actions;
@@ -19,8 +20,9 @@ use std::sync::Arc;
 use desk_core::{Desk, DeskConfig, OsKeychain};
 use tauri::{App, Manager, RunEvent, Runtime};
 
-/// Starts the desktop app and returns when it quits.
-pub fn run() {
+/// Starts the desktop app and returns when it quits. `core_dumps` says
+/// whether `main` could forbid core dumps, for the log.
+pub fn run(core_dumps: Result<(), String>) {
     let ipc = ipc::specta_builder();
     let app = tauri::Builder::default()
         // Registered first so a second launch only focuses the running app
@@ -30,10 +32,15 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation::guard())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
             tracing::info!("Token Desk {} starting", app.package_info().version);
+            match &core_dumps {
+                Ok(()) => tracing::info!("core dumps are off for this process"),
+                Err(problem) => tracing::warn!("core dumps could not be turned off: {problem}"),
+            }
             if std::env::var_os(desk_core::rendering::DISABLE_COMPOSITING).is_some_and(|value| value != "0") {
                 tracing::info!("WebKit draws without compositing (no GPU render node, or the user said so)");
             }

@@ -2,6 +2,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Before anything holds a secret: a crash must not write one to disk.
+    let core_dumps = desk_core::process_guard::forbid_core_dumps();
     #[cfg(target_os = "linux")]
     {
         use desk_core::rendering::{DISABLE_COMPOSITING, compositing_should_be_off};
@@ -12,5 +14,5 @@ fn main() {
             unsafe { std::env::set_var(DISABLE_COMPOSITING, "1") };
         }
     }
-    token_desk_lib::run();
+    token_desk_lib::run(core_dumps);
 }

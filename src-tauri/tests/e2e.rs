@@ -24,6 +24,20 @@ async fn welcome_screen_shows_name_and_version_from_the_backend_then_the_app_qui
     let title = app.client().title().await.expect("window title");
     assert_eq!(title, "Token Desk");
 
+    // A crash writes no core file that could hold a secret.
+    let pid = app.app_pid().expect("running");
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("the app's limits");
+    let core = limits.lines().find(|line| line.starts_with("Max core file size")).expect("the core line");
+    assert_eq!(core.split_whitespace().skip(4).take(2).collect::<Vec<_>>(), ["0", "0"], "{core}");
+
+    // The window shows only the app's own pages: navigating away is refused.
+    let before = app.client().current_url().await.expect("the page's URL");
+    let _ = app.client().execute("window.location.href = 'https://example.com/'; return null;", vec![]).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let after = app.client().current_url().await.expect("the page's URL");
+    assert_eq!(after.origin(), before.origin(), "still Token Desk, not {after}");
+    assert_eq!(app.text_of("[data-testid=app-name]").await, "Token Desk");
+
     let log = app.terminate_and_wait_for_exit().await;
     assert!(log.contains("SIGTERM received: quitting"), "the app did not see the quit request:\n{log}");
     assert!(log.contains("Token Desk stopped cleanly"), "the app did not shut down through its exit path:\n{log}");

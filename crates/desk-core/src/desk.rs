@@ -532,5 +532,12 @@ fn checked_label(label: &str) -> Result<String, DeskError> {
     if label.chars().count() > LABEL_MAX_CHARS {
         return Err(DeskError::invalid_field("label", format!("Keep the name under {LABEL_MAX_CHARS} characters.")));
     }
+    if crate::redact::looks_like_secret(label) {
+        // Never echo it back: the message must not carry what it refuses.
+        return Err(DeskError::invalid_field(
+            "label",
+            "This looks like an API secret. Give the connection a name here; the secret goes in the API token field.",
+        ));
+    }
     Ok(label.to_owned())
 }

@@ -65,6 +65,14 @@ fn custom_base_url(url: &str) -> Result<String, DeskError> {
     if !lower.starts_with("https://") {
         return Err(DeskError::invalid_field("url", "The API address must start with https://."));
     }
+    if crate::redact::looks_like_secret(trimmed) {
+        // An address is saved in a plain file: a secret pasted here must not be.
+        return Err(DeskError::invalid_field(
+            "url",
+            "This address holds something shaped like an API secret. Enter only the address; the secret goes in \
+             the API token field.",
+        ));
+    }
     // The client normalises and fully validates it (host, no query, …).
     Ok(trimmed.to_owned())
 }

@@ -19,6 +19,7 @@ mod files;
 pub mod ids;
 pub mod keychain;
 pub mod panic_button;
+pub mod process_guard;
 pub mod queries;
 pub mod redact;
 pub mod rendering;

@@ -14,9 +14,40 @@ pub fn redact_secrets(text: &str) -> Cow<'_, str> {
     if text.contains("idt") { Cow::Owned(marketplace_api::scrub(text, None)) } else { Cow::Borrowed(text) }
 }
 
+/// Shortest run of letters and digits taken for a bare secret (the opaque
+/// part of a token is 64 such characters; older secrets had no `idt:` prefix).
+const BARE_SECRET_MIN_CHARS: usize = 32;
+
+/// True when `text` holds something shaped like an API secret: an `idt:TKN-…`
+/// value, or a long unbroken run of letters and digits. Labels and addresses
+/// never need either, so such text is refused rather than saved in a file.
+pub fn looks_like_secret(text: &str) -> bool {
+    if text.to_ascii_lowercase().contains("idt:tkn-") {
+        return true;
+    }
+    let mut run = 0;
+    for character in text.chars() {
+        run = if character.is_ascii_alphanumeric() { run + 1 } else { 0 };
+        if run >= BARE_SECRET_MIN_CHARS {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_shaped_text_is_recognised_and_ordinary_names_are_not() {
+        assert!(looks_like_secret(SECRET));
+        assert!(looks_like_secret(&format!("prod {}", &SECRET[18..])), "a bare secret, without its prefix");
+        assert!(looks_like_secret("IDT:TKN-1234-5678:x"));
+        for ordinary in ["Acme production", "https://api.s1.show", "Billing – EU (QA) 2026", "TKN-1234-5678"] {
+            assert!(!looks_like_secret(ordinary), "{ordinary}");
+        }
+    }
 
     // A made-up value, split so that it does not read as a committed secret.
     const SECRET: &str =

@@ -308,3 +308,24 @@ async fn a_locked_keychain_says_to_unlock_it_and_a_connection_can_still_be_remov
     locked.remove_connection(&connection.id, true).await.expect("removed anyway after the warning");
     assert!(locked.connections().connections.is_empty());
 }
+
+#[tokio::test]
+async fn secret_shaped_text_in_a_name_or_an_address_is_refused_not_saved() {
+    let world = World::new(1).await;
+    let secret = world.sim.admin_secret(AccountKind::Vendor).to_owned();
+    let mut form = world.new_connection(AccountKind::Vendor);
+    form.label = secret.clone();
+    let error = world.desk.add_connection(form).await.expect_err("a secret as the name");
+    assert_eq!(error.field_errors[0].field.as_deref(), Some("label"));
+    assert!(!error.message.contains(&secret[18..]), "the refusal does not repeat it");
+
+    let mut form = world.new_connection(AccountKind::Vendor);
+    form.environment = Environment::Custom { url: format!("{}/?t={}", world.sim.base_url(), &secret[18..]) };
+    let error = world.desk.add_connection(form).await.expect_err("a secret in the address");
+    assert_eq!(error.field_errors[0].field.as_deref(), Some("url"));
+
+    let connection = world.connect(AccountKind::Vendor).await;
+    let error = world.desk.rename_connection(&connection.id, &secret).expect_err("renamed to a secret");
+    assert_eq!(error.field_errors[0].field.as_deref(), Some("label"));
+    assert!(!world.config_files_text().contains(&secret[18..]), "no secret reached a file");
+}
