@@ -116,13 +116,18 @@ pub(crate) fn clipboard_text() -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The secret the real keychain holds for a connection, read with `secret-tool`.
+/// The secret the real keychain holds for a connection, read with `secret-tool`
+/// (the entry also says where the secret may be sent; only the secret is returned).
 pub(crate) fn secret_tool_lookup(connection_id: &str) -> Option<String> {
     let output = std::process::Command::new("secret-tool")
         .args(["lookup", "service", "token-desk", "username", connection_id])
         .output()
         .expect("secret-tool is installed");
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    if !output.status.success() {
+        return None;
+    }
+    let entry: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the keychain entry is JSON");
+    entry["secret"].as_str().map(str::to_owned)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,11 @@
 //! file renamed over the old one), so a crash never leaves half a file. A file
 //! that cannot be parsed is moved aside and reported, never silently
 //! overwritten. No secret is ever written here: secrets live in the keychain.
+//!
+//! The file holds [`StoredConnection`]s; the UI sees [`Connection`]s, built
+//! from them. What the file does not hold cannot be forged in it: the API
+//! address comes from the environment, and the demo is never a saved
+//! connection (an entry claiming to be it is refused on load).
 
 use std::path::{Path, PathBuf};
 
@@ -45,8 +50,8 @@ impl From<&marketplace_api::AccountRef> for AccountSummary {
     }
 }
 
-/// One saved connection to the Marketplace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+/// One connection to the Marketplace, as the UI and the tray see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// Stable id the UI and the keychain entry use.
@@ -67,8 +72,60 @@ pub struct Connection {
     pub demo: bool,
     /// A PEM CA certificate trusted for this connection besides the system's
     /// (a corporate proxy). Public material, not a secret.
+    pub ca_certificate_pem: Option<String>,
+}
+
+/// One saved connection, as `connections.json` holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredConnection {
+    /// Stable id; also the keychain entry's name.
+    pub id: String,
+    /// The user's name for it.
+    pub label: String,
+    /// Which Marketplace; the API address is derived from it.
+    pub environment: Environment,
+    /// The id (`TKN-…`) of the admin's API token.
+    pub token_id: String,
+    /// The account the token belongs to.
+    pub account: AccountSummary,
+    /// `#rrggbb`.
+    pub colour: String,
+    /// An extra CA certificate (PEM) to trust.
     #[serde(default)]
     pub ca_certificate_pem: Option<String>,
+}
+
+impl StoredConnection {
+    /// The connection as the UI sees it; refused when its environment names
+    /// no usable address.
+    pub fn view(&self) -> Result<Connection, DeskError> {
+        Ok(Connection {
+            id: self.id.clone(),
+            label: self.label.clone(),
+            environment: self.environment.clone(),
+            base_url: self.environment.base_url()?,
+            token_id: self.token_id.clone(),
+            account: self.account.clone(),
+            colour: self.colour.clone(),
+            demo: false,
+            ca_certificate_pem: self.ca_certificate_pem.clone(),
+        })
+    }
+}
+
+impl From<&Connection> for StoredConnection {
+    fn from(connection: &Connection) -> Self {
+        Self {
+            id: connection.id.clone(),
+            label: connection.label.clone(),
+            environment: connection.environment.clone(),
+            token_id: connection.token_id.clone(),
+            account: connection.account.clone(),
+            colour: connection.colour.clone(),
+            ca_certificate_pem: connection.ca_certificate_pem.clone(),
+        }
+    }
 }
 
 /// The file's content.
@@ -77,7 +134,21 @@ pub struct Connection {
 struct ConnectionsFile {
     version: u32,
     active_connection_id: Option<String>,
-    connections: Vec<Connection>,
+    connections: Vec<StoredConnection>,
+}
+
+/// Just enough of an entry to refuse one that claims to be the demo.
+#[derive(Deserialize)]
+struct EntryProbe {
+    id: String,
+    #[serde(default)]
+    demo: bool,
+}
+
+#[derive(Deserialize)]
+struct EntriesProbe {
+    #[serde(default)]
+    connections: Vec<EntryProbe>,
 }
 
 /// Only the version, read first so a newer file is recognised as such rather
@@ -92,6 +163,8 @@ struct VersionProbe {
 pub struct ConnectionStore {
     path: PathBuf,
     file: ConnectionsFile,
+    /// The connections as the UI sees them, in the file's order.
+    views: Vec<Connection>,
 }
 
 /// What [`ConnectionStore::open`] found.
@@ -116,7 +189,7 @@ impl ConnectionStore {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let file = ConnectionsFile { version: FORMAT_VERSION, ..ConnectionsFile::default() };
-                return Ok(OpenedStore { store: Self { path, file }, notice: None });
+                return Ok(OpenedStore { store: Self { path, file, views: Vec::new() }, notice: None });
             }
             Err(error) => {
                 return Err(storage_error(format!(
@@ -138,7 +211,19 @@ impl ConnectionStore {
             )));
         }
         match serde_json::from_str::<ConnectionsFile>(&text) {
-            Ok(file) => Ok(OpenedStore { store: Self { path, file }, notice: None }),
+            Ok(file) => {
+                let refused = serde_json::from_str::<EntriesProbe>(&text)
+                    .map(|probe| {
+                        probe
+                            .connections
+                            .into_iter()
+                            .filter(|entry| entry.demo || entry.id == crate::desk::DEMO_CONNECTION_ID)
+                            .map(|entry| entry.id)
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
+                Ok(Self::from_file(path, file, &refused))
+            }
             Err(parse_error) => {
                 let aside = aside_path(&path);
                 std::fs::rename(&path, &aside).map_err(|error| {
@@ -154,9 +239,46 @@ impl ConnectionStore {
                     aside.display()
                 ));
                 let file = ConnectionsFile { version: FORMAT_VERSION, ..ConnectionsFile::default() };
-                Ok(OpenedStore { store: Self { path, file }, notice: Some(notice) })
+                Ok(OpenedStore { store: Self { path, file, views: Vec::new() }, notice: Some(notice) })
             }
         }
+    }
+
+    /// The store over a parsed file, without the entries that are refused:
+    /// those claiming to be the demo (`refused`) and those with no usable
+    /// address. They stay in the file until the next change, and a notice says so.
+    fn from_file(path: PathBuf, mut file: ConnectionsFile, refused: &[String]) -> OpenedStore {
+        let mut problems = Vec::new();
+        let mut views = Vec::new();
+        file.connections.retain(|stored| {
+            if refused.contains(&stored.id) {
+                problems.push(format!("\"{}\" claims to be the built-in demo, which is never saved", stored.label));
+                return false;
+            }
+            match stored.view() {
+                Ok(view) => {
+                    views.push(view);
+                    true
+                }
+                Err(error) => {
+                    problems.push(format!("\"{}\" has no usable address ({})", stored.label, error.message));
+                    false
+                }
+            }
+        });
+        if file.active_connection_id.as_ref().is_some_and(|active| !views.iter().any(|view| &view.id == active)) {
+            file.active_connection_id = views.first().map(|view| view.id.clone());
+        }
+        let notice = (!problems.is_empty()).then(|| {
+            storage_error(format!(
+                "Token Desk ignored {} saved {} in {}: {}. If you did not edit that file, another program may have.",
+                problems.len(),
+                if problems.len() == 1 { "connection" } else { "connections" },
+                path.display(),
+                problems.join("; ")
+            ))
+        });
+        OpenedStore { store: Self { path, file, views }, notice }
     }
 
     /// Where the file is.
@@ -166,12 +288,12 @@ impl ConnectionStore {
 
     /// Every saved connection, in the order they were added.
     pub fn connections(&self) -> &[Connection] {
-        &self.file.connections
+        &self.views
     }
 
     /// The connection `id`, if saved.
     pub fn get(&self, id: &str) -> Option<&Connection> {
-        self.file.connections.iter().find(|connection| connection.id == id)
+        self.views.iter().find(|connection| connection.id == id)
     }
 
     /// The id of the connection the user last chose.
@@ -181,12 +303,12 @@ impl ConnectionStore {
 
     /// The saved connection to `base_url` with `token_id`, if any.
     pub fn find_token(&self, base_url: &str, token_id: &str) -> Option<&Connection> {
-        self.file.connections.iter().find(|c| c.token_id == token_id && same_url(&c.base_url, base_url))
+        self.views.iter().find(|c| c.token_id == token_id && same_url(&c.base_url, base_url))
     }
 
     /// The colour for the next connection: the first of the palette in least use.
     pub fn next_colour(&self) -> String {
-        let uses = |colour: &&&str| self.file.connections.iter().filter(|c| c.colour == **colour).count();
+        let uses = |colour: &&&str| self.views.iter().filter(|c| c.colour == **colour).count();
         PALETTE.iter().min_by_key(uses).copied().unwrap_or(PALETTE[0]).to_owned()
     }
 
@@ -208,34 +330,33 @@ impl ConnectionStore {
         self.ensure_new(&connection.base_url, &connection.token_id)?;
         self.change(|file| {
             file.active_connection_id = Some(connection.id.clone());
-            file.connections.push(connection);
+            file.connections.push(StoredConnection::from(&connection));
         })
     }
 
     /// Changes the connection `id` with `edit`, saves, and returns it as saved.
     pub fn update(&mut self, id: &str, edit: impl FnOnce(&mut Connection)) -> Result<Connection, DeskError> {
-        let mut updated = None;
+        let mut view = self.get(id).cloned().ok_or_else(|| unknown_connection(id))?;
+        edit(&mut view);
+        let edited = StoredConnection::from(&view);
         self.change(|file| {
-            if let Some(connection) = file.connections.iter_mut().find(|c| c.id == id) {
-                edit(connection);
-                updated = Some(connection.clone());
+            if let Some(stored) = file.connections.iter_mut().find(|c| c.id == id) {
+                *stored = edited;
             }
         })?;
-        updated.ok_or_else(|| unknown_connection(id))
+        self.get(id).cloned().ok_or_else(|| unknown_connection(id))
     }
 
     /// Removes the connection `id` and returns it.
     pub fn remove(&mut self, id: &str) -> Result<Connection, DeskError> {
-        let mut removed = None;
+        let removed = self.get(id).cloned().ok_or_else(|| unknown_connection(id))?;
         self.change(|file| {
-            if let Some(index) = file.connections.iter().position(|c| c.id == id) {
-                removed = Some(file.connections.remove(index));
-                if file.active_connection_id.as_deref() == Some(id) {
-                    file.active_connection_id = file.connections.first().map(|c| c.id.clone());
-                }
+            file.connections.retain(|c| c.id != id);
+            if file.active_connection_id.as_deref() == Some(id) {
+                file.active_connection_id = file.connections.first().map(|c| c.id.clone());
             }
         })?;
-        removed.ok_or_else(|| unknown_connection(id))
+        Ok(removed)
     }
 
     /// Makes `id` the active connection (`None`: none is).
@@ -249,8 +370,10 @@ impl ConnectionStore {
         let mut next = self.file.clone();
         edit(&mut next);
         next.version = FORMAT_VERSION;
+        let views = next.connections.iter().map(StoredConnection::view).collect::<Result<Vec<_>, _>>()?;
         write_atomically(&self.path, &next)?;
         self.file = next;
+        self.views = views;
         Ok(())
     }
 }

@@ -265,7 +265,7 @@ impl Desk {
             ca_certificate_pem: ca_pem,
         };
         let connection_id = connection.id.clone();
-        self.store_secret(&connection_id, secret).await?;
+        self.store_secret(&connection, &secret).await?;
         let saved = {
             let mut state = self.state();
             let result = match state.store.as_mut() {
@@ -450,7 +450,7 @@ impl Desk {
             let demo = state.demo.as_ref().ok_or_else(|| unknown_connection(connection_id))?;
             (demo.secret.clone(), Some(demo.ca_pem.clone()))
         } else {
-            let secret = self.load_secret(connection_id).await?.ok_or_else(|| {
+            let secret = self.load_secret(&connection).await?.ok_or_else(|| {
                 DeskError::new(
                     ErrorKind::Keychain,
                     format!(
@@ -486,16 +486,23 @@ impl Desk {
         Ok(Client::new(config)?)
     }
 
-    async fn store_secret(&self, key: &str, secret: ApiSecret) -> Result<(), DeskError> {
+    /// Saves the connection's secret in the keychain, bound to where the
+    /// connection sends it (see `secret_binding`).
+    async fn store_secret(&self, connection: &Connection, secret: &ApiSecret) -> Result<(), DeskError> {
+        let entry = crate::secret_binding::seal(secret, &crate::secret_binding::Destination::of(connection))?;
         let secrets = Arc::clone(&self.secrets);
-        let key = key.to_owned();
-        self.run_blocking(move || secrets.save(&key, &secret)).await
+        let key = connection.id.clone();
+        self.run_blocking(move || secrets.save(&key, &entry)).await
     }
 
-    async fn load_secret(&self, key: &str) -> Result<Option<ApiSecret>, DeskError> {
+    /// The connection's secret, once the keychain confirms it may go where
+    /// the connection (as the file now describes it) would send it.
+    async fn load_secret(&self, connection: &Connection) -> Result<Option<ApiSecret>, DeskError> {
         let secrets = Arc::clone(&self.secrets);
-        let key = key.to_owned();
-        self.run_blocking(move || secrets.load(&key)).await
+        let key = connection.id.clone();
+        let Some(entry) = self.run_blocking(move || secrets.load(&key)).await? else { return Ok(None) };
+        let destination = crate::secret_binding::Destination::of(connection);
+        crate::secret_binding::unseal(&entry, &destination, &connection.label).map(Some)
     }
 
     async fn delete_secret(&self, key: &str) -> Result<bool, DeskError> {

@@ -23,6 +23,7 @@ pub mod process_guard;
 pub mod queries;
 pub mod redact;
 pub mod rendering;
+mod secret_binding;
 pub mod settings;
 mod token_actions;
 pub mod tray;

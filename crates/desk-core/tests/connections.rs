@@ -19,7 +19,10 @@ async fn adding_a_connection_checks_the_token_and_stores_its_secret_in_the_keych
     assert_eq!(connection.account.account_type, "Vendor");
     assert!(connection.token_id.starts_with("TKN-"));
     let stored = world.secrets.load(&connection.id).expect("load").expect("secret stored");
-    assert_eq!(stored.expose(), world.sim.admin_secret(AccountKind::Vendor));
+    let entry: serde_json::Value = serde_json::from_str(stored.expose()).expect("the entry is JSON");
+    assert_eq!(entry["secret"], world.sim.admin_secret(AccountKind::Vendor));
+    assert_eq!(entry["destination"]["baseUrl"], world.sim.base_url(), "bound to where it may be sent");
+    assert_eq!(entry["destination"]["caSha256"].as_str().map(str::len), Some(64), "and to the CA it trusts");
 
     let files = world.config_files_text();
     assert!(files.contains(&connection.token_id), "metadata is saved: {files}");
@@ -328,4 +331,64 @@ async fn secret_shaped_text_in_a_name_or_an_address_is_refused_not_saved() {
     let error = world.desk.rename_connection(&connection.id, &secret).expect_err("renamed to a secret");
     assert_eq!(error.field_errors[0].field.as_deref(), Some("label"));
     assert!(!world.config_files_text().contains(&secret[18..]), "no secret reached a file");
+}
+
+/// Rewrites `connections.json` the way another program running as the user could.
+fn tamper(world: &World, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = world.config_dir.path().join("connections.json");
+    let mut file: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("file")).expect("json");
+    edit(&mut file);
+    std::fs::write(&path, serde_json::to_vec(&file).expect("json")).expect("written");
+}
+
+#[tokio::test]
+async fn a_connections_file_that_redirects_the_secret_is_refused_and_nothing_is_sent() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    // Another https host, with a CA the attacker controls.
+    let elsewhere = marketplace_sim::start(Default::default()).await.expect("another host");
+    tamper(&world, |file| {
+        file["connections"][0]["environment"] = serde_json::json!({ "kind": "custom", "url": elsewhere.base_url() });
+        file["connections"][0]["caCertificatePem"] = serde_json::json!(elsewhere.ca_pem());
+    });
+
+    let restarted = desk_with(world.config_dir.path(), world.secrets.clone());
+    let error = restarted.list_tokens(&connection.id, &Default::default()).await.expect_err("refused");
+    assert_eq!(error.kind, ErrorKind::Forbidden, "{error:?}");
+    assert!(error.message.contains("did not send"), "{}", error.message);
+    assert!(elsewhere.journal().arrivals().is_empty(), "the other host never heard from Token Desk");
+
+    // Only the CA changed: refused too.
+    tamper(&world, |file| {
+        file["connections"][0]["environment"] = serde_json::json!({ "kind": "custom", "url": world.sim.base_url() });
+    });
+    let restarted = desk_with(world.config_dir.path(), world.secrets.clone());
+    let error = restarted.list_tokens(&connection.id, &Default::default()).await.expect_err("refused");
+    assert!(error.message.contains("CA certificate"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn the_address_comes_from_the_environment_and_an_entry_posing_as_the_demo_is_refused() {
+    let world = World::new(2).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    tamper(&world, |file| {
+        // An old-style address field no longer decides anything.
+        file["connections"][0]["baseUrl"] = serde_json::json!("https://evil.example");
+        let mut posing = file["connections"][0].clone();
+        posing["id"] = serde_json::json!("demo");
+        posing["label"] = serde_json::json!("Not the demo");
+        posing["tokenId"] = serde_json::json!("TKN-9999-9999");
+        let mut flagged = file["connections"][0].clone();
+        flagged["id"] = serde_json::json!("flagged");
+        flagged["demo"] = serde_json::json!(true);
+        flagged["tokenId"] = serde_json::json!("TKN-8888-8888");
+        file["connections"].as_array_mut().expect("list").extend([posing, flagged]);
+    });
+    let restarted = desk_with(world.config_dir.path(), world.secrets.clone());
+    let list = restarted.connections();
+    assert_eq!(list.connections.len(), 1, "{:?}", list.connections);
+    assert_eq!(list.connections[0].base_url, world.sim.base_url(), "from the environment");
+    let notice = list.notice.expect("the user is told");
+    assert!(notice.message.contains("claims to be the built-in demo"), "{}", notice.message);
+    restarted.list_tokens(&connection.id, &Default::default()).await.expect("the real connection still works");
 }
