@@ -22,7 +22,7 @@ macro_rules! app_ipc {
         ::tauri_specta::Builder::<$runtime>::new()
             .commands(::tauri_specta::collect_commands![
                 $crate::commands::app::app_info::<$runtime>,
-                $crate::commands::connections::list_connections,
+                $crate::commands::connections::list_connections::<$runtime>,
                 $crate::commands::connections::add_connection,
                 $crate::commands::connections::rename_connection,
                 $crate::commands::connections::recolour_connection,
@@ -43,7 +43,7 @@ macro_rules! app_ipc {
                 $crate::commands::audit::token_audit,
                 $crate::commands::audit::audit_record,
                 $crate::commands::audit::event_types,
-                $crate::commands::settings::get_settings,
+                $crate::commands::settings::get_settings::<$runtime>,
                 $crate::commands::settings::update_settings,
                 $crate::commands::settings::clear_clipboard,
             ])

@@ -3,7 +3,7 @@
 //! page in this window would get the app's IPC.
 
 use tauri::plugin::{Builder, TauriPlugin};
-use tauri::{Runtime, Url};
+use tauri::{Manager, Runtime, Url};
 
 /// A plugin whose only job is to refuse navigation away from the app.
 pub fn guard<R: Runtime>() -> TauriPlugin<R> {

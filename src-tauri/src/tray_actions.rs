@@ -27,7 +27,7 @@ pub fn run<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
 async fn act<R: Runtime>(app: &AppHandle<R>, desk: &Desk, action: TrayAction) {
     match action {
         TrayAction::Switch(connection_id) => {
-            if let Err(error) = desk.set_active_connection(&connection_id) {
+            if let Err(error) = desk.set_active_connection(&connection_id).await {
                 native::notify(app, &TrayNotice::failed("Could not switch connections", &error));
             }
         }

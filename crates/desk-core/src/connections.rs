@@ -324,57 +324,115 @@ impl ConnectionStore {
         }
     }
 
-    /// Adds a connection and makes it the active one. The same token on the
-    /// same Marketplace is refused.
-    pub fn add(&mut self, connection: Connection) -> Result<(), DeskError> {
+    /// Plans adding a connection and making it the active one; the same
+    /// token on the same Marketplace is refused.
+    pub fn plan_add(&self, connection: &Connection) -> Result<PendingChange, DeskError> {
         self.ensure_new(&connection.base_url, &connection.token_id)?;
-        self.change(|file| {
+        self.plan(|file| {
             file.active_connection_id = Some(connection.id.clone());
-            file.connections.push(StoredConnection::from(&connection));
+            file.connections.push(StoredConnection::from(connection));
         })
     }
 
-    /// Changes the connection `id` with `edit`, saves, and returns it as saved.
-    pub fn update(&mut self, id: &str, edit: impl FnOnce(&mut Connection)) -> Result<Connection, DeskError> {
+    /// Plans changing the connection `id` with `edit`; also returns it as it will be.
+    pub fn plan_update(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut Connection),
+    ) -> Result<(PendingChange, Connection), DeskError> {
         let mut view = self.get(id).cloned().ok_or_else(|| unknown_connection(id))?;
         edit(&mut view);
         let edited = StoredConnection::from(&view);
-        self.change(|file| {
+        let change = self.plan(|file| {
             if let Some(stored) = file.connections.iter_mut().find(|c| c.id == id) {
                 *stored = edited;
             }
         })?;
-        self.get(id).cloned().ok_or_else(|| unknown_connection(id))
+        let updated = change.views.iter().find(|c| c.id == id).cloned().ok_or_else(|| unknown_connection(id))?;
+        Ok((change, updated))
     }
 
-    /// Removes the connection `id` and returns it.
-    pub fn remove(&mut self, id: &str) -> Result<Connection, DeskError> {
+    /// Plans removing the connection `id`; also returns it.
+    pub fn plan_remove(&self, id: &str) -> Result<(PendingChange, Connection), DeskError> {
         let removed = self.get(id).cloned().ok_or_else(|| unknown_connection(id))?;
-        self.change(|file| {
+        let change = self.plan(|file| {
             file.connections.retain(|c| c.id != id);
             if file.active_connection_id.as_deref() == Some(id) {
                 file.active_connection_id = file.connections.first().map(|c| c.id.clone());
             }
         })?;
+        Ok((change, removed))
+    }
+
+    /// Plans making `id` the active connection (`None`: none is).
+    pub fn plan_set_active(&self, id: Option<&str>) -> Result<PendingChange, DeskError> {
+        self.plan(|file| file.active_connection_id = id.map(str::to_owned))
+    }
+
+    /// Takes a change whose file was written.
+    pub fn adopt(&mut self, change: PendingChange) {
+        self.file = change.file;
+        self.views = change.views;
+    }
+
+    /// Adds a connection and makes it the active one, written at once (for
+    /// callers that do not share the store).
+    pub fn add(&mut self, connection: Connection) -> Result<(), DeskError> {
+        let change = self.plan_add(&connection)?;
+        self.apply(change)
+    }
+
+    /// Changes the connection `id` with `edit`, written at once; returns it as saved.
+    pub fn update(&mut self, id: &str, edit: impl FnOnce(&mut Connection)) -> Result<Connection, DeskError> {
+        let (change, updated) = self.plan_update(id, edit)?;
+        self.apply(change)?;
+        Ok(updated)
+    }
+
+    /// Removes the connection `id`, written at once, and returns it.
+    pub fn remove(&mut self, id: &str) -> Result<Connection, DeskError> {
+        let (change, removed) = self.plan_remove(id)?;
+        self.apply(change)?;
         Ok(removed)
     }
 
-    /// Makes `id` the active connection (`None`: none is).
+    /// Makes `id` the active connection, written at once.
     pub fn set_active(&mut self, id: Option<&str>) -> Result<(), DeskError> {
-        self.change(|file| file.active_connection_id = id.map(str::to_owned))
+        let change = self.plan_set_active(id)?;
+        self.apply(change)
     }
 
-    /// Applies `edit` to a copy, writes the copy, and only then adopts it: a
-    /// failed write changes nothing, in memory or on disk.
-    fn change(&mut self, edit: impl FnOnce(&mut ConnectionsFile)) -> Result<(), DeskError> {
+    /// Writes `change`, and only then adopts it: a failed write changes
+    /// nothing, in memory or on disk.
+    fn apply(&mut self, change: PendingChange) -> Result<(), DeskError> {
+        change.write()?;
+        self.adopt(change);
+        Ok(())
+    }
+
+    /// Applies `edit` to a copy of the file: the next state, not yet written.
+    fn plan(&self, edit: impl FnOnce(&mut ConnectionsFile)) -> Result<PendingChange, DeskError> {
         let mut next = self.file.clone();
         edit(&mut next);
         next.version = FORMAT_VERSION;
         let views = next.connections.iter().map(StoredConnection::view).collect::<Result<Vec<_>, _>>()?;
-        write_atomically(&self.path, &next)?;
-        self.file = next;
-        self.views = views;
-        Ok(())
+        Ok(PendingChange { path: self.path.clone(), file: next, views })
+    }
+}
+
+/// The next state of the connections file, planned but not yet written: the
+/// desk writes it without holding its state lock, then adopts it.
+#[derive(Debug)]
+pub struct PendingChange {
+    path: PathBuf,
+    file: ConnectionsFile,
+    views: Vec<Connection>,
+}
+
+impl PendingChange {
+    /// Writes the file (atomically, readable by the user only).
+    pub fn write(&self) -> Result<(), DeskError> {
+        write_atomically(&self.path, &self.file)
     }
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use crate::clipboard::{ClipboardGuard, SystemClipboard};
-use crate::connections::{AccountSummary, Connection, ConnectionStore, unknown_connection};
+use crate::connections::{AccountSummary, Connection, ConnectionStore, PendingChange, unknown_connection};
 use crate::environment::Environment;
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
@@ -136,6 +136,8 @@ pub struct Desk {
     pub(crate) snapshots: SnapshotStore,
     /// Held by a panic or a restore while it runs: one at a time.
     pub(crate) panic_turn: tokio::sync::Mutex<()>,
+    /// Held while the connections file is planned, written and adopted.
+    store_writes: tokio::sync::Mutex<()>,
 }
 
 impl Desk {
@@ -164,6 +166,7 @@ impl Desk {
             tray_refresh_turn: tokio::sync::Mutex::new(()),
             snapshots: SnapshotStore::new(&config.config_dir),
             panic_turn: tokio::sync::Mutex::new(()),
+            store_writes: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -179,10 +182,16 @@ impl Desk {
         self.settings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
-    /// Checks and saves new settings; they apply from the next copy on.
-    pub fn update_settings(&self, settings: Settings) -> Result<Settings, DeskError> {
+    /// Checks and saves new settings; they apply from the next copy on. The
+    /// file is written off the async workers, with no lock held.
+    pub async fn update_settings(&self, settings: Settings) -> Result<Settings, DeskError> {
         let settings = settings.checked()?;
-        self.settings_store.save(&settings)?;
+        let _writing = self.store_writes.lock().await;
+        let store = self.settings_store.clone();
+        let to_save = settings.clone();
+        tokio::task::spawn_blocking(move || store.save(&to_save))
+            .await
+            .map_err(|error| DeskError::internal(format!("the settings write did not finish ({error})")))??;
         *self.settings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.clone();
         Ok(settings)
     }
@@ -266,22 +275,18 @@ impl Desk {
         };
         let connection_id = connection.id.clone();
         self.store_secret(&connection, &secret).await?;
-        let saved = {
+        let saved = self
+            .change_store(|store| {
+                let mut connection = connection;
+                connection.colour = store.next_colour();
+                Ok((store.plan_add(&connection)?, connection))
+            })
+            .await;
+        if let Ok(connection) = &saved {
             let mut state = self.state();
-            let result = match state.store.as_mut() {
-                Ok(store) => {
-                    let mut connection = connection;
-                    connection.colour = store.next_colour();
-                    store.add(connection.clone()).map(|()| connection)
-                }
-                Err(error) => Err(error.clone()),
-            };
-            if let Ok(connection) = &result {
-                state.clients.insert(connection.id.clone(), client);
-                state.demo_active = false;
-            }
-            result
-        };
+            state.clients.insert(connection.id.clone(), client);
+            state.demo_active = false;
+        }
         match saved {
             Ok(connection) => {
                 tracing::info!(connection = %connection.id, token = %connection.token_id, "connection added");
@@ -299,56 +304,81 @@ impl Desk {
     }
 
     /// Renames a connection.
-    pub fn rename_connection(&self, id: &str, label: &str) -> Result<Connection, DeskError> {
+    pub async fn rename_connection(&self, id: &str, label: &str) -> Result<Connection, DeskError> {
         let label = checked_label(label)?;
-        self.edit_connection(id, |connection| connection.label = label)
+        self.edit_connection(id, |connection| connection.label = label).await
     }
 
     /// Gives a connection another colour (`#rrggbb`).
-    pub fn recolour_connection(&self, id: &str, colour: &str) -> Result<Connection, DeskError> {
+    pub async fn recolour_connection(&self, id: &str, colour: &str) -> Result<Connection, DeskError> {
         let colour = colour.trim().to_ascii_lowercase();
         let valid = colour.len() == 7 && colour.starts_with('#') && colour[1..].bytes().all(|b| b.is_ascii_hexdigit());
         if !valid {
             return Err(DeskError::invalid_field("colour", format!("\"{colour}\" is not a colour like #3b4fd8.")));
         }
-        self.edit_connection(id, |connection| connection.colour = colour)
+        self.edit_connection(id, |connection| connection.colour = colour).await
     }
 
-    fn edit_connection(&self, id: &str, edit: impl FnOnce(&mut Connection)) -> Result<Connection, DeskError> {
-        let updated = {
+    async fn edit_connection(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut Connection) + Send,
+    ) -> Result<Connection, DeskError> {
+        let updated = if id == DEMO_CONNECTION_ID {
             let mut state = self.state();
-            if id == DEMO_CONNECTION_ID {
-                let demo = state.demo.as_mut().ok_or_else(|| unknown_connection(id))?;
-                edit(&mut demo.connection);
-                demo.connection.clone()
-            } else {
-                state.store.as_mut().map_err(|error| error.clone())?.update(id, edit)?
-            }
+            let demo = state.demo.as_mut().ok_or_else(|| unknown_connection(id))?;
+            edit(&mut demo.connection);
+            demo.connection.clone()
+        } else {
+            self.change_store(|store| store.plan_update(id, edit)).await?
         };
         self.emit(DeskEvent::ConnectionsChanged);
         Ok(updated)
     }
 
     /// Makes `id` the connection in use.
-    pub fn set_active_connection(&self, id: &str) -> Result<(), DeskError> {
-        {
+    pub async fn set_active_connection(&self, id: &str) -> Result<(), DeskError> {
+        if id == DEMO_CONNECTION_ID {
             let mut state = self.state();
-            if id == DEMO_CONNECTION_ID {
-                if state.demo.is_none() {
-                    return Err(unknown_connection(id));
-                }
-                state.demo_active = true;
-            } else {
-                let store = state.store.as_mut().map_err(|error| error.clone())?;
+            if state.demo.is_none() {
+                return Err(unknown_connection(id));
+            }
+            state.demo_active = true;
+        } else {
+            self.change_store(|store| {
                 if store.get(id).is_none() {
                     return Err(unknown_connection(id));
                 }
-                store.set_active(Some(id))?;
-                state.demo_active = false;
-            }
+                Ok((store.plan_set_active(Some(id))?, ()))
+            })
+            .await?;
+            self.state().demo_active = false;
         }
         self.emit(DeskEvent::ConnectionsChanged);
         Ok(())
+    }
+
+    /// Plans a change of the connections file under the state lock, writes
+    /// it with the lock released (a slow disk or fsync never stalls a reader),
+    /// then adopts it. Writers take turns, so no change is lost between the
+    /// plan and the adoption.
+    async fn change_store<T: Send + 'static>(
+        &self,
+        plan: impl FnOnce(&ConnectionStore) -> Result<(PendingChange, T), DeskError>,
+    ) -> Result<T, DeskError> {
+        let _writing = self.store_writes.lock().await;
+        let (change, value) = {
+            let state = self.state();
+            let store = state.store.as_ref().map_err(Clone::clone)?;
+            plan(store)?
+        };
+        let change = tokio::task::spawn_blocking(move || change.write().map(|()| change))
+            .await
+            .map_err(|error| DeskError::internal(format!("the connections file write did not finish ({error})")))??;
+        if let Ok(store) = self.state().store.as_mut() {
+            store.adopt(change);
+        }
+        Ok(value)
     }
 
     /// Removes a connection and its secret from the keychain. If the keychain
@@ -374,9 +404,9 @@ impl Desk {
                 }
                 Err(error) => return Err(error),
             }
-            let mut state = self.state();
-            state.clients.remove(id);
-            state.store.as_mut().map_err(|error| error.clone())?.remove(id)?;
+            self.state().clients.remove(id);
+            self.change_store(|store| store.plan_remove(id)).await?;
+            self.state().clients.remove(id);
         }
         if let Err(error) = self.snapshots.forget(id) {
             tracing::warn!("could not forget the panic snapshot of a removed connection: {error}");

@@ -67,6 +67,7 @@ impl Settings {
 }
 
 /// Where the settings live.
+#[derive(Clone)]
 pub(crate) struct SettingsStore {
     path: PathBuf,
 }

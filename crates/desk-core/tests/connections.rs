@@ -144,14 +144,14 @@ async fn rename_recolour_activate_and_remove() {
     let client = world.connect(AccountKind::Client).await;
     assert_ne!(vendor.colour, client.colour, "new connections get different colours");
 
-    let renamed = world.desk.rename_connection(&vendor.id, "Vendor prod").expect("rename");
+    let renamed = world.desk.rename_connection(&vendor.id, "Vendor prod").await.expect("rename");
     assert_eq!(renamed.label, "Vendor prod");
-    let recoloured = world.desk.recolour_connection(&vendor.id, "#A21CAF").expect("recolour");
+    let recoloured = world.desk.recolour_connection(&vendor.id, "#A21CAF").await.expect("recolour");
     assert_eq!(recoloured.colour, "#a21caf");
-    let bad = world.desk.recolour_connection(&vendor.id, "purple").expect_err("bad colour");
+    let bad = world.desk.recolour_connection(&vendor.id, "purple").await.expect_err("bad colour");
     assert_eq!(bad.field_errors[0].field.as_deref(), Some("colour"));
 
-    world.desk.set_active_connection(&vendor.id).expect("activate");
+    world.desk.set_active_connection(&vendor.id).await.expect("activate");
     assert_eq!(world.desk.connections().active_id.as_deref(), Some(vendor.id.as_str()));
 
     // A fresh desk over the same files sees the same thing.
@@ -328,7 +328,7 @@ async fn secret_shaped_text_in_a_name_or_an_address_is_refused_not_saved() {
     assert_eq!(error.field_errors[0].field.as_deref(), Some("url"));
 
     let connection = world.connect(AccountKind::Vendor).await;
-    let error = world.desk.rename_connection(&connection.id, &secret).expect_err("renamed to a secret");
+    let error = world.desk.rename_connection(&connection.id, &secret).await.expect_err("renamed to a secret");
     assert_eq!(error.field_errors[0].field.as_deref(), Some("label"));
     assert!(!world.config_files_text().contains(&secret[18..]), "no secret reached a file");
 }

@@ -244,11 +244,13 @@ async fn settings_decide_the_delay_and_the_history_hint_and_survive_a_restart() 
     let refused = world
         .desk
         .update_settings(Settings { clipboard_clear_after_secs: Some(4), ..Settings::default() })
+        .await
         .expect_err("4 s is too short");
     assert_eq!(refused.field_errors[0].field.as_deref(), Some("clipboardClearAfterSecs"));
     let saved = world
         .desk
         .update_settings(Settings { clipboard_clear_after_secs: None, clipboard_history: true, close_to_tray: false })
+        .await
         .expect("saved");
     assert!(Settings::default().close_to_tray, "closing to the tray is on by default");
     let other = page.items.iter().find(|t| t.id != connection.token_id).expect("not its own token");

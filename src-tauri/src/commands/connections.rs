@@ -1,17 +1,21 @@
 //! Connection picker and add-connection form.
 //!
-//! Commands that write the connections file are `async` so that Tauri runs them
-//! off the main thread: a slow disk must never freeze the window.
+//! Every command is `async`, so Tauri runs it off the main thread: a slow disk
+//! or keychain must never freeze the window.
 
-use desk_core::{Connection, ConnectionList, DeskError, NewConnection};
+use std::sync::Arc;
+
+use desk_core::{Connection, ConnectionList, Desk, DeskError, NewConnection};
+use tauri::{AppHandle, Manager, Runtime};
 
 use super::DeskState;
 
-/// Every connection and which one is active.
+/// Every connection and which one is active. (It takes the app handle, not a
+/// borrowed state, so that it can be async and still answer without a Result.)
 #[tauri::command]
 #[specta::specta]
-pub fn list_connections(desk: DeskState<'_>) -> ConnectionList {
-    desk.connections()
+pub async fn list_connections<R: Runtime>(app: AppHandle<R>) -> ConnectionList {
+    app.state::<Arc<Desk>>().connections()
 }
 
 /// Checks a new connection's token with the Marketplace and saves it (the
@@ -30,7 +34,7 @@ pub async fn rename_connection(
     connection_id: String,
     label: String,
 ) -> Result<Connection, DeskError> {
-    desk.rename_connection(&connection_id, &label)
+    desk.rename_connection(&connection_id, &label).await
 }
 
 /// Gives a connection another colour (`#rrggbb`).
@@ -41,14 +45,14 @@ pub async fn recolour_connection(
     connection_id: String,
     colour: String,
 ) -> Result<Connection, DeskError> {
-    desk.recolour_connection(&connection_id, &colour)
+    desk.recolour_connection(&connection_id, &colour).await
 }
 
 /// Makes a connection the one in use.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_active_connection(desk: DeskState<'_>, connection_id: String) -> Result<(), DeskError> {
-    desk.set_active_connection(&connection_id)
+    desk.set_active_connection(&connection_id).await
 }
 
 /// Removes a connection and its secret from the keychain; with

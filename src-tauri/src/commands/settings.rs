@@ -1,21 +1,24 @@
 //! The Settings screen and the clipboard it governs.
 
-use desk_core::{DeskError, Settings};
+use std::sync::Arc;
+
+use desk_core::{Desk, DeskError, Settings};
+use tauri::{AppHandle, Manager, Runtime};
 
 use super::DeskState;
 
-/// The user's settings.
+/// The user's settings (async, off the main thread, like every command).
 #[tauri::command]
 #[specta::specta]
-pub fn get_settings(desk: DeskState<'_>) -> Settings {
-    desk.settings()
+pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Settings {
+    app.state::<Arc<Desk>>().settings()
 }
 
 /// Saves new settings and returns them as saved.
 #[tauri::command]
 #[specta::specta]
 pub async fn update_settings(desk: DeskState<'_>, settings: Settings) -> Result<Settings, DeskError> {
-    desk.update_settings(settings)
+    desk.update_settings(settings).await
 }
 
 /// Clears the clipboard now if it still holds a value Token Desk copied; true when it did.

@@ -10,7 +10,10 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	/**  The app's name and version, for the welcome screen and About box. */
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
-	/**  Every connection and which one is active. */
+	/**
+	 *  Every connection and which one is active. (It takes the app handle, not a
+	 *  borrowed state, so that it can be async and still answer without a Result.)
+	 */
 	listConnections: () => __TAURI_INVOKE<ConnectionList>("list_connections"),
 	/**
 	 *  Checks a new connection's token with the Marketplace and saves it (the
@@ -65,7 +68,7 @@ export const commands = {
 	auditRecord: (connectionId: string, recordId: string) => typedError<AuditRecordView, DeskError>(__TAURI_INVOKE("audit_record", { connectionId, recordId })),
 	/**  Every audit event type, for the event filter. */
 	eventTypes: (connectionId: string) => typedError<EventTypeView[], DeskError>(__TAURI_INVOKE("event_types", { connectionId })),
-	/**  The user's settings. */
+	/**  The user's settings (async, off the main thread, like every command). */
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	/**  Saves new settings and returns them as saved. */
 	updateSettings: (settings: Settings) => typedError<Settings, DeskError>(__TAURI_INVOKE("update_settings", { settings })),
@@ -192,7 +195,7 @@ export type ClipboardStatus = {
 	clearsAtMs: number | null,
 };
 
-/**  One saved connection to the Marketplace. */
+/**  One connection to the Marketplace, as the UI and the tray see it. */
 export type Connection = {
 	/**  Stable id the UI and the keychain entry use. */
 	id: string,
@@ -214,7 +217,7 @@ export type Connection = {
 	 *  A PEM CA certificate trusted for this connection besides the system's
 	 *  (a corporate proxy). Public material, not a secret.
 	 */
-	caCertificatePem?: string | null,
+	caCertificatePem: string | null,
 };
 
 /**  The connections, as the connection picker shows them. */
