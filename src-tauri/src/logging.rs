@@ -1,12 +1,12 @@
 //! Log output for the desktop app: human-readable lines on stderr and in
-//! `token-desk.log` in the app's log dir, with every Marketplace secret
-//! redacted before it is written anywhere.
+//! `token-desk.log` in the app's log dir (private to the user, rotated by
+//! size), with every Marketplace secret redacted before it is written anywhere.
 
-use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use desk_core::log_file::{LOG_LIMIT_BYTES, LogFile};
 use desk_core::redact::RedactingWriter;
 use tracing_subscriber::EnvFilter;
 
@@ -40,14 +40,13 @@ pub fn init(log_dir: Option<&Path>) {
     std::panic::set_hook(Box::new(|info| tracing::error!("Token Desk panicked: {info}")));
 }
 
-fn open_log_file(dir: &Path) -> io::Result<File> {
-    std::fs::create_dir_all(dir)?;
-    OpenOptions::new().create(true).append(true).open(dir.join(LOG_FILE_NAME))
+fn open_log_file(dir: &Path) -> io::Result<LogFile> {
+    LogFile::open(dir.join(LOG_FILE_NAME), LOG_LIMIT_BYTES)
 }
 
 /// Writes each log line to stderr and, when there is one, to the log file.
 struct StderrAndFile {
-    file: Option<Arc<Mutex<File>>>,
+    file: Option<Arc<Mutex<LogFile>>>,
 }
 
 impl Write for StderrAndFile {

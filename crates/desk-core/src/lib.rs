@@ -18,6 +18,7 @@ pub mod events;
 mod files;
 pub mod ids;
 pub mod keychain;
+pub mod log_file;
 pub mod panic_button;
 pub mod process_guard;
 pub mod queries;

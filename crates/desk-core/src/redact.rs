@@ -14,6 +14,34 @@ pub fn redact_secrets(text: &str) -> Cow<'_, str> {
     if text.contains("idt") { Cow::Owned(marketplace_api::scrub(text, None)) } else { Cow::Borrowed(text) }
 }
 
+/// Replaces every run of letters and digits long enough to be a bare secret
+/// (an older token value, without its `idt:` prefix) with the redaction mark.
+pub fn redact_bare_secrets(text: &str) -> Cow<'_, str> {
+    if !looks_like_secret(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= BARE_SECRET_MIN_CHARS {
+            out.push_str(REDACTED);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for character in text.chars() {
+        if character.is_ascii_alphanumeric() {
+            run.push(character);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(character);
+        }
+    }
+    flush(&mut run, &mut out);
+    Cow::Owned(out)
+}
+
 /// Shortest run of letters and digits taken for a bare secret (the opaque
 /// part of a token is 64 such characters; older secrets had no `idt:` prefix).
 const BARE_SECRET_MIN_CHARS: usize = 32;
@@ -38,6 +66,13 @@ pub fn looks_like_secret(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_secrets_are_redacted_and_ordinary_text_is_left_alone() {
+        let bare = &SECRET[18..];
+        assert_eq!(redact_bare_secrets(&format!("old value {bare}.")), format!("old value {REDACTED}."));
+        assert_eq!(redact_bare_secrets("TKN-1234-5678 disabled by Ann"), "TKN-1234-5678 disabled by Ann");
+    }
 
     #[test]
     fn secret_shaped_text_is_recognised_and_ordinary_names_are_not() {

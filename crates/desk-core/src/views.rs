@@ -229,7 +229,7 @@ impl From<&AuditRecord> for AuditRecordView {
         });
         Self {
             entry: AuditEntryView::from(record),
-            details: record.details.as_deref().map(scrubbed),
+            details: record.details.as_deref().map(scrubbed_details),
             record_type: record.record_type.as_ref().map(|t| t.as_str().to_owned()),
             actor_account: record
                 .actor
@@ -242,7 +242,12 @@ impl From<&AuditRecord> for AuditRecordView {
             documents: record
                 .documents
                 .as_ref()
-                .and_then(|documents| serde_json::to_string_pretty(documents).ok())
+                .map(|documents| {
+                    let mut documents = serde_json::to_value(documents).unwrap_or_default();
+                    drop_token_values(&mut documents);
+                    documents
+                })
+                .and_then(|documents| serde_json::to_string_pretty(&documents).ok())
                 .map(|json| scrubbed(&json)),
         }
     }
@@ -268,12 +273,69 @@ impl From<&EventType> for EventTypeView {
 }
 
 /// Audit texts are written by the platform from object snapshots; a secret must
-/// not ride along even if the platform forgot to mask it.
+/// not ride along even if the platform forgot to mask it. The pattern catches
+/// `idt:` values and, second, bare runs shaped like an older secret.
 fn scrubbed(text: &str) -> String {
-    redact_secrets(text).into_owned()
+    crate::redact::redact_bare_secrets(&redact_secrets(text)).into_owned()
+}
+
+/// Details may be JSON: then the `token` values go structurally first.
+fn scrubbed_details(text: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(mut value) if value.is_object() || value.is_array() => {
+            drop_token_values(&mut value);
+            scrubbed(&value.to_string())
+        }
+        _ => scrubbed(text),
+    }
+}
+
+/// Removes every `token` key whose value is text (a token's value, in any
+/// format) from a snapshot, however deep; a `token` object (the snapshot of
+/// the token itself) stays, minus its own value.
+pub(crate) fn drop_token_values(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            fields.retain(|key, field| !(key.eq_ignore_ascii_case("token") && field.is_string()));
+            fields.values_mut().for_each(drop_token_values);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_token_values),
+        _ => {}
+    }
 }
 
 /// Counts beyond u32 do not occur for tokens; clamp rather than wrap if one did.
 fn saturate(value: u64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_snapshots_lose_every_token_value_whatever_its_format() {
+        // An older, unprefixed value, and a current one, in documents and in JSON details.
+        let legacy = "q7W2e9R4t1Y6u3I8o5P0a2S7d4F9g6H1j3K8l5Z0x2C7";
+        let current = concat!("idt:TKN-1234-5678:", "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0hIj3kLm6nOp9qRs2tUv5wXy8z");
+        let record: marketplace_api::AuditRecord = serde_json::from_value(serde_json::json!({
+            "id": "AUD-0391-8050-9033-9920",
+            "details": format!("{{\"token\":\"{legacy}\",\"name\":\"CI\"}}"),
+            "documents": {
+                "token": { "id": "TKN-1234-5678", "name": "CI", "token": legacy, "nested": [{ "Token": current }] }
+            }
+        }))
+        .expect("a record");
+        let view = AuditRecordView::from(&record);
+        let documents = view.documents.expect("documents");
+        let details = view.details.expect("details");
+        for text in [&documents, &details] {
+            assert!(!text.contains(legacy) && !text.contains(&current[18..]), "no value survives: {text}");
+        }
+        assert!(
+            documents.contains("TKN-1234-5678") && documents.contains("\"name\": \"CI\""),
+            "the rest stays: {documents}"
+        );
+        assert!(details.contains("CI"), "{details}");
+    }
 }
