@@ -12,6 +12,8 @@ pub const APP_COMMANDS: &[&str] = &[
     "set_active_connection",
     "remove_connection",
     "start_demo",
+    "orphaned_secrets",
+    "remove_orphaned_secrets",
     "list_tokens",
     "list_all_tokens",
     "get_token",

@@ -29,6 +29,8 @@ macro_rules! app_ipc {
                 $crate::commands::connections::set_active_connection,
                 $crate::commands::connections::remove_connection,
                 $crate::commands::connections::start_demo,
+                $crate::commands::connections::orphaned_secrets,
+                $crate::commands::connections::remove_orphaned_secrets,
                 $crate::commands::tokens::list_tokens,
                 $crate::commands::tokens::list_all_tokens,
                 $crate::commands::tokens::get_token,

@@ -358,6 +358,33 @@ impl Desk {
         Ok(())
     }
 
+    /// Keychain entries of Token Desk's that belong to no saved connection: a
+    /// crash between the keychain write and the file write, or a damaged file
+    /// moved aside, leaves them behind. Empty where the keychain cannot list
+    /// its entries.
+    pub async fn orphaned_secrets(&self) -> Result<Vec<String>, DeskError> {
+        let secrets = Arc::clone(&self.secrets);
+        let keys = self.run_blocking(move || secrets.keys()).await?.unwrap_or_default();
+        let state = self.state();
+        let Ok(store) = state.store.as_ref() else {
+            // The file could not be read: every entry would look orphaned. Offer nothing.
+            return Ok(Vec::new());
+        };
+        Ok(keys.into_iter().filter(|key| store.get(key).is_none()).collect())
+    }
+
+    /// Deletes the orphaned keychain entries; returns how many went.
+    pub async fn remove_orphaned_secrets(&self) -> Result<usize, DeskError> {
+        let mut removed = 0;
+        for key in self.orphaned_secrets().await? {
+            if self.delete_secret(&key).await? {
+                removed += 1;
+            }
+        }
+        tracing::info!(removed, "orphaned keychain entries removed");
+        Ok(removed)
+    }
+
     /// Plans a change of the connections file under the state lock, writes
     /// it with the lock released (a slow disk or fsync never stalls a reader),
     /// then adopts it. Writers take turns, so no change is lost between the

@@ -73,6 +73,9 @@ pub trait SecretStore: Send + Sync {
     fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError>;
     /// Removes the secret under `key`; `Ok(false)` when there was none.
     fn delete(&self, key: &str) -> Result<bool, KeychainError>;
+    /// Every key that holds a secret; `Ok(None)` where the store cannot list
+    /// its entries.
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError>;
 }
 
 /// The platform's credential store, reached through the `keyring` crate.
@@ -128,6 +131,29 @@ impl SecretStore for OsKeychain {
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(other) => Err(classify(other)),
         }
+    }
+
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        if let Err(error) = keyring::Entry::store_status() {
+            return Err(KeychainError::Unavailable { detail: redact_secrets(&error.to_string()).into_owned() });
+        }
+        let spec = HashMap::from([("service", self.service.as_str())]);
+        let entries = match keyring_core::Entry::search(&spec) {
+            Ok(entries) => entries,
+            // The macOS and Windows stores cannot search: nothing to list there.
+            Err(keyring::Error::NotSupportedByStore(_)) => return Ok(None),
+            Err(other) => return Err(classify(other)),
+        };
+        let mut keys = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let attributes = entry.get_attributes().map_err(classify)?;
+            if attributes.get("service").map(String::as_str) == Some(self.service.as_str())
+                && let Some(key) = attributes.get("username")
+            {
+                keys.push(key.clone());
+            }
+        }
+        Ok(Some(keys))
     }
 }
 
@@ -186,6 +212,10 @@ impl SecretStore for InMemoryStore {
 
     fn delete(&self, key: &str) -> Result<bool, KeychainError> {
         Ok(self.secrets().remove(key).is_some())
+    }
+
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        Ok(Some(self.secrets().keys().cloned().collect()))
     }
 }
 

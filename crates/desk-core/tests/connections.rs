@@ -123,6 +123,9 @@ impl SecretStore for NoKeychain {
     fn delete(&self, _: &str) -> Result<bool, KeychainError> {
         Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
     }
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+    }
 }
 
 #[tokio::test]
@@ -254,6 +257,10 @@ impl SecretStore for StalledKeychain {
         std::thread::sleep(std::time::Duration::from_secs(2));
         Ok(true)
     }
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        Ok(None)
+    }
 }
 
 /// A keychain that is locked and stays so.
@@ -267,6 +274,9 @@ impl SecretStore for LockedKeychain {
         Err(KeychainError::Locked { detail: "the login collection is locked".into() })
     }
     fn delete(&self, _: &str) -> Result<bool, KeychainError> {
+        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
+    }
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
         Err(KeychainError::Locked { detail: "the login collection is locked".into() })
     }
 }
@@ -391,4 +401,17 @@ async fn the_address_comes_from_the_environment_and_an_entry_posing_as_the_demo_
     let notice = list.notice.expect("the user is told");
     assert!(notice.message.contains("claims to be the built-in demo"), "{}", notice.message);
     restarted.list_tokens(&connection.id, &Default::default()).await.expect("the real connection still works");
+}
+
+#[tokio::test]
+async fn keychain_entries_left_without_a_connection_are_found_and_removed() {
+    let world = World::new(1).await;
+    let kept = world.connect(AccountKind::Vendor).await;
+    // A crash between the keychain write and the file write leaves an entry behind.
+    world.secrets.save("left-by-a-crash", &ApiSecret::new("idt:TKN-1234-5678:LeftBehind0000")).expect("saved");
+
+    assert_eq!(world.desk.orphaned_secrets().await.expect("listed"), ["left-by-a-crash"]);
+    assert_eq!(world.desk.remove_orphaned_secrets().await.expect("removed"), 1);
+    assert!(world.desk.orphaned_secrets().await.expect("listed").is_empty());
+    assert!(world.secrets.load(&kept.id).expect("load").is_some(), "the live connection's secret stays");
 }

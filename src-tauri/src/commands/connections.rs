@@ -73,3 +73,18 @@ pub async fn remove_connection(
 pub async fn start_demo(desk: DeskState<'_>) -> Result<Connection, DeskError> {
     desk.start_demo().await
 }
+
+/// Keychain entries of Token Desk's that belong to no saved connection (left
+/// by a crash); the UI offers their removal.
+#[tauri::command]
+#[specta::specta]
+pub async fn orphaned_secrets(desk: DeskState<'_>) -> Result<Vec<String>, DeskError> {
+    desk.orphaned_secrets().await
+}
+
+/// Deletes those entries; answers how many went.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_orphaned_secrets(desk: DeskState<'_>) -> Result<u32, DeskError> {
+    desk.remove_orphaned_secrets().await.map(|removed| u32::try_from(removed).unwrap_or(u32::MAX))
+}
