@@ -26,7 +26,7 @@ impl Client {
     /// One audit record; `render` fills in the placeholders of its summary and details.
     pub async fn get_audit_record(&self, id: &str, render: bool) -> Result<AuditRecord, Error> {
         let query = if render { Query::new().render() } else { Query::new() };
-        self.get(&item_path(RECORDS, id), &query.to_query_string()).await
+        self.get(&item_path(RECORDS, id), &query.to_query_string()?).await
     }
 
     /// One page of event types.

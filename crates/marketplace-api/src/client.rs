@@ -142,7 +142,7 @@ impl Client {
 
     /// One page of a list: `GET path?query`, decoded from the list envelope.
     pub(crate) async fn get_page<T: DeserializeOwned>(&self, path: &str, query: &Query) -> Result<Page<T>, Error> {
-        let envelope: ListEnvelope<T> = self.get(path, &query.to_query_string()).await?;
+        let envelope: ListEnvelope<T> = self.get(path, &query.to_query_string()?).await?;
         Ok(envelope.into())
     }
 

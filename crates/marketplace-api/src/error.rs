@@ -24,6 +24,11 @@ pub enum ErrorKind {
     InvalidSecret,
     /// The token authenticated but is not `Active` (see [`Client::whoami`](crate::Client::whoami)).
     InactiveToken,
+    /// A filter, `order` or `select` cannot be written in the query language, e.g. a search
+    /// holding both `'` and `"`. The `detail` says why; the [`source`](std::error::Error::source)
+    /// is the [`rql::QueryError`](crate::rql::QueryError). Nothing was sent.
+    InvalidQuery,
+
     /// 401: the token is missing, unknown, disabled or deleted.
     Unauthorized,
     /// 403: the token's account type or modules do not allow this.
@@ -237,6 +242,7 @@ impl Error {
             ErrorKind::InvalidCaCertificate => "The extra CA certificate is not usable",
             ErrorKind::InvalidSecret => "The API token is not in the expected form",
             ErrorKind::InactiveToken => "The API token is not active",
+            ErrorKind::InvalidQuery => "The search cannot be sent to the Marketplace",
             ErrorKind::Unauthorized => "The Marketplace did not accept the API token",
             ErrorKind::Forbidden => "The API token is not allowed to do this",
             ErrorKind::NotFound => "The Marketplace has no such object, or it is not visible to this account",
@@ -296,6 +302,13 @@ impl fmt::Display for Error {
             write!(f, " Trace id: {trace_id}.")?;
         }
         Ok(())
+    }
+}
+
+impl From<crate::rql::QueryError> for Error {
+    /// A query that cannot be written: [`ErrorKind::InvalidQuery`], with the reason as detail.
+    fn from(error: crate::rql::QueryError) -> Self {
+        Error::new(ErrorKind::InvalidQuery, error.to_string()).with_source(error)
     }
 }
 

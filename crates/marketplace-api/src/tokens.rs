@@ -21,8 +21,8 @@ pub struct Identity {
 }
 
 /// `?select=a,b` for reading one object; empty when `select` is.
-pub(crate) fn select_query(select: &[&str]) -> String {
-    select.iter().fold(Query::new(), |query, field| query.select(*field)).to_query_string()
+pub(crate) fn select_query(select: &[&str]) -> Result<String, Error> {
+    Ok(select.iter().fold(Query::new(), |query, field| query.select(*field)).to_query_string()?)
 }
 
 impl Client {
@@ -38,7 +38,7 @@ impl Client {
 
     /// One token; `select` may add default-omitted fields (`audit`).
     pub async fn get_token(&self, id: &str, select: &[&str]) -> Result<ApiToken, Error> {
-        self.get(&item_path(API_TOKENS, id), &select_query(select)).await
+        self.get(&item_path(API_TOKENS, id), &select_query(select)?).await
     }
 
     /// Creates a token; the answer carries its secret value.

@@ -7,7 +7,8 @@ use common::{client_for, config_for, start_sim};
 fn new_token(account_id: &str, name: &str, module_ids: Vec<String>) -> NewApiToken {
     NewApiToken { module_ids, ..common::new_token(account_id, name) }
 }
-use marketplace_api::rql::{Filter, LikePattern, Query};
+use futures::StreamExt;
+use marketplace_api::rql::{Filter, LikePattern, Query, QueryError};
 use marketplace_api::{
     AccountType, ApiSecret, ApiTokenUpdate, Client, ClientConfig, ErrorKind, NewApiToken, TokenStatus,
 };
@@ -206,6 +207,43 @@ async fn filters_find_tokens_by_awkward_names() {
         .expect("select");
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].name, None, "select=-name leaves the name out");
+}
+
+#[tokio::test]
+async fn a_search_holding_both_quotes_is_refused_before_sending() {
+    let sim = start_sim(0).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let account_id = sim.account_id(AccountKind::Vendor);
+    // The platform allows both quotes in a name; RQL cannot write them in one literal.
+    let name = "Bob's \"best\" robot";
+    vendor.create_token(&new_token(account_id, name, vec![])).await.expect("created");
+    // Either quote alone is written between the other and finds the token.
+    for part in ["Bob's", "\"best\""] {
+        let query = Query::new().filter(Filter::ilike("name", LikePattern::contains(part)));
+        let page = vendor.list_tokens(&query).await.expect(part);
+        let found: Vec<Option<&str>> = page.items.iter().map(|t| t.name.as_deref()).collect();
+        assert_eq!(found, vec![Some(name)], "{part}");
+    }
+
+    let before = sim.journal().arrivals().len();
+    let search = Filter::or([
+        Filter::ilike("name", LikePattern::contains(name)),
+        Filter::ilike("description", LikePattern::contains(name)),
+    ]);
+    let error = vendor.list_tokens(&Query::new().filter(search.clone())).await.expect_err("both quotes");
+    assert_eq!(error.kind(), ErrorKind::InvalidQuery);
+    assert_eq!(error.status(), None);
+    let text = error.to_string();
+    assert!(
+        text.starts_with("The search cannot be sent to the Marketplace. A search can't contain both ' and \""),
+        "{text}"
+    );
+    let source = std::error::Error::source(&error).and_then(|s| s.downcast_ref::<QueryError>());
+    assert!(matches!(source, Some(QueryError::BothQuotes { field }) if field == "name"), "{source:?}");
+    let mut stream = vendor.list_all_tokens(Query::new().filter(search));
+    let first = stream.next().await.expect("one item").expect_err("refused");
+    assert_eq!(first.kind(), ErrorKind::InvalidQuery);
+    assert_eq!(sim.journal().arrivals().len(), before, "nothing was sent");
 }
 
 #[tokio::test]
