@@ -134,6 +134,14 @@ async fn validation_errors_carry_field_errors() {
     assert_eq!(error.status(), Some(400));
     assert!(error.field_errors().iter().any(|e| e.field.as_deref() == Some("name")), "{error:?}");
     assert!(error.trace_id().is_some());
+    assert_eq!(error.title(), Some("One or more validation errors occurred."));
+    let text = error.to_string();
+    assert!(
+        text.starts_with(
+            "The Marketplace refused the request as invalid (HTTP 400). One or more validation errors occurred. name: "
+        ),
+        "{text}"
+    );
 
     let error = vendor
         .create_token(&new_token(account_id, "x", vec!["MOD-12".into()]))

@@ -107,6 +107,7 @@ async fn a_rejected_field_is_a_validation_problem_naming_it_then_creation_works(
     let secret = sim.secret(Vendor);
     let refused = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["title"], "One or more validation errors occurred.", "{}", refused.body);
     let messages = refused.body["errors"]["name"].as_array().expect("errors.name");
     assert!(messages[0].as_str().is_some_and(|m| m.contains("name")), "{}", refused.body);
     let created = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;

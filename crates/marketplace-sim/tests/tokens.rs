@@ -211,6 +211,8 @@ async fn validation_errors_are_listed_per_field() {
 
     let body = create_error(&sim, json!({ "account": account })).await;
     assert!(body["errors"]["name"][0].as_str().unwrap_or_default().contains("required"), "{body}");
+    // ASP.NET's ValidationProblemDetails title.
+    assert_eq!(body["title"], "One or more validation errors occurred.", "{body}");
     let body = create_error(&sim, json!({ "account": account, "name": "   " })).await;
     assert!(body["errors"]["name"].is_array(), "{body}");
 
