@@ -1,5 +1,6 @@
 //! Fault injection, per route and per method: latency, error statuses, 429 with
-//! `Retry-After`, dropped connections and malformed bodies, for reliability tests.
+//! `Retry-After`, dropped connections, malformed bodies, and answers that repeat the caller's
+//! `Authorization` header, for reliability and secrecy tests.
 //!
 //! Rules are checked for every request in insertion order. A firing `Latency` rule delays
 //! the request and matching goes on; the first other rule that fires decides the answer.
@@ -39,6 +40,19 @@ pub enum FaultAction {
     FieldRejected {
         /// The field, as the platform names it (`name`, `description`, `modules[0].id`).
         field: String,
+    },
+    /// Answer with a ProblemDetails whose `title`, `detail` and `errors` (a message, and a key)
+    /// repeat the request's `Authorization` header verbatim, as a careless server might: lets
+    /// a test prove the client never shows what it sent.
+    EchoAuthorization {
+        /// The status answered (any, 200 included).
+        status: u16,
+    },
+    /// Answer with an HTML page, as a proxy's error page, that repeats the request's
+    /// `Authorization` header.
+    EchoAuthorizationHtml {
+        /// The status answered (any, 200 included).
+        status: u16,
     },
 }
 
@@ -148,8 +162,7 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
         None => next.run(request).await,
         Some(FaultAction::Latency(_)) => next.run(request).await,
         Some(FaultAction::Status(code)) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Problem::new(status, format!("Injected fault: status {code}")).into_response()
+            Problem::new(status_or_500(code), format!("Injected fault: status {code}")).into_response()
         }
         Some(FaultAction::TooManyRequests { retry_after_secs }) => {
             let mut problem = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Injected fault: too many requests");
@@ -159,6 +172,27 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
         Some(FaultAction::FieldRejected { field }) => {
             let message = format!("Injected fault: the platform refused this {field}.");
             Problem::validation([(field, vec![message])].into_iter().collect()).into_response()
+        }
+        Some(FaultAction::EchoAuthorization { status }) => {
+            let sent = authorization_of(&request);
+            let mut problem =
+                Problem::new(status_or_500(status), format!("Injected fault: the request carried {sent}"));
+            problem.title = Some(format!("Rejected: {sent}"));
+            problem.errors.insert("Authorization".to_string(), vec![format!("'{sent}' is not accepted.")]);
+            problem.errors.insert(sent.clone(), vec!["This header value is not accepted.".to_string()]);
+            problem.into_response()
+        }
+        Some(FaultAction::EchoAuthorizationHtml { status }) => {
+            // Guess: a proxy page repeating the header; a real one would escape HTML, which
+            // changes nothing in an `idt:TKN-…:<alphanumerics>` secret, so none is done here.
+            let sent = authorization_of(&request);
+            let page = format!(
+                "<!DOCTYPE html>\n<html><head><title>Gateway error</title></head>\n<body>\n<h1>Request refused</h1>\n\
+                 <p>The upstream refused the request.</p>\n<pre>Authorization: {sent}</pre>\n</body></html>\n"
+            );
+            let mut response = (status_or_500(status), page).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            response
         }
         Some(FaultAction::MalformedBody) => {
             let mut response = (StatusCode::OK, "{\"$meta\":{\"pagination\":{\"offset\":0,\"lim").into_response();
@@ -178,6 +212,20 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
     }
 }
 
+/// The request's `Authorization` header as text (empty when absent).
+fn authorization_of(request: &Request) -> String {
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .unwrap_or_default()
+}
+
+/// A status from a rule (checked to be 100..=599 when parsed; 500 if built otherwise).
+fn status_or_500(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 /// Why a `--fault` flag could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid fault rule '{rule}': {reason}")]
@@ -191,8 +239,10 @@ impl FromStr for FaultRule {
 
     /// Reads `METHOD PATH ACTION [WHEN]`, space-separated, as the binary's `--fault` flag:
     /// METHOD is `GET`… or `*`; PATH a prefix or `*`; ACTION one of `latency=MS`,
-    /// `status=CODE`, `429=SECS`, `drop`, `malformed`, `reject=FIELD`; WHEN one of `always` (default),
-    /// `next=N`, `share=P`. Example: `GET /public/v1/accounts/api-tokens status=503 next=2`.
+    /// `status=CODE`, `429=SECS`, `drop`, `malformed`, `reject=FIELD`, `echo-auth[=CODE]`
+    /// (ProblemDetails, 400 by default), `echo-auth-html[=CODE]` (HTML, 502 by default); WHEN
+    /// one of `always` (default), `next=N`, `share=P`. Example:
+    /// `GET /public/v1/accounts/api-tokens status=503 next=2`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let fail = |reason: &str| FaultParseError { rule: text.to_string(), reason: reason.to_string() };
         let parts: Vec<&str> = text.split_whitespace().collect();
@@ -202,20 +252,27 @@ impl FromStr for FaultRule {
             _ => return Err(fail("expected METHOD PATH ACTION [WHEN]")),
         };
         let number = |value: &str| value.parse::<u64>().map_err(|_| fail("expected a whole number"));
+        let status = |code: &str| {
+            let code = u16::try_from(number(code)?).map_err(|_| fail("status out of range"))?;
+            if (100..=599).contains(&code) { Ok(code) } else { Err(fail("status must be 100..=599")) }
+        };
         let action = match action.split_once('=') {
             Some(("latency", ms)) => FaultAction::Latency(Duration::from_millis(number(ms)?)),
-            Some(("status", code)) => {
-                let code = u16::try_from(number(code)?).map_err(|_| fail("status out of range"))?;
-                if !(100..=599).contains(&code) {
-                    return Err(fail("status must be 100..=599"));
-                }
-                FaultAction::Status(code)
-            }
+            Some(("status", code)) => FaultAction::Status(status(code)?),
+            None if action == "echo-auth" => FaultAction::EchoAuthorization { status: 400 },
+            Some(("echo-auth", code)) => FaultAction::EchoAuthorization { status: status(code)? },
+            None if action == "echo-auth-html" => FaultAction::EchoAuthorizationHtml { status: 502 },
+            Some(("echo-auth-html", code)) => FaultAction::EchoAuthorizationHtml { status: status(code)? },
             Some(("429", secs)) => FaultAction::TooManyRequests { retry_after_secs: number(secs)? },
             None if action == "drop" => FaultAction::DropConnection,
             None if action == "malformed" => FaultAction::MalformedBody,
             Some(("reject", field)) if !field.is_empty() => FaultAction::FieldRejected { field: field.to_string() },
-            _ => return Err(fail("unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed, reject=FIELD)")),
+            _ => {
+                return Err(fail(
+                    "unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed, reject=FIELD, \
+                     echo-auth[=CODE], echo-auth-html[=CODE])",
+                ));
+            }
         };
         let when = match when.split_once('=') {
             None if when == "always" => FaultWhen::Always,
@@ -256,6 +313,16 @@ mod tests {
             "POST /public/v1/accounts/api-tokens reject=name next=1".parse::<FaultRule>().expect("valid").action,
             FaultAction::FieldRejected { field: "name".into() }
         );
+        for (text, action) in [
+            ("echo-auth", FaultAction::EchoAuthorization { status: 400 }),
+            ("echo-auth=401", FaultAction::EchoAuthorization { status: 401 }),
+            ("echo-auth-html", FaultAction::EchoAuthorizationHtml { status: 502 }),
+            ("echo-auth-html=200", FaultAction::EchoAuthorizationHtml { status: 200 }),
+        ] {
+            assert_eq!(format!("* * {text}").parse::<FaultRule>().expect(text).action, action);
+        }
+        assert!("* * echo-auth=700".parse::<FaultRule>().is_err());
+        assert!("* * echo-auth=x".parse::<FaultRule>().is_err());
         assert!("* * reject=".parse::<FaultRule>().is_err());
         assert!("* * explode".parse::<FaultRule>().is_err());
         assert!("* * status=700".parse::<FaultRule>().is_err());

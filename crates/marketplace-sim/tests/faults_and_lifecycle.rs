@@ -99,6 +99,47 @@ async fn malformed_body_is_200_with_invalid_json() {
 }
 
 #[tokio::test]
+async fn echo_faults_repeat_the_authorization_header_in_problem_details_and_html() {
+    let sim = Sim::start().await;
+    let secret = sim.secret(Vendor);
+    let sent = format!("Bearer {secret}");
+
+    sim.handle.faults().add(rule(
+        None,
+        Some(TOKENS),
+        FaultAction::EchoAuthorization { status: 401 },
+        FaultWhen::NextN(1),
+    ));
+    let answer = sim.get(Vendor, TOKENS).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_problem(&answer);
+    let body = &answer.body;
+    for (what, text) in [
+        ("title", body["title"].as_str()),
+        ("detail", body["detail"].as_str()),
+        ("errors.Authorization", body["errors"]["Authorization"][0].as_str()),
+    ] {
+        assert!(text.is_some_and(|t| t.contains(&sent)), "{what}: {body}");
+    }
+    assert!(body["errors"][sent.as_str()].is_array(), "the header is also an errors key: {body}");
+
+    sim.handle.faults().add(rule(
+        None,
+        Some(TOKENS),
+        FaultAction::EchoAuthorizationHtml { status: 200 },
+        FaultWhen::NextN(1),
+    ));
+    let response = sim.client.get(sim.url(TOKENS)).bearer_auth(&secret).send().await.expect("answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    let page = response.text().await.expect("body");
+    assert!(page.contains(&format!("<pre>Authorization: {sent}</pre>")), "{page}");
+    // The rules are used up: normal answers again.
+    assert_eq!(status_of(&sim, TOKENS).await, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn a_rejected_field_is_a_validation_problem_naming_it_then_creation_works() {
     let sim = Sim::start().await;
     let reject = FaultAction::FieldRejected { field: "name".into() };
