@@ -39,11 +39,18 @@ pub struct ClientConfig {
     pub page_size: u32,
     /// The app version sent in the User-Agent (`token-desk/<version>`).
     pub app_version: String,
+    /// Largest success body read, in bytes (default [`ClientConfig::DEFAULT_MAX_BODY_BYTES`]);
+    /// a longer one is an [`ErrorKind::Undecodable`] error, whatever its `Content-Length` says.
+    pub max_body_bytes: usize,
 }
 
 impl ClientConfig {
+    /// 16 MiB: a page of 100 tokens is tens of kilobytes, so this leaves room for any real
+    /// answer while bounding what a broken or hostile server can make the client hold.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
     /// A configuration with the defaults: 10 s to connect, 30 s per attempt, the default
-    /// retry policy, 8 pages at a time of 100 items.
+    /// retry policy, 8 pages at a time of 100 items, bodies up to 16 MiB.
     pub fn new(base_url: impl Into<String>, secret: ApiSecret) -> Self {
         Self {
             base_url: base_url.into(),
@@ -55,6 +62,7 @@ impl ClientConfig {
             list_concurrency: 8,
             page_size: 100,
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
         }
     }
 
@@ -81,6 +89,7 @@ struct Inner {
     retry: RetryPolicy,
     list_concurrency: usize,
     page_size: u32,
+    max_body_bytes: usize,
 }
 
 impl Client {
@@ -103,6 +112,7 @@ impl Client {
                 retry: config.retry,
                 list_concurrency: config.list_concurrency.max(1),
                 page_size: config.page_size.clamp(1, 100),
+                max_body_bytes: config.max_body_bytes,
             }),
         })
     }
@@ -126,7 +136,8 @@ impl Client {
 
     async fn send(&self, method: Method, path: &str, query: &str, body: Option<bytes::Bytes>) -> Result<Answer, Error> {
         let url = self.inner.base_url.join(path, query)?;
-        transport::send(&self.inner.http, &self.inner.retry, &self.inner.secret, method, url, body).await
+        let inner = &self.inner;
+        transport::send(&inner.http, &inner.retry, &inner.secret, inner.max_body_bytes, method, url, body).await
     }
 
     fn decode<T: DeserializeOwned>(&self, answer: &Answer) -> Result<T, Error> {

@@ -225,6 +225,33 @@ impl Error {
         Self(Box::new(error))
     }
 
+    /// A 3xx answer: the client follows no redirects. `target` is the origin it pointed to.
+    pub(crate) fn redirected(status: u16, target: Option<&str>) -> Self {
+        let whereto = target.map_or_else(|| " without saying where to".to_owned(), |target| format!(" to {target}"));
+        let mut error = Self::new(
+            ErrorKind::UnexpectedStatus,
+            format!(
+                "It redirected the request{whereto}. This client follows no redirects, so the API token is sent \
+                 only to the configured address: check the Marketplace address of the connection."
+            ),
+        );
+        error.0.status = Some(status);
+        error
+    }
+
+    /// A success answer longer than the client reads (`ClientConfig::max_body_bytes`).
+    pub(crate) fn too_large(status: u16, limit: usize) -> Self {
+        let mut error = Self::new(
+            ErrorKind::Undecodable,
+            format!(
+                "The answer is larger than the {} this client reads, so it was not read to the end.",
+                size_text(limit)
+            ),
+        );
+        error.0.status = Some(status);
+        error
+    }
+
     /// An answer with a success status whose body does not match the expected model.
     pub(crate) fn undecodable(body: &[u8], cause: &serde_json::Error, known_secret: Option<&ApiSecret>) -> Self {
         let text = String::from_utf8_lossy(body);
@@ -387,6 +414,18 @@ fn message_text(value: &Value) -> Option<String> {
     }
 }
 
+/// `16 MiB`, `64 KiB` or `1000 bytes`.
+fn size_text(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    match bytes {
+        0 => "0 bytes".to_owned(),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// The first characters of a body, on one line, secrets redacted.
 fn excerpt(text: &str, known_secret: Option<&ApiSecret>) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -534,6 +573,28 @@ mod tests {
         for (status, kind) in cases {
             assert_eq!(kind_for_status(status), kind, "{status}");
         }
+    }
+
+    #[test]
+    fn redirects_and_oversized_answers_say_what_happened() {
+        let error = Error::redirected(302, Some("https://elsewhere.example"));
+        assert_eq!((error.kind(), error.status()), (ErrorKind::UnexpectedStatus, Some(302)));
+        assert_eq!(
+            error.to_string(),
+            "The Marketplace answered unexpectedly (HTTP 302). It redirected the request to https://elsewhere.example. \
+             This client follows no redirects, so the API token is sent only to the configured address: check the \
+             Marketplace address of the connection."
+        );
+        assert!(Error::redirected(307, None).to_string().contains("redirected the request without saying where to."));
+        let error = Error::too_large(200, 16 * 1024 * 1024);
+        assert_eq!(error.kind(), ErrorKind::Undecodable);
+        assert_eq!(
+            error.to_string(),
+            "The Marketplace's answer could not be read (HTTP 200). The answer is larger than the 16 MiB this client \
+             reads, so it was not read to the end."
+        );
+        assert!(Error::too_large(200, 1000).to_string().contains("the 1000 bytes this client"));
+        assert!(Error::too_large(200, 64 * 1024).to_string().contains("the 64 KiB this client"));
     }
 
     #[test]

@@ -54,6 +54,22 @@ pub enum FaultAction {
         /// The status answered (any, 200 included).
         status: u16,
     },
+    /// Answer with a redirect to `location`, as a misconfigured proxy or a moved host might.
+    Redirect {
+        /// A 3xx status.
+        status: u16,
+        /// The `Location` header: a path or an absolute URL.
+        location: String,
+    },
+    /// Answer 200 with a valid JSON list envelope padded to `bytes` bytes (at least about 80),
+    /// to test a client's limit on what it reads.
+    OversizedBody {
+        /// The body's size.
+        bytes: u64,
+        /// Send a `Content-Length`; without it the body is chunked and its size is only known
+        /// by reading it.
+        declare_length: bool,
+    },
 }
 
 /// When a rule fires.
@@ -194,6 +210,18 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
             response
         }
+        Some(FaultAction::Redirect { status, location }) => {
+            let mut response = status_or_500(status).into_response();
+            match HeaderValue::from_str(&location) {
+                Ok(value) => {
+                    response.headers_mut().insert(header::LOCATION, value);
+                    response
+                }
+                Err(_) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "redirect location is not a header value")
+                    .into_response(),
+            }
+        }
+        Some(FaultAction::OversizedBody { bytes, declare_length }) => oversized_body(bytes, declare_length),
         Some(FaultAction::MalformedBody) => {
             let mut response = (StatusCode::OK, "{\"$meta\":{\"pagination\":{\"offset\":0,\"lim").into_response();
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -210,6 +238,34 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
             }
         }
     }
+}
+
+/// An empty, valid list envelope padded with `x` to `bytes` bytes: read whole, it decodes.
+fn oversized_body(bytes: u64, declare_length: bool) -> Response {
+    const HEAD: &str = r#"{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[],"padding":""#;
+    const TAIL: &str = r#""}"#;
+    static PADDING: [u8; 64 * 1024] = [b'x'; 64 * 1024];
+    let mut padding = bytes.saturating_sub((HEAD.len() + TAIL.len()) as u64);
+    let body = if declare_length {
+        let mut all = Vec::with_capacity(usize::try_from(bytes).unwrap_or(0));
+        all.extend_from_slice(HEAD.as_bytes());
+        all.resize(all.len() + usize::try_from(padding).unwrap_or(0), b'x');
+        all.extend_from_slice(TAIL.as_bytes());
+        axum::body::Body::from(all)
+    } else {
+        let mut chunks = vec![axum::body::Bytes::from_static(HEAD.as_bytes())];
+        while padding > 0 {
+            let size = padding.min(PADDING.len() as u64) as usize;
+            chunks.push(axum::body::Bytes::from_static(&PADDING[..size]));
+            padding -= size as u64;
+        }
+        chunks.push(axum::body::Bytes::from_static(TAIL.as_bytes()));
+        let stream = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::convert::Infallible>));
+        axum::body::Body::from_stream(stream)
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 /// The request's `Authorization` header as text (empty when absent).
@@ -240,7 +296,9 @@ impl FromStr for FaultRule {
     /// Reads `METHOD PATH ACTION [WHEN]`, space-separated, as the binary's `--fault` flag:
     /// METHOD is `GET`… or `*`; PATH a prefix or `*`; ACTION one of `latency=MS`,
     /// `status=CODE`, `429=SECS`, `drop`, `malformed`, `reject=FIELD`, `echo-auth[=CODE]`
-    /// (ProblemDetails, 400 by default), `echo-auth-html[=CODE]` (HTML, 502 by default); WHEN
+    /// (ProblemDetails, 400 by default), `echo-auth-html[=CODE]` (HTML, 502 by default),
+    /// `redirect=LOCATION` (302), `oversized=BYTES` (chunked 200), `oversized-declared=BYTES`
+    /// (200 with its Content-Length); WHEN
     /// one of `always` (default), `next=N`, `share=P`. Example:
     /// `GET /public/v1/accounts/api-tokens status=503 next=2`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -263,6 +321,13 @@ impl FromStr for FaultRule {
             Some(("echo-auth", code)) => FaultAction::EchoAuthorization { status: status(code)? },
             None if action == "echo-auth-html" => FaultAction::EchoAuthorizationHtml { status: 502 },
             Some(("echo-auth-html", code)) => FaultAction::EchoAuthorizationHtml { status: status(code)? },
+            Some(("redirect", location)) if !location.is_empty() => {
+                FaultAction::Redirect { status: 302, location: location.to_string() }
+            }
+            Some(("oversized", size)) => FaultAction::OversizedBody { bytes: number(size)?, declare_length: false },
+            Some(("oversized-declared", size)) => {
+                FaultAction::OversizedBody { bytes: number(size)?, declare_length: true }
+            }
             Some(("429", secs)) => FaultAction::TooManyRequests { retry_after_secs: number(secs)? },
             None if action == "drop" => FaultAction::DropConnection,
             None if action == "malformed" => FaultAction::MalformedBody,
@@ -270,7 +335,8 @@ impl FromStr for FaultRule {
             _ => {
                 return Err(fail(
                     "unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed, reject=FIELD, \
-                     echo-auth[=CODE], echo-auth-html[=CODE])",
+                     echo-auth[=CODE], echo-auth-html[=CODE], redirect=LOCATION, oversized=BYTES, \
+                     oversized-declared=BYTES)",
                 ));
             }
         };
@@ -318,11 +384,16 @@ mod tests {
             ("echo-auth=401", FaultAction::EchoAuthorization { status: 401 }),
             ("echo-auth-html", FaultAction::EchoAuthorizationHtml { status: 502 }),
             ("echo-auth-html=200", FaultAction::EchoAuthorizationHtml { status: 200 }),
+            ("redirect=/x?y=1", FaultAction::Redirect { status: 302, location: "/x?y=1".into() }),
+            ("oversized=17000000", FaultAction::OversizedBody { bytes: 17_000_000, declare_length: false }),
+            ("oversized-declared=9", FaultAction::OversizedBody { bytes: 9, declare_length: true }),
         ] {
             assert_eq!(format!("* * {text}").parse::<FaultRule>().expect(text).action, action);
         }
         assert!("* * echo-auth=700".parse::<FaultRule>().is_err());
         assert!("* * echo-auth=x".parse::<FaultRule>().is_err());
+        assert!("* * redirect=".parse::<FaultRule>().is_err());
+        assert!("* * oversized=lots".parse::<FaultRule>().is_err());
         assert!("* * reject=".parse::<FaultRule>().is_err());
         assert!("* * explode".parse::<FaultRule>().is_err());
         assert!("* * status=700".parse::<FaultRule>().is_err());

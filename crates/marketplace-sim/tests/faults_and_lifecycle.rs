@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Sim, TOKENS, assert_problem, client_trusting};
+use common::{Sim, TOKENS, assert_conforms, assert_problem, client_not_following_redirects, client_trusting};
 use marketplace_sim::AccountKind::{Client, Operations, Vendor};
 use marketplace_sim::{FaultAction, FaultRule, FaultWhen, SimConfig};
 use reqwest::StatusCode;
@@ -137,6 +137,42 @@ async fn echo_faults_repeat_the_authorization_header_in_problem_details_and_html
     assert!(page.contains(&format!("<pre>Authorization: {sent}</pre>")), "{page}");
     // The rules are used up: normal answers again.
     assert_eq!(status_of(&sim, TOKENS).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn redirect_answers_a_3xx_with_its_location() {
+    let sim = Sim::start().await;
+    let location = "/public/v1/audit/event-types?limit=1";
+    let redirect = FaultAction::Redirect { status: 302, location: location.into() };
+    sim.handle.faults().add(rule(Some("GET"), Some(TOKENS), redirect, FaultWhen::NextN(1)));
+    let client = client_not_following_redirects(sim.handle.ca_pem());
+    let response = client.get(sim.url(TOKENS)).bearer_auth(sim.secret(Vendor)).send().await.expect("answer");
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some(location));
+    assert_eq!(status_of(&sim, TOKENS).await, StatusCode::OK, "used up");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_valid_json_of_the_asked_size_with_or_without_a_length() {
+    let sim = Sim::start().await;
+    for declare_length in [false, true] {
+        let bytes = 300_000;
+        let action = FaultAction::OversizedBody { bytes, declare_length };
+        sim.handle.faults().add(rule(Some("GET"), Some(TOKENS), action, FaultWhen::NextN(1)));
+        let response = sim.client.get(sim.url(TOKENS)).bearer_auth(sim.secret(Vendor)).send().await.expect("answer");
+        assert_eq!(response.status(), StatusCode::OK);
+        let length = response.headers().get("content-length").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let chunked = response.headers().get("transfer-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        if declare_length {
+            assert_eq!(length.as_deref(), Some("300000"));
+        } else {
+            assert_eq!((length, chunked.as_deref()), (None, Some("chunked")));
+        }
+        let body = response.bytes().await.expect("body");
+        assert_eq!(body.len() as u64, bytes);
+        let list: serde_json::Value = serde_json::from_slice(&body).expect("valid JSON");
+        assert_conforms("ApiTokenListResponse", &serde_json::json!({ "$meta": list["$meta"], "data": list["data"] }));
+    }
 }
 
 #[tokio::test]
