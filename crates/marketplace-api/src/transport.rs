@@ -9,6 +9,7 @@ use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind};
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
@@ -233,8 +234,11 @@ async fn read_limited(response: &mut reqwest::Response, limit: usize) -> Result<
 }
 
 /// `Bearer <secret>`, marked sensitive so that HTTP-level debug output hides it.
+///
+/// The text is built in a wiped-on-drop buffer; the `HeaderValue` made from it is a copy owned
+/// by the HTTP stack from then on, which this crate cannot wipe.
 fn authorization(secret: &ApiSecret) -> HeaderValue {
-    match HeaderValue::from_str(&format!("Bearer {}", secret.expose())) {
+    match HeaderValue::from_str(&bearer_text(secret)) {
         Ok(mut value) => {
             value.set_sensitive(true);
             value
@@ -245,9 +249,29 @@ fn authorization(secret: &ApiSecret) -> HeaderValue {
     }
 }
 
+/// `Bearer <secret>` in a buffer sized exactly up front, so that it never reallocates (which
+/// would leave an unwiped copy behind) and is zeroed when dropped.
+fn bearer_text(secret: &ApiSecret) -> Zeroizing<String> {
+    const SCHEME: &str = "Bearer ";
+    let value = secret.expose();
+    let mut text = Zeroizing::new(String::with_capacity(SCHEME.len() + value.len()));
+    text.push_str(SCHEME);
+    text.push_str(value);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bearer_text_is_wiped_on_drop_and_never_reallocated() {
+        let secret = ApiSecret::new(concat!("idt:TKN-1234-5678:", "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"));
+        let text: Zeroizing<String> = bearer_text(&secret);
+        assert_eq!(text.as_str(), format!("Bearer {}", secret.expose()));
+        // Exactly sized: built without growing, so no earlier, unwiped buffer existed.
+        assert_eq!(text.capacity(), text.len());
+    }
 
     #[test]
     fn extra_ca_pems_must_hold_certificates() {
