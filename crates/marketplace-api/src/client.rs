@@ -183,23 +183,179 @@ impl Client {
     }
 }
 
-/// `path/{id}`, with the id percent-encoded so that it stays one path segment.
-pub(crate) fn item_path(collection: &str, id: &str) -> String {
+/// `collection/{id}`, the id percent-encoded so that it stays one path segment.
+///
+/// Refused with [`ErrorKind::InvalidId`], before anything is sent, is an id that would change
+/// which address is asked for: empty; `.` or `..`, which the URL library resolves as dot
+/// segments even percent-encoded (`%2e%2E` becomes `..`, dropping the collection from the
+/// path); or holding `/`, `\`, `?`, `#` or a control character. Each check is made on the
+/// id as given and after every further percent-decoding, since a server or proxy may decode
+/// more than once.
+pub(crate) fn item_path(collection: &str, id: &str) -> Result<String, Error> {
+    check_id(id)?;
     let id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
         .to_string()
         // Ids are `TKN-1234-5678`: keep their dashes readable in logs.
         .replace("%2D", "-");
-    format!("{collection}/{id}")
+    Ok(format!("{collection}/{id}"))
+}
+
+/// Why `id` cannot be a path segment, if it cannot.
+fn check_id(id: &str) -> Result<(), Error> {
+    let refuse = |reason: &str| {
+        Err(Error::new(
+            ErrorKind::InvalidId,
+            format!("{reason}: it would change which address is asked for, so nothing was sent."),
+        ))
+    };
+    if id.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidId, "An object id can't be empty; nothing was sent."));
+    }
+    let mut text = std::borrow::Cow::Borrowed(id);
+    loop {
+        if text == "." || text == ".." {
+            return refuse("An object id can't be '.' or '..', written plainly or percent-encoded");
+        }
+        if text.contains(['/', '\\', '?', '#']) || text.chars().any(char::is_control) {
+            return refuse(
+                "An object id can't contain /, \\, ?, # or control characters, written plainly or percent-encoded",
+            );
+        }
+        // Each decoding that changes something shortens the text, so this ends.
+        let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned();
+        if decoded == text {
+            return Ok(());
+        }
+        text = std::borrow::Cow::Owned(decoded);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const TOKENS: &str = "/public/v1/accounts/api-tokens";
+
+    /// The path of the URL the client would request for `id`: what the server would see.
+    fn final_path(id: &str) -> Result<String, Error> {
+        let base = BaseUrl::parse("https://api.example.com").expect("valid base");
+        Ok(base.join(&item_path(TOKENS, id)?, "")?.path().to_owned())
+    }
+
     #[test]
-    fn item_ids_stay_one_path_segment() {
-        assert_eq!(item_path("/x", "TKN-1234-5678"), "/x/TKN-1234-5678");
-        assert_eq!(item_path("/x", "../admin?y=1"), "/x/%2E%2E%2Fadmin%3Fy%3D1");
+    fn the_url_library_resolves_encoded_dot_segments() {
+        // Why encoding alone is not enough: `%2E%2E` is read as `..` and removes a segment.
+        for segment in ["..", "%2E%2E", "%2e%2E", ".%2E", "%2e."] {
+            let url = reqwest::Url::parse(&format!("https://h{TOKENS}/{segment}")).expect("parses");
+            assert_eq!(url.path(), "/public/v1/accounts/", "{segment}");
+        }
+    }
+
+    #[test]
+    fn item_ids_stay_one_segment_of_the_final_url() {
+        assert_eq!(final_path("TKN-1234-5678").ok().as_deref(), Some("/public/v1/accounts/api-tokens/TKN-1234-5678"));
+        for (id, segment) in [
+            ("TKN 1", "TKN%201"),
+            ("...", "%2E%2E%2E"),
+            ("it's", "it%27s"),
+            ("é", "%C3%A9"),
+            ("a%b", "a%25b"),
+            ("..x", "%2E%2Ex"),
+        ] {
+            assert_eq!(final_path(id).ok(), Some(format!("{TOKENS}/{segment}")), "{id}");
+        }
+    }
+
+    #[test]
+    fn ids_that_would_change_the_address_are_refused() {
+        for id in [
+            "",
+            ".",
+            "..",
+            "%2e%2E",
+            ".%2E",
+            "%2E.",
+            "%2e",
+            "%252e%252E",
+            "%25252E.",
+            "a/b",
+            "../admin?y=1",
+            "a\\b",
+            "TKN?x=1",
+            "TKN#x",
+            "%2F",
+            "a%2fb",
+            "%5C",
+            "%3F",
+            "%23",
+            "%252F",
+            "a\nb",
+            "%0A",
+            "TKN-1/enable",
+        ] {
+            let error = final_path(id).expect_err(id);
+            assert_eq!(error.kind(), ErrorKind::InvalidId, "{id:?}");
+            let text = error.to_string();
+            assert!(text.starts_with("The object id cannot be used in a request. An object id can't "), "{text}");
+            assert!(text.ends_with("nothing was sent."), "{text}");
+        }
+    }
+
+    /// Whether `id`, as given or after some percent-decodings, is a dot segment or holds a
+    /// character that ends or leaves a path segment.
+    fn changes_the_address(id: &str) -> bool {
+        let mut text = id.to_owned();
+        for _ in 0..=id.len() {
+            if text.is_empty()
+                || text == "."
+                || text == ".."
+                || text.chars().any(|c| "/\\?#".contains(c) || c.is_control())
+            {
+                return true;
+            }
+            text = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned();
+        }
+        false
+    }
+
+    mod any_id {
+        use proptest::prelude::*;
+
+        use super::{ErrorKind, TOKENS, changes_the_address, final_path};
+
+        fn awkward_id() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                proptest::sample::select(vec![
+                    ".", "%2e", "%2E", "%25", "2e", "/", "%2F", "\\", "?", "#", "%", "a", " ", "\n"
+                ])
+                .prop_map(str::to_owned),
+                any::<String>(),
+            ];
+            proptest::collection::vec(piece, 0..4).prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn is_refused_for_a_reason_or_is_exactly_one_segment(id in awkward_id()) {
+                match final_path(&id) {
+                    Err(error) => {
+                        prop_assert_eq!(error.kind(), ErrorKind::InvalidId);
+                        prop_assert!(changes_the_address(&id), "refused without reason: {:?}", id);
+                    }
+                    Ok(path) => {
+                        prop_assert!(!changes_the_address(&id), "{:?} became {}", id, path);
+                        let prefix = format!("{TOKENS}/");
+                        prop_assert!(path.starts_with(&prefix), "{:?} left the collection: {}", id, path);
+                        let segment = &path[prefix.len()..];
+                        prop_assert!(!segment.contains('/') && segment != "." && segment != "..", "{}", path);
+                        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned();
+                        prop_assert_eq!(decoded, id);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum ErrorKind {
     /// holding both `'` and `"`. The `detail` says why; the [`source`](std::error::Error::source)
     /// is the [`rql::QueryError`](crate::rql::QueryError). Nothing was sent.
     InvalidQuery,
+    /// An object id cannot be put in a URL path: empty, `.` or `..` (also percent-encoded, at
+    /// any depth), or holding `/`, `\`, `?`, `#` or a control character. Nothing was sent.
+    InvalidId,
 
     /// 401: the token is missing, unknown, disabled or deleted.
     Unauthorized,
@@ -270,6 +273,7 @@ impl Error {
             ErrorKind::InvalidSecret => "The API token is not in the expected form",
             ErrorKind::InactiveToken => "The API token is not active",
             ErrorKind::InvalidQuery => "The search cannot be sent to the Marketplace",
+            ErrorKind::InvalidId => "The object id cannot be used in a request",
             ErrorKind::Unauthorized => "The Marketplace did not accept the API token",
             ErrorKind::Forbidden => "The API token is not allowed to do this",
             ErrorKind::NotFound => "The Marketplace has no such object, or it is not visible to this account",

@@ -155,7 +155,8 @@ async fn validation_errors_carry_field_errors() {
 async fn missing_tokens_and_wrong_secrets() {
     let sim = start_sim(0).await;
     let vendor = client_for(&sim, AccountKind::Vendor);
-    for id in ["TKN-0000-0000", "../modules", "TKN 1"] {
+    // Odd but harmless ids travel as one path segment and are simply not found.
+    for id in ["TKN-0000-0000", "TKN 1", "...", "it's", "a%b"] {
         let error = vendor.get_token(id, &[]).await.expect_err("no such token");
         assert_eq!(error.kind(), ErrorKind::NotFound, "{id}: {error}");
     }
@@ -252,6 +253,52 @@ async fn a_search_holding_both_quotes_is_refused_before_sending() {
     let first = stream.next().await.expect("one item").expect_err("refused");
     assert_eq!(first.kind(), ErrorKind::InvalidQuery);
     assert_eq!(sim.journal().arrivals().len(), before, "nothing was sent");
+}
+
+#[tokio::test]
+async fn ids_that_would_change_the_address_are_refused_before_anything_is_sent() {
+    let sim = start_sim(1).await;
+    let ops = client_for(&sim, AccountKind::Operations);
+    let bad_ids = [
+        "",
+        ".",
+        "..",
+        "%2e%2E",
+        ".%2E",
+        "%2E.",
+        "%252e%252e",
+        "../modules",
+        "a/b",
+        "%2F",
+        "a\\b",
+        "%5c",
+        "TKN?x=1",
+        "TKN#x",
+        "TKN-0000-0000/enable",
+        "TKN\n",
+    ];
+    for id in bad_ids {
+        let calls = [
+            ("get_token", ops.get_token(id, &["-token"]).await.map(drop)),
+            ("update_token", ops.update_token(id, &ApiTokenUpdate::default()).await.map(drop)),
+            ("delete_token", ops.delete_token(id).await),
+            ("enable_token", ops.enable_token(id).await.map(drop)),
+            ("disable_token", ops.disable_token(id).await.map(drop)),
+            ("get_module", ops.get_module(id).await.map(drop)),
+            ("get_user_group", ops.get_user_group(id, &[]).await.map(drop)),
+            ("get_audit_record", ops.get_audit_record(id, true).await.map(drop)),
+            ("get_event_type", ops.get_event_type(id).await.map(drop)),
+        ];
+        for (call, result) in calls {
+            let error = result.expect_err(call);
+            assert_eq!(error.kind(), ErrorKind::InvalidId, "{call}({id:?}): {error}");
+            assert_eq!(error.status(), None);
+        }
+    }
+    assert_eq!(sim.journal().arrivals(), vec![], "nothing reached the simulator");
+    // The same client still works: only those requests were refused.
+    ops.get_token(sim.admin_secret(AccountKind::Operations).split(':').nth(1).expect("id"), &[]).await.expect("get");
+    assert_eq!(sim.journal().arrivals().len(), 1);
 }
 
 #[tokio::test]
