@@ -125,6 +125,49 @@ async fn create_update_disable_enable_delete() {
 }
 
 #[tokio::test]
+async fn an_update_of_every_field_sets_and_clears_each_one() {
+    let sim = start_sim(0).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let account_id = sim.account_id(AccountKind::Vendor);
+    let modules: Vec<String> =
+        vendor.assignable_modules(account_id).await.expect("modules").iter().map(|m| m.id.clone()).collect();
+    assert!(modules.len() >= 3, "{modules:?}");
+    let ids = |token: &marketplace_api::ApiToken| -> Vec<String> {
+        let mut ids: Vec<String> = token.modules.iter().map(|m| m.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    let mut token = new_token(account_id, "Robot", modules[..2].to_vec());
+    token.icon = Some("/icons/robot.png".into());
+    let created = vendor.create_token(&token).await.expect("created");
+    assert_eq!(created.icon.as_deref(), Some("/icons/robot.png"));
+
+    // No description and no icon are sent as null, and clear what was there.
+    let update = ApiTokenUpdate::every_field("Robot 2", None, None, vec![modules[2].clone()]);
+    let updated = vendor.update_token(&created.id, &update).await.expect("updated");
+    let read = vendor.get_token(&created.id, &[]).await.expect("read back");
+    for token in [&updated, &read] {
+        assert_eq!(token.name.as_deref(), Some("Robot 2"));
+        assert_eq!((token.description.as_deref(), token.icon.as_deref()), (None, None));
+        assert_eq!(ids(token), vec![modules[2].clone()]);
+    }
+
+    let update =
+        ApiTokenUpdate::every_field("Robot 3", Some("Back again".into()), Some("/icons/new.png".into()), vec![]);
+    let updated = vendor.update_token(&created.id, &update).await.expect("updated");
+    assert_eq!(updated.description.as_deref(), Some("Back again"));
+    assert_eq!(updated.icon.as_deref(), Some("/icons/new.png"));
+    assert!(updated.modules.is_empty(), "an empty list removes every module");
+
+    // A field left out stays as it was.
+    let rename = ApiTokenUpdate { name: Some("Robot 4".into()), ..Default::default() };
+    let renamed = vendor.update_token(&created.id, &rename).await.expect("renamed");
+    assert_eq!(renamed.name.as_deref(), Some("Robot 4"));
+    assert_eq!(renamed.description.as_deref(), Some("Back again"));
+    assert_eq!(renamed.icon.as_deref(), Some("/icons/new.png"));
+}
+
+#[tokio::test]
 async fn validation_errors_carry_field_errors() {
     let sim = start_sim(0).await;
     let vendor = client_for(&sim, AccountKind::Vendor);
