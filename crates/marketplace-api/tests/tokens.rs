@@ -168,6 +168,30 @@ async fn an_update_of_every_field_sets_and_clears_each_one() {
 }
 
 #[tokio::test]
+async fn lists_and_gets_can_leave_the_token_value_out() {
+    let sim = start_sim(3).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let id = ApiSecret::new(sim.admin_secret(AccountKind::Vendor)).token_id().expect("id").to_owned();
+    assert!(vendor.get_token(&id, &[]).await.expect("get").token.is_some(), "by default the value comes back");
+
+    let page = vendor.list_tokens(&Query::new().select("-token")).await.expect("list");
+    assert!(!page.items.is_empty());
+    assert!(page.items.iter().all(|t| t.token.is_none() && t.name.is_some()), "{page:?}");
+    assert!(page.omitted.iter().any(|field| field == "token"), "{:?}", page.omitted);
+
+    let query = Query::new().select("audit").select("-token").order_by_desc("audit.created.at");
+    let all = marketplace_api::collect_all(vendor.list_all_tokens(query)).await.expect("list all");
+    assert!(all.len() > 1);
+    assert!(all.iter().all(|t| t.token.is_none() && t.audit.is_some()), "{all:?}");
+
+    let token = vendor.get_token(&id, &["-token"]).await.expect("get");
+    assert!(token.token.is_none());
+    assert!(token.meta.as_ref().is_some_and(|meta| meta.omitted.iter().any(|f| f == "token")), "{token:?}");
+    let token = vendor.get_token(&id, &["audit", "-token"]).await.expect("get");
+    assert!(token.token.is_none() && token.audit.is_some(), "{token:?}");
+}
+
+#[tokio::test]
 async fn validation_errors_carry_field_errors() {
     let sim = start_sim(0).await;
     let vendor = client_for(&sim, AccountKind::Vendor);
