@@ -241,30 +241,30 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
 }
 
 /// An empty, valid list envelope padded with `x` to `bytes` bytes: read whole, it decodes.
+/// Streamed in 64 KiB chunks made on the fly, so any size costs no memory.
 fn oversized_body(bytes: u64, declare_length: bool) -> Response {
     const HEAD: &str = r#"{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[],"padding":""#;
     const TAIL: &str = r#""}"#;
-    static PADDING: [u8; 64 * 1024] = [b'x'; 64 * 1024];
-    let mut padding = bytes.saturating_sub((HEAD.len() + TAIL.len()) as u64);
-    let body = if declare_length {
-        let mut all = Vec::with_capacity(usize::try_from(bytes).unwrap_or(0));
-        all.extend_from_slice(HEAD.as_bytes());
-        all.resize(all.len() + usize::try_from(padding).unwrap_or(0), b'x');
-        all.extend_from_slice(TAIL.as_bytes());
-        axum::body::Body::from(all)
-    } else {
-        let mut chunks = vec![axum::body::Bytes::from_static(HEAD.as_bytes())];
-        while padding > 0 {
-            let size = padding.min(PADDING.len() as u64) as usize;
-            chunks.push(axum::body::Bytes::from_static(&PADDING[..size]));
-            padding -= size as u64;
-        }
-        chunks.push(axum::body::Bytes::from_static(TAIL.as_bytes()));
-        let stream = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::convert::Infallible>));
-        axum::body::Body::from_stream(stream)
-    };
-    let mut response = (StatusCode::OK, body).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    const CHUNK: u64 = 64 * 1024;
+    static PADDING: [u8; CHUNK as usize] = [b'x'; CHUNK as usize];
+    let padding = bytes.saturating_sub((HEAD.len() + TAIL.len()) as u64);
+    let total = (HEAD.len() + TAIL.len()) as u64 + padding;
+    let pad_chunks = (0..padding.div_ceil(CHUNK)).map(move |index| {
+        let size = (padding - index * CHUNK).min(CHUNK) as usize;
+        axum::body::Bytes::from_static(&PADDING[..size])
+    });
+    let chunks = std::iter::once(axum::body::Bytes::from_static(HEAD.as_bytes()))
+        .chain(pad_chunks)
+        .chain(std::iter::once(axum::body::Bytes::from_static(TAIL.as_bytes())));
+    let stream = futures_util::stream::iter(chunks.map(Ok::<_, std::convert::Infallible>));
+    let mut response = (StatusCode::OK, axum::body::Body::from_stream(stream)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if declare_length {
+        // A streamed body has no known size; the declared one is sent as given, so hyper
+        // writes it instead of chunking.
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    }
     response
 }
 
