@@ -26,7 +26,7 @@ impl Client {
     /// One audit record; `render` fills in the placeholders of its summary and details.
     pub async fn get_audit_record(&self, id: &str, render: bool) -> Result<AuditRecord, Error> {
         let query = if render { Query::new().render() } else { Query::new() };
-        self.get(&item_path(RECORDS, id), &query.to_query_string()).await
+        self.get(&item_path(RECORDS, id)?, &query.to_query_string()?).await
     }
 
     /// One page of event types.
@@ -41,6 +41,6 @@ impl Client {
 
     /// One event type.
     pub async fn get_event_type(&self, id: &str) -> Result<EventType, Error> {
-        self.get(&item_path(EVENT_TYPES, id), "").await
+        self.get(&item_path(EVENT_TYPES, id)?, "").await
     }
 }

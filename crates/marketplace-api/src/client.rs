@@ -39,11 +39,18 @@ pub struct ClientConfig {
     pub page_size: u32,
     /// The app version sent in the User-Agent (`token-desk/<version>`).
     pub app_version: String,
+    /// Largest success body read, in bytes (default [`ClientConfig::DEFAULT_MAX_BODY_BYTES`]);
+    /// a longer one is an [`ErrorKind::Undecodable`] error, whatever its `Content-Length` says.
+    pub max_body_bytes: usize,
 }
 
 impl ClientConfig {
+    /// 16 MiB: a page of 100 tokens is tens of kilobytes, so this leaves room for any real
+    /// answer while bounding what a broken or hostile server can make the client hold.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
     /// A configuration with the defaults: 10 s to connect, 30 s per attempt, the default
-    /// retry policy, 8 pages at a time of 100 items.
+    /// retry policy, 8 pages at a time of 100 items, bodies up to 16 MiB.
     pub fn new(base_url: impl Into<String>, secret: ApiSecret) -> Self {
         Self {
             base_url: base_url.into(),
@@ -55,6 +62,7 @@ impl ClientConfig {
             list_concurrency: 8,
             page_size: 100,
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
         }
     }
 
@@ -81,6 +89,7 @@ struct Inner {
     retry: RetryPolicy,
     list_concurrency: usize,
     page_size: u32,
+    max_body_bytes: usize,
 }
 
 impl Client {
@@ -103,6 +112,7 @@ impl Client {
                 retry: config.retry,
                 list_concurrency: config.list_concurrency.max(1),
                 page_size: config.page_size.clamp(1, 100),
+                max_body_bytes: config.max_body_bytes,
             }),
         })
     }
@@ -126,7 +136,8 @@ impl Client {
 
     async fn send(&self, method: Method, path: &str, query: &str, body: Option<bytes::Bytes>) -> Result<Answer, Error> {
         let url = self.inner.base_url.join(path, query)?;
-        transport::send(&self.inner.http, &self.inner.retry, &self.inner.secret, method, url, body).await
+        let inner = &self.inner;
+        transport::send(&inner.http, &inner.retry, &inner.secret, inner.max_body_bytes, method, url, body).await
     }
 
     fn decode<T: DeserializeOwned>(&self, answer: &Answer) -> Result<T, Error> {
@@ -142,7 +153,7 @@ impl Client {
 
     /// One page of a list: `GET path?query`, decoded from the list envelope.
     pub(crate) async fn get_page<T: DeserializeOwned>(&self, path: &str, query: &Query) -> Result<Page<T>, Error> {
-        let envelope: ListEnvelope<T> = self.get(path, &query.to_query_string()).await?;
+        let envelope: ListEnvelope<T> = self.get(path, &query.to_query_string()?).await?;
         Ok(envelope.into())
     }
 
@@ -172,23 +183,179 @@ impl Client {
     }
 }
 
-/// `path/{id}`, with the id percent-encoded so that it stays one path segment.
-pub(crate) fn item_path(collection: &str, id: &str) -> String {
+/// `collection/{id}`, the id percent-encoded so that it stays one path segment.
+///
+/// Refused with [`ErrorKind::InvalidId`], before anything is sent, is an id that would change
+/// which address is asked for: empty; `.` or `..`, which the URL library resolves as dot
+/// segments even percent-encoded (`%2e%2E` becomes `..`, dropping the collection from the
+/// path); or holding `/`, `\`, `?`, `#` or a control character. Each check is made on the
+/// id as given and after every further percent-decoding, since a server or proxy may decode
+/// more than once.
+pub(crate) fn item_path(collection: &str, id: &str) -> Result<String, Error> {
+    check_id(id)?;
     let id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
         .to_string()
         // Ids are `TKN-1234-5678`: keep their dashes readable in logs.
         .replace("%2D", "-");
-    format!("{collection}/{id}")
+    Ok(format!("{collection}/{id}"))
+}
+
+/// Why `id` cannot be a path segment, if it cannot.
+fn check_id(id: &str) -> Result<(), Error> {
+    let refuse = |reason: &str| {
+        Err(Error::new(
+            ErrorKind::InvalidId,
+            format!("{reason}: it would change which address is asked for, so nothing was sent."),
+        ))
+    };
+    if id.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidId, "An object id can't be empty; nothing was sent."));
+    }
+    let mut text = std::borrow::Cow::Borrowed(id);
+    loop {
+        if text == "." || text == ".." {
+            return refuse("An object id can't be '.' or '..', written plainly or percent-encoded");
+        }
+        if text.contains(['/', '\\', '?', '#']) || text.chars().any(char::is_control) {
+            return refuse(
+                "An object id can't contain /, \\, ?, # or control characters, written plainly or percent-encoded",
+            );
+        }
+        // Each decoding that changes something shortens the text, so this ends.
+        let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned();
+        if decoded == text {
+            return Ok(());
+        }
+        text = std::borrow::Cow::Owned(decoded);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const TOKENS: &str = "/public/v1/accounts/api-tokens";
+
+    /// The path of the URL the client would request for `id`: what the server would see.
+    fn final_path(id: &str) -> Result<String, Error> {
+        let base = BaseUrl::parse("https://api.example.com").expect("valid base");
+        Ok(base.join(&item_path(TOKENS, id)?, "")?.path().to_owned())
+    }
+
     #[test]
-    fn item_ids_stay_one_path_segment() {
-        assert_eq!(item_path("/x", "TKN-1234-5678"), "/x/TKN-1234-5678");
-        assert_eq!(item_path("/x", "../admin?y=1"), "/x/%2E%2E%2Fadmin%3Fy%3D1");
+    fn the_url_library_resolves_encoded_dot_segments() {
+        // Why encoding alone is not enough: `%2E%2E` is read as `..` and removes a segment.
+        for segment in ["..", "%2E%2E", "%2e%2E", ".%2E", "%2e."] {
+            let url = reqwest::Url::parse(&format!("https://h{TOKENS}/{segment}")).expect("parses");
+            assert_eq!(url.path(), "/public/v1/accounts/", "{segment}");
+        }
+    }
+
+    #[test]
+    fn item_ids_stay_one_segment_of_the_final_url() {
+        assert_eq!(final_path("TKN-1234-5678").ok().as_deref(), Some("/public/v1/accounts/api-tokens/TKN-1234-5678"));
+        for (id, segment) in [
+            ("TKN 1", "TKN%201"),
+            ("...", "%2E%2E%2E"),
+            ("it's", "it%27s"),
+            ("é", "%C3%A9"),
+            ("a%b", "a%25b"),
+            ("..x", "%2E%2Ex"),
+        ] {
+            assert_eq!(final_path(id).ok(), Some(format!("{TOKENS}/{segment}")), "{id}");
+        }
+    }
+
+    #[test]
+    fn ids_that_would_change_the_address_are_refused() {
+        for id in [
+            "",
+            ".",
+            "..",
+            "%2e%2E",
+            ".%2E",
+            "%2E.",
+            "%2e",
+            "%252e%252E",
+            "%25252E.",
+            "a/b",
+            "../admin?y=1",
+            "a\\b",
+            "TKN?x=1",
+            "TKN#x",
+            "%2F",
+            "a%2fb",
+            "%5C",
+            "%3F",
+            "%23",
+            "%252F",
+            "a\nb",
+            "%0A",
+            "TKN-1/enable",
+        ] {
+            let error = final_path(id).expect_err(id);
+            assert_eq!(error.kind(), ErrorKind::InvalidId, "{id:?}");
+            let text = error.to_string();
+            assert!(text.starts_with("The object id cannot be used in a request. An object id can't "), "{text}");
+            assert!(text.ends_with("nothing was sent."), "{text}");
+        }
+    }
+
+    /// Whether `id`, as given or after some percent-decodings, is a dot segment or holds a
+    /// character that ends or leaves a path segment.
+    fn changes_the_address(id: &str) -> bool {
+        let mut text = id.to_owned();
+        for _ in 0..=id.len() {
+            if text.is_empty()
+                || text == "."
+                || text == ".."
+                || text.chars().any(|c| "/\\?#".contains(c) || c.is_control())
+            {
+                return true;
+            }
+            text = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned();
+        }
+        false
+    }
+
+    mod any_id {
+        use proptest::prelude::*;
+
+        use super::{ErrorKind, TOKENS, changes_the_address, final_path};
+
+        fn awkward_id() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                proptest::sample::select(vec![
+                    ".", "%2e", "%2E", "%25", "2e", "/", "%2F", "\\", "?", "#", "%", "a", " ", "\n"
+                ])
+                .prop_map(str::to_owned),
+                any::<String>(),
+            ];
+            proptest::collection::vec(piece, 0..4).prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn is_refused_for_a_reason_or_is_exactly_one_segment(id in awkward_id()) {
+                match final_path(&id) {
+                    Err(error) => {
+                        prop_assert_eq!(error.kind(), ErrorKind::InvalidId);
+                        prop_assert!(changes_the_address(&id), "refused without reason: {:?}", id);
+                    }
+                    Ok(path) => {
+                        prop_assert!(!changes_the_address(&id), "{:?} became {}", id, path);
+                        let prefix = format!("{TOKENS}/");
+                        prop_assert!(path.starts_with(&prefix), "{:?} left the collection: {}", id, path);
+                        let segment = &path[prefix.len()..];
+                        prop_assert!(!segment.contains('/') && segment != "." && segment != "..", "{}", path);
+                        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned();
+                        prop_assert_eq!(decoded, id);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

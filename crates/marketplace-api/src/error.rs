@@ -24,6 +24,14 @@ pub enum ErrorKind {
     InvalidSecret,
     /// The token authenticated but is not `Active` (see [`Client::whoami`](crate::Client::whoami)).
     InactiveToken,
+    /// A filter, `order` or `select` cannot be written in the query language, e.g. a search
+    /// holding both `'` and `"`. The `detail` says why; the [`source`](std::error::Error::source)
+    /// is the [`rql::QueryError`](crate::rql::QueryError). Nothing was sent.
+    InvalidQuery,
+    /// An object id cannot be put in a URL path: empty, `.` or `..` (also percent-encoded, at
+    /// any depth), or holding `/`, `\`, `?`, `#` or a control character. Nothing was sent.
+    InvalidId,
+
     /// 401: the token is missing, unknown, disabled or deleted.
     Unauthorized,
     /// 403: the token's account type or modules do not allow this.
@@ -220,6 +228,33 @@ impl Error {
         Self(Box::new(error))
     }
 
+    /// A 3xx answer: the client follows no redirects. `target` is the origin it pointed to.
+    pub(crate) fn redirected(status: u16, target: Option<&str>) -> Self {
+        let whereto = target.map_or_else(|| " without saying where to".to_owned(), |target| format!(" to {target}"));
+        let mut error = Self::new(
+            ErrorKind::UnexpectedStatus,
+            format!(
+                "It redirected the request{whereto}. This client follows no redirects, so the API token is sent \
+                 only to the configured address: check the Marketplace address of the connection."
+            ),
+        );
+        error.0.status = Some(status);
+        error
+    }
+
+    /// A success answer longer than the client reads (`ClientConfig::max_body_bytes`).
+    pub(crate) fn too_large(status: u16, limit: usize) -> Self {
+        let mut error = Self::new(
+            ErrorKind::Undecodable,
+            format!(
+                "The answer is larger than the {} this client reads, so it was not read to the end.",
+                size_text(limit)
+            ),
+        );
+        error.0.status = Some(status);
+        error
+    }
+
     /// An answer with a success status whose body does not match the expected model.
     pub(crate) fn undecodable(body: &[u8], cause: &serde_json::Error, known_secret: Option<&ApiSecret>) -> Self {
         let text = String::from_utf8_lossy(body);
@@ -237,6 +272,8 @@ impl Error {
             ErrorKind::InvalidCaCertificate => "The extra CA certificate is not usable",
             ErrorKind::InvalidSecret => "The API token is not in the expected form",
             ErrorKind::InactiveToken => "The API token is not active",
+            ErrorKind::InvalidQuery => "The search cannot be sent to the Marketplace",
+            ErrorKind::InvalidId => "The object id cannot be used in a request",
             ErrorKind::Unauthorized => "The Marketplace did not accept the API token",
             ErrorKind::Forbidden => "The API token is not allowed to do this",
             ErrorKind::NotFound => "The Marketplace has no such object, or it is not visible to this account",
@@ -296,6 +333,13 @@ impl fmt::Display for Error {
             write!(f, " Trace id: {trace_id}.")?;
         }
         Ok(())
+    }
+}
+
+impl From<crate::rql::QueryError> for Error {
+    /// A query that cannot be written: [`ErrorKind::InvalidQuery`], with the reason as detail.
+    fn from(error: crate::rql::QueryError) -> Self {
+        Error::new(ErrorKind::InvalidQuery, error.to_string()).with_source(error)
     }
 }
 
@@ -371,6 +415,18 @@ fn message_text(value: &Value) -> Option<String> {
         Value::String(text) => Some(text.clone()),
         Value::Object(object) => object.get("message").and_then(Value::as_str).map(str::to_owned),
         _ => None,
+    }
+}
+
+/// `16 MiB`, `64 KiB` or `1000 bytes`.
+fn size_text(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    match bytes {
+        0 => "0 bytes".to_owned(),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
     }
 }
 
@@ -521,6 +577,28 @@ mod tests {
         for (status, kind) in cases {
             assert_eq!(kind_for_status(status), kind, "{status}");
         }
+    }
+
+    #[test]
+    fn redirects_and_oversized_answers_say_what_happened() {
+        let error = Error::redirected(302, Some("https://elsewhere.example"));
+        assert_eq!((error.kind(), error.status()), (ErrorKind::UnexpectedStatus, Some(302)));
+        assert_eq!(
+            error.to_string(),
+            "The Marketplace answered unexpectedly (HTTP 302). It redirected the request to https://elsewhere.example. \
+             This client follows no redirects, so the API token is sent only to the configured address: check the \
+             Marketplace address of the connection."
+        );
+        assert!(Error::redirected(307, None).to_string().contains("redirected the request without saying where to."));
+        let error = Error::too_large(200, 16 * 1024 * 1024);
+        assert_eq!(error.kind(), ErrorKind::Undecodable);
+        assert_eq!(
+            error.to_string(),
+            "The Marketplace's answer could not be read (HTTP 200). The answer is larger than the 16 MiB this client \
+             reads, so it was not read to the end."
+        );
+        assert!(Error::too_large(200, 1000).to_string().contains("the 1000 bytes this client"));
+        assert!(Error::too_large(200, 64 * 1024).to_string().contains("the 64 KiB this client"));
     }
 
     #[test]

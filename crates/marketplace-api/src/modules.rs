@@ -25,7 +25,7 @@ impl Client {
 
     /// One module.
     pub async fn get_module(&self, id: &str) -> Result<Module, Error> {
-        self.get(&item_path(MODULES, id), "").await
+        self.get(&item_path(MODULES, id)?, "").await
     }
 
     /// One page of user groups.
@@ -35,7 +35,7 @@ impl Client {
 
     /// One user group; `select` may expand fields (`modules`).
     pub async fn get_user_group(&self, id: &str, select: &[&str]) -> Result<UserGroup, Error> {
-        self.get(&item_path(USER_GROUPS, id), &select_query(select)).await
+        self.get(&item_path(USER_GROUPS, id)?, &select_query(select)?).await
     }
 
     /// The account's default user group. Its modules are the ones the account's tokens may be

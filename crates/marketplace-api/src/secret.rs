@@ -1,36 +1,40 @@
 //! The admin's API secret (`idt:TKN-…:…`): held so that it never prints and is wiped on drop,
 //! plus the scrubbing applied to every text that could carry a secret into an error or a log.
+//!
+//! What is wiped, exactly:
+//! - the value an [`ApiSecret`] holds (and each clone's), when it is dropped;
+//! - the `String` given to [`ApiSecret::new`], its whole buffer, at once;
+//! - the `Bearer …` text the client builds for each request's `Authorization` header.
+//!
+//! What is not, because this crate does not own it: the copy inside the HTTP header value and
+//! whatever the HTTP and TLS stacks (reqwest, hyper, rustls) buffer while sending it; the
+//! response bodies a token's value arrives in (create and get answers) and the JSON parser's
+//! scratch space; and anything a caller copies out of [`ApiSecret::expose`].
 
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer};
+use zeroize::Zeroize;
 
 /// What every redacted secret is shown as.
 pub const REDACTED: &str = "[redacted]";
 
 /// An API token's secret value.
 ///
-/// `Debug` and `Display` print `[redacted]`; the memory is zeroed when the value is dropped
-/// (it wraps [`secrecy::SecretString`]). It deliberately has no `Serialize`, so a secret cannot
-/// slip into JSON written by accident.
+/// `Debug` and `Display` print `[redacted]`; the memory it holds is zeroed when the value is
+/// dropped (it wraps [`secrecy::SecretString`]); see the module documentation for what else
+/// is and is not wiped. It deliberately has no `Serialize`, so a secret cannot slip into JSON
+/// written by accident.
 #[derive(Clone)]
 pub struct ApiSecret(SecretString);
 
 impl ApiSecret {
     /// Wraps a secret. Surrounding whitespace (a trailing newline from a paste) is dropped.
+    /// The given `String` is wiped, its spare capacity included.
     pub fn new(value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        let trimmed = value.trim();
-        if trimmed.len() == value.len() {
-            Self(SecretString::from(value))
-        } else {
-            let secret = Self(SecretString::from(trimmed));
-            // `value` is a plain String that held the secret: wipe it before it is freed.
-            let mut value = value;
-            zeroize_string(&mut value);
-            secret
-        }
+        let mut value: String = value.into();
+        Self(take_and_wipe(&mut value))
     }
 
     /// The secret text. Call only where it must leave the process (the `Authorization` header)
@@ -72,6 +76,15 @@ impl<'de> Deserialize<'de> for ApiSecret {
     }
 }
 
+/// The trimmed secret in its own, exactly sized allocation; `value` is wiped, spare capacity
+/// included, and left empty. Handing the `String` itself to `SecretString` would shrink it to
+/// fit, and a shrinking reallocation may free the old bytes without wiping them.
+fn take_and_wipe(value: &mut String) -> SecretString {
+    let secret = SecretString::from(value.trim());
+    value.zeroize();
+    secret
+}
+
 /// True for `TKN-` followed by one or more groups of four digits separated by `-`
 /// (`TKN-1234-5678`; old fixtures used three groups).
 pub fn is_token_id(candidate: &str) -> bool {
@@ -79,11 +92,6 @@ pub fn is_token_id(candidate: &str) -> bool {
         return false;
     };
     groups.split('-').all(|group| group.len() == 4 && group.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn zeroize_string(value: &mut String) {
-    use secrecy::zeroize::Zeroize;
-    value.zeroize();
 }
 
 /// Replaces every secret in `text` with `[redacted]`: anything shaped like
@@ -171,6 +179,17 @@ mod tests {
         ] {
             assert_eq!(ApiSecret::new(bad).token_id(), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_callers_buffer_is_wiped_in_place() {
+        let mut given = String::with_capacity(256);
+        given.push_str(&format!(" {SECRET}\n"));
+        let secret = take_and_wipe(&mut given);
+        assert_eq!(secret.expose_secret(), SECRET);
+        // Zeroed and emptied where it was, not moved or freed unwiped.
+        assert!(given.is_empty());
+        assert_eq!(given.capacity(), 256);
     }
 
     #[test]

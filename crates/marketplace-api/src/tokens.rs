@@ -21,8 +21,8 @@ pub struct Identity {
 }
 
 /// `?select=a,b` for reading one object; empty when `select` is.
-pub(crate) fn select_query(select: &[&str]) -> String {
-    select.iter().fold(Query::new(), |query, field| query.select(*field)).to_query_string()
+pub(crate) fn select_query(select: &[&str]) -> Result<String, Error> {
+    Ok(select.iter().fold(Query::new(), |query, field| query.select(*field)).to_query_string()?)
 }
 
 impl Client {
@@ -38,7 +38,7 @@ impl Client {
 
     /// One token; `select` may add default-omitted fields (`audit`).
     pub async fn get_token(&self, id: &str, select: &[&str]) -> Result<ApiToken, Error> {
-        self.get(&item_path(API_TOKENS, id), &select_query(select)).await
+        self.get(&item_path(API_TOKENS, id)?, &select_query(select)?).await
     }
 
     /// Creates a token; the answer carries its secret value.
@@ -48,12 +48,12 @@ impl Client {
 
     /// Changes the fields set in `update`.
     pub async fn update_token(&self, id: &str, update: &ApiTokenUpdate) -> Result<ApiToken, Error> {
-        self.send_json(Method::PUT, &item_path(API_TOKENS, id), Some(update)).await
+        self.send_json(Method::PUT, &item_path(API_TOKENS, id)?, Some(update)).await
     }
 
     /// Deletes a token (a soft delete: its status becomes Deleted).
     pub async fn delete_token(&self, id: &str) -> Result<(), Error> {
-        self.send_without_answer(Method::DELETE, &item_path(API_TOKENS, id)).await
+        self.send_without_answer(Method::DELETE, &item_path(API_TOKENS, id)?).await
     }
 
     /// Enables a disabled token.
@@ -67,7 +67,7 @@ impl Client {
     }
 
     async fn token_action(&self, id: &str, action: &str) -> Result<ApiToken, Error> {
-        let path = format!("{}/{action}", item_path(API_TOKENS, id));
+        let path = format!("{}/{action}", item_path(API_TOKENS, id)?);
         self.send_json(Method::POST, &path, None::<&()>).await
     }
 

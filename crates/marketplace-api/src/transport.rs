@@ -1,5 +1,6 @@
 //! The HTTPS transport: TLS trust (platform roots plus extra CAs, rustls with the ring
-//! provider), timeouts, the User-Agent, and sending one request with the retry policy.
+//! provider), timeouts, the User-Agent, no redirects, a cap on what is read, and sending one
+//! request with the retry policy.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,6 +9,7 @@ use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind};
 use crate::retry::{Attempt, RetryPolicy, parse_retry_after};
@@ -21,12 +23,19 @@ pub(crate) struct TransportSettings<'a> {
     pub user_agent: &'a str,
 }
 
-/// Builds the HTTP client: https only, platform roots plus `extra_ca_pems`, HTTP/2 or 1.1.
+/// At most this much of an error answer is read: its start is all an error shows.
+const ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// Builds the HTTP client: https only, platform roots plus `extra_ca_pems`, HTTP/2 or 1.1,
+/// no redirects.
 pub(crate) fn build_http_client(settings: &TransportSettings<'_>) -> Result<reqwest::Client, Error> {
     let tls = tls_config(settings.extra_ca_pems)?;
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .https_only(true)
+        // The API never redirects; following one would send the secret (same origin) or the
+        // request (another origin) somewhere the user did not configure. A 3xx is an error.
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.request_timeout)
         .user_agent(settings.user_agent)
@@ -100,10 +109,12 @@ pub(crate) struct Answer {
 
 /// Sends one request, retrying as `policy` allows, and returns the answer when its status is
 /// a success, or the error built from the last attempt.
+/// A success body longer than `max_body` bytes is refused (the answer is not read further).
 pub(crate) async fn send(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     secret: &ApiSecret,
+    max_body: usize,
     method: Method,
     url: Url,
     json_body: Option<bytes::Bytes>,
@@ -112,7 +123,7 @@ pub(crate) async fn send(
     let started = Instant::now();
     let mut retries_done = 0;
     loop {
-        let (attempt, result) = send_once(http, secret, method.clone(), url.clone(), json_body.clone()).await;
+        let (attempt, result) = send_once(http, secret, max_body, method.clone(), url.clone(), json_body.clone()).await;
         let result = match result {
             Ok(answer) => return Ok(answer),
             Err(error) => error,
@@ -136,18 +147,19 @@ pub(crate) async fn send(
 async fn send_once(
     http: &reqwest::Client,
     secret: &ApiSecret,
+    max_body: usize,
     method: Method,
     url: Url,
     json_body: Option<bytes::Bytes>,
 ) -> (Attempt, Result<Answer, Error>) {
     let mut request = http
-        .request(method, url)
+        .request(method, url.clone())
         .header(header::AUTHORIZATION, authorization(secret))
         .header(header::ACCEPT, "application/json");
     if let Some(body) = json_body {
         request = request.header(header::CONTENT_TYPE, "application/json").body(body);
     }
-    let response = match request.send().await {
+    let mut response = match request.send().await {
         Ok(response) => response,
         Err(error) => {
             let not_sent = error.is_connect();
@@ -165,21 +177,68 @@ async fn send_once(
         response.headers().get(header::RETRY_AFTER).and_then(|value| value.to_str().ok()).and_then(parse_retry_after);
     let content_type =
         response.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned);
-    let body = match response.bytes().await {
-        Ok(body) => body,
+    let answered = Attempt::Answered { status: status.as_u16(), retry_after };
+    if status.is_redirection() {
+        // Only the origin is told: a path or query could carry anything.
+        let target = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|location| url.join(location).ok())
+            .map(|target| target.origin().ascii_serialization());
+        return (answered, Err(Error::redirected(status.as_u16(), target.as_deref())));
+    }
+    // An error answer needs only its start; a success must fit the cap whole. A declared
+    // length over the cap is refused at once, and the body is counted as it arrives anyway,
+    // since a chunked answer declares none.
+    let limit = if status.is_success() { max_body } else { ERROR_BODY_BYTES };
+    if status.is_success() && response.content_length().is_some_and(|length| length > max_body as u64) {
+        return (answered, Err(Error::too_large(status.as_u16(), max_body)));
+    }
+    let body = match read_limited(&mut response, limit).await {
+        Ok(Body::Whole(body)) => body,
+        Ok(Body::Cut(body)) if !status.is_success() => body,
+        Ok(Body::Cut(_)) => return (answered, Err(Error::too_large(status.as_u16(), max_body))),
         // The head arrived but the body broke off: as good as no answer.
         Err(error) => return (Attempt::NoAnswer, Err(Error::from_transport(error))),
     };
     if status.is_success() {
-        return (Attempt::Answered { status: status.as_u16(), retry_after }, Ok(Answer { status, body }));
+        return (answered, Ok(Answer { status, body }));
     }
     let error = Error::from_response(status.as_u16(), retry_after, content_type.as_deref(), &body, Some(secret));
-    (Attempt::Answered { status: status.as_u16(), retry_after }, Err(error))
+    (answered, Err(error))
+}
+
+/// A body read up to a limit.
+enum Body {
+    /// All of it, within the limit.
+    Whole(bytes::Bytes),
+    /// The first `limit` bytes; more followed and were not read.
+    Cut(bytes::Bytes),
+}
+
+/// Reads the body chunk by chunk, stopping once more than `limit` bytes would be held.
+async fn read_limited(response: &mut reqwest::Response, limit: usize) -> Result<Body, reqwest::Error> {
+    // Trust a declared length only to size the buffer, never beyond the limit.
+    let expected = response.content_length().map_or(0, |length| length.min(limit as u64) as usize);
+    let mut body = Vec::with_capacity(expected);
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok(Body::Cut(body.into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Body::Whole(body.into()))
 }
 
 /// `Bearer <secret>`, marked sensitive so that HTTP-level debug output hides it.
+///
+/// The text is built in a wiped-on-drop buffer; the `HeaderValue` made from it is a copy owned
+/// by the HTTP stack from then on, which this crate cannot wipe.
 fn authorization(secret: &ApiSecret) -> HeaderValue {
-    match HeaderValue::from_str(&format!("Bearer {}", secret.expose())) {
+    match HeaderValue::from_str(&bearer_text(secret)) {
         Ok(mut value) => {
             value.set_sensitive(true);
             value
@@ -190,9 +249,29 @@ fn authorization(secret: &ApiSecret) -> HeaderValue {
     }
 }
 
+/// `Bearer <secret>` in a buffer sized exactly up front, so that it never reallocates (which
+/// would leave an unwiped copy behind) and is zeroed when dropped.
+fn bearer_text(secret: &ApiSecret) -> Zeroizing<String> {
+    const SCHEME: &str = "Bearer ";
+    let value = secret.expose();
+    let mut text = Zeroizing::new(String::with_capacity(SCHEME.len() + value.len()));
+    text.push_str(SCHEME);
+    text.push_str(value);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bearer_text_is_wiped_on_drop_and_never_reallocated() {
+        let secret = ApiSecret::new(concat!("idt:TKN-1234-5678:", "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"));
+        let text: Zeroizing<String> = bearer_text(&secret);
+        assert_eq!(text.as_str(), format!("Bearer {}", secret.expose()));
+        // Exactly sized: built without growing, so no earlier, unwiped buffer existed.
+        assert_eq!(text.capacity(), text.len());
+    }
 
     #[test]
     fn extra_ca_pems_must_hold_certificates() {

@@ -177,3 +177,82 @@ async fn a_broken_extra_ca_is_refused_when_building() {
     let error = Client::new(config).expect_err("refused");
     assert_eq!(error.kind(), ErrorKind::InvalidCaCertificate);
 }
+
+/// How many requests reached `path` on `sim`.
+fn arrivals_at(sim: &marketplace_sim::SimHandle, path: &str) -> usize {
+    sim.journal().arrivals().iter().filter(|arrival| arrival.path == path).count()
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_and_say_where_they_lead() {
+    const EVENT_TYPES: &str = "/public/v1/audit/event-types";
+    let sim = start_sim(0).await;
+    let elsewhere = start_sim(0).await;
+    let client = client_for(&sim, AccountKind::Vendor);
+    let redirect = |location: String| FaultRule {
+        method: Some("GET".into()),
+        path: Some(EVENT_TYPES.into()),
+        action: FaultAction::Redirect { status: 302, location },
+        when: FaultWhen::NextN(1),
+    };
+
+    // To the same address: followed, the second request would succeed (the rule is used up).
+    sim.faults().add(redirect(EVENT_TYPES.to_owned()));
+    let error = client.list_event_types(&Query::new()).await.expect_err("not followed");
+    assert_eq!((error.kind(), error.status()), (ErrorKind::UnexpectedStatus, Some(302)));
+    let text = error.to_string();
+    assert!(text.contains(&format!("It redirected the request to {}.", sim.base_url())), "{text}");
+    assert!(text.contains("This client follows no redirects"), "{text}");
+    assert_eq!(arrivals_at(&sim, EVENT_TYPES), 1, "neither followed nor retried");
+
+    // To another server: nothing reaches it.
+    sim.faults().add(redirect(format!("{}{EVENT_TYPES}?limit=1", elsewhere.base_url())));
+    let error = client.list_event_types(&Query::new()).await.expect_err("not followed");
+    assert_eq!(error.status(), Some(302));
+    let text = error.to_string();
+    assert!(text.contains(&format!("It redirected the request to {}.", elsewhere.base_url())), "{text}");
+    assert!(!text.contains("limit=1"), "only the origin is told: {text}");
+    assert!(elsewhere.journal().arrivals().is_empty(), "{:?}", elsewhere.journal().arrivals());
+    assert_eq!(arrivals_at(&sim, EVENT_TYPES), 2);
+}
+
+fn oversized(bytes: u64, declare_length: bool) -> FaultRule {
+    rule("GET", FaultAction::OversizedBody { bytes, declare_length }, FaultWhen::NextN(1))
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_cap_is_refused_with_or_without_a_length() {
+    const CAP: usize = 1024 * 1024;
+    let sim = start_sim(0).await;
+    let mut config = config_for(&sim, AccountKind::Vendor);
+    config.max_body_bytes = CAP;
+    let client = Client::new(config).expect("builds");
+    for declare_length in [false, true] {
+        // Exactly the cap is read whole (a valid, empty list padded to size).
+        sim.faults().add(oversized(CAP as u64, declare_length));
+        let page = client.list_tokens(&Query::new()).await.expect("at the cap");
+        assert!(page.items.is_empty());
+
+        // One byte more is refused, and not retried.
+        let before = arrivals_at(&sim, TOKENS);
+        sim.faults().add(oversized(CAP as u64 + 1, declare_length));
+        let error = client.list_tokens(&Query::new()).await.expect_err("over the cap");
+        assert_eq!((error.kind(), error.status()), (ErrorKind::Undecodable, Some(200)), "{error}");
+        assert!(error.to_string().contains("larger than the 1 MiB this client reads"), "{error}");
+        assert_eq!(arrivals_at(&sim, TOKENS), before + 1, "declared length {declare_length}");
+    }
+}
+
+#[tokio::test]
+async fn the_default_cap_is_16_mib_even_without_a_declared_length() {
+    const MIB: u64 = 1024 * 1024;
+    let sim = start_sim(0).await;
+    let config = config_for(&sim, AccountKind::Vendor);
+    assert_eq!(config.max_body_bytes, 16 * MIB as usize);
+    let client = Client::new(config).expect("builds");
+    sim.faults().add(oversized(16 * MIB, false));
+    client.list_tokens(&Query::new()).await.expect("16 MiB is read");
+    sim.faults().add(oversized(16 * MIB + 1, false));
+    let error = client.list_tokens(&Query::new()).await.expect_err("over 16 MiB");
+    assert!(error.to_string().contains("larger than the 16 MiB this client reads"), "{error}");
+}

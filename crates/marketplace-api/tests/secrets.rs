@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::{client_for, config_for, new_token, start_sim};
 use marketplace_api::rql::{Filter, Query};
-use marketplace_api::{ApiSecret, Client, ClientConfig, Error, ErrorKind, RetryPolicy};
+use marketplace_api::{ApiSecret, Client, ClientConfig, Error, ErrorKind, REDACTED, RetryPolicy};
 use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen};
 
 /// Collects every log line of the test process.
@@ -117,12 +117,73 @@ async fn no_error_kind_and_no_log_line_shows_a_secret() {
     let error = Client::new(untrusted).expect("builds").list_tokens(&by_secret).await.expect_err("tls");
     check(error, ErrorKind::Tls);
 
-    // A successful call with the secret in the URL, and retries, are logged too.
+    // A successful call with the secret in the URL, and retries, are logged too; one retry
+    // follows an answer that repeats the Authorization header.
     sim.faults().add(fault(FaultAction::Status(503)));
     client.list_tokens(&by_secret).await.expect("retried");
+    sim.faults().add(fault(FaultAction::EchoAuthorization { status: 503 }));
+    client.list_tokens(&by_secret).await.expect("retried after an echo");
 
     assert_eq!(seen.len(), 14, "{seen:?}");
     let logs = String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
     assert!(logs.contains("retrying Marketplace request"), "the retry was logged:\n{logs}");
     assert_hidden(&secret, &logs, "the logs");
+}
+
+/// Every part of an error a caller could show or store.
+fn every_part(error: &Error) -> String {
+    let mut parts = everything_shown(error);
+    for text in [error.title(), error.detail(), error.body_excerpt(), error.trace_id()].into_iter().flatten() {
+        parts.push('\n');
+        parts.push_str(text);
+    }
+    for field_error in error.field_errors() {
+        parts.push_str(&format!("\n{:?}: {}", field_error.field, field_error.message));
+    }
+    parts
+}
+
+#[tokio::test]
+async fn a_server_that_echoes_the_authorization_header_never_gets_it_shown() {
+    let sim = start_sim(1).await;
+    let own_secret = sim.admin_secret(AccountKind::Vendor).to_owned();
+    // The older format has no `idt:TKN-…:` shape to recognise: only the known secret can be.
+    let legacy_secret = "LegacyOpaqueSecretWithoutAnyPrefix0123456789".to_owned();
+    let token_id = ApiSecret::new(own_secret.as_str()).token_id().expect("an id").to_owned();
+    let echoes = [
+        FaultAction::EchoAuthorization { status: 400 },
+        FaultAction::EchoAuthorization { status: 401 },
+        FaultAction::EchoAuthorization { status: 500 },
+        FaultAction::EchoAuthorization { status: 200 },
+        FaultAction::EchoAuthorizationHtml { status: 502 },
+        FaultAction::EchoAuthorizationHtml { status: 403 },
+        FaultAction::EchoAuthorizationHtml { status: 200 },
+    ];
+    for secret in [own_secret, legacy_secret] {
+        let mut config = config_for(&sim, AccountKind::Vendor);
+        config.secret = ApiSecret::new(secret.as_str());
+        config.retry = RetryPolicy::none();
+        let client = Client::new(config).expect("builds");
+        for echo in &echoes {
+            for call in ["get", "list", "create"] {
+                sim.faults().add(fault(echo.clone()));
+                let result = match call {
+                    "get" => client.get_token(&token_id, &["audit"]).await.map(drop),
+                    // A ProblemDetails at 200 reads as an empty list envelope: not an error.
+                    "list" if *echo == (FaultAction::EchoAuthorization { status: 200 }) => {
+                        sim.faults().clear();
+                        continue;
+                    }
+                    "list" => client.list_tokens(&Query::new()).await.map(drop),
+                    _ => client.create_token(&new_token(sim.account_id(AccountKind::Vendor), "x")).await.map(drop),
+                };
+                let error = result.expect_err("the echo is an error");
+                let shown = every_part(&error);
+                let what = format!("{echo:?} on {call}, {:?}", error.kind());
+                assert_hidden(&secret, &shown, &what);
+                // The echo did arrive, redacted, so the check above was not vacuous.
+                assert!(shown.contains("Bearer ") && shown.contains(REDACTED), "{what}:\n{shown}");
+            }
+        }
+    }
 }

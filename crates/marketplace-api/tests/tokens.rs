@@ -7,7 +7,8 @@ use common::{client_for, config_for, start_sim};
 fn new_token(account_id: &str, name: &str, module_ids: Vec<String>) -> NewApiToken {
     NewApiToken { module_ids, ..common::new_token(account_id, name) }
 }
-use marketplace_api::rql::{Filter, LikePattern, Query};
+use futures::StreamExt;
+use marketplace_api::rql::{Filter, LikePattern, Query, QueryError};
 use marketplace_api::{
     AccountType, ApiSecret, ApiTokenUpdate, Client, ClientConfig, ErrorKind, NewApiToken, TokenStatus,
 };
@@ -124,6 +125,73 @@ async fn create_update_disable_enable_delete() {
 }
 
 #[tokio::test]
+async fn an_update_of_every_field_sets_and_clears_each_one() {
+    let sim = start_sim(0).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let account_id = sim.account_id(AccountKind::Vendor);
+    let modules: Vec<String> =
+        vendor.assignable_modules(account_id).await.expect("modules").iter().map(|m| m.id.clone()).collect();
+    assert!(modules.len() >= 3, "{modules:?}");
+    let ids = |token: &marketplace_api::ApiToken| -> Vec<String> {
+        let mut ids: Vec<String> = token.modules.iter().map(|m| m.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    let mut token = new_token(account_id, "Robot", modules[..2].to_vec());
+    token.icon = Some("/icons/robot.png".into());
+    let created = vendor.create_token(&token).await.expect("created");
+    assert_eq!(created.icon.as_deref(), Some("/icons/robot.png"));
+
+    // No description and no icon are sent as null, and clear what was there.
+    let update = ApiTokenUpdate::every_field("Robot 2", None, None, vec![modules[2].clone()]);
+    let updated = vendor.update_token(&created.id, &update).await.expect("updated");
+    let read = vendor.get_token(&created.id, &[]).await.expect("read back");
+    for token in [&updated, &read] {
+        assert_eq!(token.name.as_deref(), Some("Robot 2"));
+        assert_eq!((token.description.as_deref(), token.icon.as_deref()), (None, None));
+        assert_eq!(ids(token), vec![modules[2].clone()]);
+    }
+
+    let update =
+        ApiTokenUpdate::every_field("Robot 3", Some("Back again".into()), Some("/icons/new.png".into()), vec![]);
+    let updated = vendor.update_token(&created.id, &update).await.expect("updated");
+    assert_eq!(updated.description.as_deref(), Some("Back again"));
+    assert_eq!(updated.icon.as_deref(), Some("/icons/new.png"));
+    assert!(updated.modules.is_empty(), "an empty list removes every module");
+
+    // A field left out stays as it was.
+    let rename = ApiTokenUpdate { name: Some("Robot 4".into()), ..Default::default() };
+    let renamed = vendor.update_token(&created.id, &rename).await.expect("renamed");
+    assert_eq!(renamed.name.as_deref(), Some("Robot 4"));
+    assert_eq!(renamed.description.as_deref(), Some("Back again"));
+    assert_eq!(renamed.icon.as_deref(), Some("/icons/new.png"));
+}
+
+#[tokio::test]
+async fn lists_and_gets_can_leave_the_token_value_out() {
+    let sim = start_sim(3).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let id = ApiSecret::new(sim.admin_secret(AccountKind::Vendor)).token_id().expect("id").to_owned();
+    assert!(vendor.get_token(&id, &[]).await.expect("get").token.is_some(), "by default the value comes back");
+
+    let page = vendor.list_tokens(&Query::new().select("-token")).await.expect("list");
+    assert!(!page.items.is_empty());
+    assert!(page.items.iter().all(|t| t.token.is_none() && t.name.is_some()), "{page:?}");
+    assert!(page.omitted.iter().any(|field| field == "token"), "{:?}", page.omitted);
+
+    let query = Query::new().select("audit").select("-token").order_by_desc("audit.created.at");
+    let all = marketplace_api::collect_all(vendor.list_all_tokens(query)).await.expect("list all");
+    assert!(all.len() > 1);
+    assert!(all.iter().all(|t| t.token.is_none() && t.audit.is_some()), "{all:?}");
+
+    let token = vendor.get_token(&id, &["-token"]).await.expect("get");
+    assert!(token.token.is_none());
+    assert!(token.meta.as_ref().is_some_and(|meta| meta.omitted.iter().any(|f| f == "token")), "{token:?}");
+    let token = vendor.get_token(&id, &["audit", "-token"]).await.expect("get");
+    assert!(token.token.is_none() && token.audit.is_some(), "{token:?}");
+}
+
+#[tokio::test]
 async fn validation_errors_carry_field_errors() {
     let sim = start_sim(0).await;
     let vendor = client_for(&sim, AccountKind::Vendor);
@@ -133,6 +201,14 @@ async fn validation_errors_carry_field_errors() {
     assert_eq!(error.status(), Some(400));
     assert!(error.field_errors().iter().any(|e| e.field.as_deref() == Some("name")), "{error:?}");
     assert!(error.trace_id().is_some());
+    assert_eq!(error.title(), Some("One or more validation errors occurred."));
+    let text = error.to_string();
+    assert!(
+        text.starts_with(
+            "The Marketplace refused the request as invalid (HTTP 400). One or more validation errors occurred. name: "
+        ),
+        "{text}"
+    );
 
     let error = vendor
         .create_token(&new_token(account_id, "x", vec!["MOD-12".into()]))
@@ -146,7 +222,8 @@ async fn validation_errors_carry_field_errors() {
 async fn missing_tokens_and_wrong_secrets() {
     let sim = start_sim(0).await;
     let vendor = client_for(&sim, AccountKind::Vendor);
-    for id in ["TKN-0000-0000", "../modules", "TKN 1"] {
+    // Odd but harmless ids travel as one path segment and are simply not found.
+    for id in ["TKN-0000-0000", "TKN 1", "...", "it's", "a%b"] {
         let error = vendor.get_token(id, &[]).await.expect_err("no such token");
         assert_eq!(error.kind(), ErrorKind::NotFound, "{id}: {error}");
     }
@@ -206,6 +283,89 @@ async fn filters_find_tokens_by_awkward_names() {
         .expect("select");
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].name, None, "select=-name leaves the name out");
+}
+
+#[tokio::test]
+async fn a_search_holding_both_quotes_is_refused_before_sending() {
+    let sim = start_sim(0).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    let account_id = sim.account_id(AccountKind::Vendor);
+    // The platform allows both quotes in a name; RQL cannot write them in one literal.
+    let name = "Bob's \"best\" robot";
+    vendor.create_token(&new_token(account_id, name, vec![])).await.expect("created");
+    // Either quote alone is written between the other and finds the token.
+    for part in ["Bob's", "\"best\""] {
+        let query = Query::new().filter(Filter::ilike("name", LikePattern::contains(part)));
+        let page = vendor.list_tokens(&query).await.expect(part);
+        let found: Vec<Option<&str>> = page.items.iter().map(|t| t.name.as_deref()).collect();
+        assert_eq!(found, vec![Some(name)], "{part}");
+    }
+
+    let before = sim.journal().arrivals().len();
+    let search = Filter::or([
+        Filter::ilike("name", LikePattern::contains(name)),
+        Filter::ilike("description", LikePattern::contains(name)),
+    ]);
+    let error = vendor.list_tokens(&Query::new().filter(search.clone())).await.expect_err("both quotes");
+    assert_eq!(error.kind(), ErrorKind::InvalidQuery);
+    assert_eq!(error.status(), None);
+    let text = error.to_string();
+    assert!(
+        text.starts_with("The search cannot be sent to the Marketplace. A search can't contain both ' and \""),
+        "{text}"
+    );
+    let source = std::error::Error::source(&error).and_then(|s| s.downcast_ref::<QueryError>());
+    assert!(matches!(source, Some(QueryError::BothQuotes { field }) if field == "name"), "{source:?}");
+    let mut stream = vendor.list_all_tokens(Query::new().filter(search));
+    let first = stream.next().await.expect("one item").expect_err("refused");
+    assert_eq!(first.kind(), ErrorKind::InvalidQuery);
+    assert_eq!(sim.journal().arrivals().len(), before, "nothing was sent");
+}
+
+#[tokio::test]
+async fn ids_that_would_change_the_address_are_refused_before_anything_is_sent() {
+    let sim = start_sim(1).await;
+    let ops = client_for(&sim, AccountKind::Operations);
+    let bad_ids = [
+        "",
+        ".",
+        "..",
+        "%2e%2E",
+        ".%2E",
+        "%2E.",
+        "%252e%252e",
+        "../modules",
+        "a/b",
+        "%2F",
+        "a\\b",
+        "%5c",
+        "TKN?x=1",
+        "TKN#x",
+        "TKN-0000-0000/enable",
+        "TKN\n",
+    ];
+    for id in bad_ids {
+        let calls = [
+            ("get_token", ops.get_token(id, &["-token"]).await.map(drop)),
+            ("update_token", ops.update_token(id, &ApiTokenUpdate::default()).await.map(drop)),
+            ("delete_token", ops.delete_token(id).await),
+            ("enable_token", ops.enable_token(id).await.map(drop)),
+            ("disable_token", ops.disable_token(id).await.map(drop)),
+            ("get_module", ops.get_module(id).await.map(drop)),
+            ("get_user_group", ops.get_user_group(id, &[]).await.map(drop)),
+            ("get_audit_record", ops.get_audit_record(id, true).await.map(drop)),
+            ("get_event_type", ops.get_event_type(id).await.map(drop)),
+        ];
+        for (call, result) in calls {
+            let error = result.expect_err(call);
+            assert_eq!(error.kind(), ErrorKind::InvalidId, "{call}({id:?}): {error}");
+            assert_eq!(error.status(), None);
+        }
+    }
+    assert_eq!(sim.journal().arrivals(), vec![], "nothing reached the simulator");
+    // The same client still works: only those requests were refused.
+    ops.get_token(sim.admin_secret(AccountKind::Operations).split(':').nth(1).expect("id"), &[]).await.expect("get");
+    assert_eq!(sim.journal().arrivals().len(), 1);
 }
 
 #[tokio::test]

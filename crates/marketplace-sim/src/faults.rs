@@ -1,5 +1,6 @@
 //! Fault injection, per route and per method: latency, error statuses, 429 with
-//! `Retry-After`, dropped connections and malformed bodies, for reliability tests.
+//! `Retry-After`, dropped connections, malformed bodies, and answers that repeat the caller's
+//! `Authorization` header, for reliability and secrecy tests.
 //!
 //! Rules are checked for every request in insertion order. A firing `Latency` rule delays
 //! the request and matching goes on; the first other rule that fires decides the answer.
@@ -39,6 +40,35 @@ pub enum FaultAction {
     FieldRejected {
         /// The field, as the platform names it (`name`, `description`, `modules[0].id`).
         field: String,
+    },
+    /// Answer with a ProblemDetails whose `title`, `detail` and `errors` (a message, and a key)
+    /// repeat the request's `Authorization` header verbatim, as a careless server might: lets
+    /// a test prove the client never shows what it sent.
+    EchoAuthorization {
+        /// The status answered (any, 200 included).
+        status: u16,
+    },
+    /// Answer with an HTML page, as a proxy's error page, that repeats the request's
+    /// `Authorization` header.
+    EchoAuthorizationHtml {
+        /// The status answered (any, 200 included).
+        status: u16,
+    },
+    /// Answer with a redirect to `location`, as a misconfigured proxy or a moved host might.
+    Redirect {
+        /// A 3xx status.
+        status: u16,
+        /// The `Location` header: a path or an absolute URL.
+        location: String,
+    },
+    /// Answer 200 with a valid JSON list envelope padded to `bytes` bytes (at least about 80),
+    /// to test a client's limit on what it reads.
+    OversizedBody {
+        /// The body's size.
+        bytes: u64,
+        /// Send a `Content-Length`; without it the body is chunked and its size is only known
+        /// by reading it.
+        declare_length: bool,
     },
 }
 
@@ -148,8 +178,7 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
         None => next.run(request).await,
         Some(FaultAction::Latency(_)) => next.run(request).await,
         Some(FaultAction::Status(code)) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Problem::new(status, format!("Injected fault: status {code}")).into_response()
+            Problem::new(status_or_500(code), format!("Injected fault: status {code}")).into_response()
         }
         Some(FaultAction::TooManyRequests { retry_after_secs }) => {
             let mut problem = Problem::new(StatusCode::TOO_MANY_REQUESTS, "Injected fault: too many requests");
@@ -160,6 +189,39 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
             let message = format!("Injected fault: the platform refused this {field}.");
             Problem::validation([(field, vec![message])].into_iter().collect()).into_response()
         }
+        Some(FaultAction::EchoAuthorization { status }) => {
+            let sent = authorization_of(&request);
+            let mut problem =
+                Problem::new(status_or_500(status), format!("Injected fault: the request carried {sent}"));
+            problem.title = Some(format!("Rejected: {sent}"));
+            problem.errors.insert("Authorization".to_string(), vec![format!("'{sent}' is not accepted.")]);
+            problem.errors.insert(sent.clone(), vec!["This header value is not accepted.".to_string()]);
+            problem.into_response()
+        }
+        Some(FaultAction::EchoAuthorizationHtml { status }) => {
+            // Guess: a proxy page repeating the header; a real one would escape HTML, which
+            // changes nothing in an `idt:TKN-…:<alphanumerics>` secret, so none is done here.
+            let sent = authorization_of(&request);
+            let page = format!(
+                "<!DOCTYPE html>\n<html><head><title>Gateway error</title></head>\n<body>\n<h1>Request refused</h1>\n\
+                 <p>The upstream refused the request.</p>\n<pre>Authorization: {sent}</pre>\n</body></html>\n"
+            );
+            let mut response = (status_or_500(status), page).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            response
+        }
+        Some(FaultAction::Redirect { status, location }) => {
+            let mut response = status_or_500(status).into_response();
+            match HeaderValue::from_str(&location) {
+                Ok(value) => {
+                    response.headers_mut().insert(header::LOCATION, value);
+                    response
+                }
+                Err(_) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "redirect location is not a header value")
+                    .into_response(),
+            }
+        }
+        Some(FaultAction::OversizedBody { bytes, declare_length }) => oversized_body(bytes, declare_length),
         Some(FaultAction::MalformedBody) => {
             let mut response = (StatusCode::OK, "{\"$meta\":{\"pagination\":{\"offset\":0,\"lim").into_response();
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -178,6 +240,48 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
     }
 }
 
+/// An empty, valid list envelope padded with `x` to `bytes` bytes: read whole, it decodes.
+/// Streamed in 64 KiB chunks made on the fly, so any size costs no memory.
+fn oversized_body(bytes: u64, declare_length: bool) -> Response {
+    const HEAD: &str = r#"{"$meta":{"pagination":{"offset":0,"limit":100,"total":0}},"data":[],"padding":""#;
+    const TAIL: &str = r#""}"#;
+    const CHUNK: u64 = 64 * 1024;
+    static PADDING: [u8; CHUNK as usize] = [b'x'; CHUNK as usize];
+    let padding = bytes.saturating_sub((HEAD.len() + TAIL.len()) as u64);
+    let total = (HEAD.len() + TAIL.len()) as u64 + padding;
+    let pad_chunks = (0..padding.div_ceil(CHUNK)).map(move |index| {
+        let size = (padding - index * CHUNK).min(CHUNK) as usize;
+        axum::body::Bytes::from_static(&PADDING[..size])
+    });
+    let chunks = std::iter::once(axum::body::Bytes::from_static(HEAD.as_bytes()))
+        .chain(pad_chunks)
+        .chain(std::iter::once(axum::body::Bytes::from_static(TAIL.as_bytes())));
+    let stream = futures_util::stream::iter(chunks.map(Ok::<_, std::convert::Infallible>));
+    let mut response = (StatusCode::OK, axum::body::Body::from_stream(stream)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if declare_length {
+        // A streamed body has no known size; the declared one is sent as given, so hyper
+        // writes it instead of chunking.
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    }
+    response
+}
+
+/// The request's `Authorization` header as text (empty when absent).
+fn authorization_of(request: &Request) -> String {
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .unwrap_or_default()
+}
+
+/// A status from a rule (checked to be 100..=599 when parsed; 500 if built otherwise).
+fn status_or_500(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 /// Why a `--fault` flag could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid fault rule '{rule}': {reason}")]
@@ -191,8 +295,12 @@ impl FromStr for FaultRule {
 
     /// Reads `METHOD PATH ACTION [WHEN]`, space-separated, as the binary's `--fault` flag:
     /// METHOD is `GET`… or `*`; PATH a prefix or `*`; ACTION one of `latency=MS`,
-    /// `status=CODE`, `429=SECS`, `drop`, `malformed`, `reject=FIELD`; WHEN one of `always` (default),
-    /// `next=N`, `share=P`. Example: `GET /public/v1/accounts/api-tokens status=503 next=2`.
+    /// `status=CODE`, `429=SECS`, `drop`, `malformed`, `reject=FIELD`, `echo-auth[=CODE]`
+    /// (ProblemDetails, 400 by default), `echo-auth-html[=CODE]` (HTML, 502 by default),
+    /// `redirect=LOCATION` (302), `oversized=BYTES` (chunked 200), `oversized-declared=BYTES`
+    /// (200 with its Content-Length); WHEN
+    /// one of `always` (default), `next=N`, `share=P`. Example:
+    /// `GET /public/v1/accounts/api-tokens status=503 next=2`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let fail = |reason: &str| FaultParseError { rule: text.to_string(), reason: reason.to_string() };
         let parts: Vec<&str> = text.split_whitespace().collect();
@@ -202,20 +310,35 @@ impl FromStr for FaultRule {
             _ => return Err(fail("expected METHOD PATH ACTION [WHEN]")),
         };
         let number = |value: &str| value.parse::<u64>().map_err(|_| fail("expected a whole number"));
+        let status = |code: &str| {
+            let code = u16::try_from(number(code)?).map_err(|_| fail("status out of range"))?;
+            if (100..=599).contains(&code) { Ok(code) } else { Err(fail("status must be 100..=599")) }
+        };
         let action = match action.split_once('=') {
             Some(("latency", ms)) => FaultAction::Latency(Duration::from_millis(number(ms)?)),
-            Some(("status", code)) => {
-                let code = u16::try_from(number(code)?).map_err(|_| fail("status out of range"))?;
-                if !(100..=599).contains(&code) {
-                    return Err(fail("status must be 100..=599"));
-                }
-                FaultAction::Status(code)
+            Some(("status", code)) => FaultAction::Status(status(code)?),
+            None if action == "echo-auth" => FaultAction::EchoAuthorization { status: 400 },
+            Some(("echo-auth", code)) => FaultAction::EchoAuthorization { status: status(code)? },
+            None if action == "echo-auth-html" => FaultAction::EchoAuthorizationHtml { status: 502 },
+            Some(("echo-auth-html", code)) => FaultAction::EchoAuthorizationHtml { status: status(code)? },
+            Some(("redirect", location)) if !location.is_empty() => {
+                FaultAction::Redirect { status: 302, location: location.to_string() }
+            }
+            Some(("oversized", size)) => FaultAction::OversizedBody { bytes: number(size)?, declare_length: false },
+            Some(("oversized-declared", size)) => {
+                FaultAction::OversizedBody { bytes: number(size)?, declare_length: true }
             }
             Some(("429", secs)) => FaultAction::TooManyRequests { retry_after_secs: number(secs)? },
             None if action == "drop" => FaultAction::DropConnection,
             None if action == "malformed" => FaultAction::MalformedBody,
             Some(("reject", field)) if !field.is_empty() => FaultAction::FieldRejected { field: field.to_string() },
-            _ => return Err(fail("unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed, reject=FIELD)")),
+            _ => {
+                return Err(fail(
+                    "unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed, reject=FIELD, \
+                     echo-auth[=CODE], echo-auth-html[=CODE], redirect=LOCATION, oversized=BYTES, \
+                     oversized-declared=BYTES)",
+                ));
+            }
         };
         let when = match when.split_once('=') {
             None if when == "always" => FaultWhen::Always,
@@ -256,6 +379,21 @@ mod tests {
             "POST /public/v1/accounts/api-tokens reject=name next=1".parse::<FaultRule>().expect("valid").action,
             FaultAction::FieldRejected { field: "name".into() }
         );
+        for (text, action) in [
+            ("echo-auth", FaultAction::EchoAuthorization { status: 400 }),
+            ("echo-auth=401", FaultAction::EchoAuthorization { status: 401 }),
+            ("echo-auth-html", FaultAction::EchoAuthorizationHtml { status: 502 }),
+            ("echo-auth-html=200", FaultAction::EchoAuthorizationHtml { status: 200 }),
+            ("redirect=/x?y=1", FaultAction::Redirect { status: 302, location: "/x?y=1".into() }),
+            ("oversized=17000000", FaultAction::OversizedBody { bytes: 17_000_000, declare_length: false }),
+            ("oversized-declared=9", FaultAction::OversizedBody { bytes: 9, declare_length: true }),
+        ] {
+            assert_eq!(format!("* * {text}").parse::<FaultRule>().expect(text).action, action);
+        }
+        assert!("* * echo-auth=700".parse::<FaultRule>().is_err());
+        assert!("* * echo-auth=x".parse::<FaultRule>().is_err());
+        assert!("* * redirect=".parse::<FaultRule>().is_err());
+        assert!("* * oversized=lots".parse::<FaultRule>().is_err());
         assert!("* * reject=".parse::<FaultRule>().is_err());
         assert!("* * explode".parse::<FaultRule>().is_err());
         assert!("* * status=700".parse::<FaultRule>().is_err());

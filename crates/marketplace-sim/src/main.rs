@@ -25,7 +25,8 @@ struct Args {
     ca_out: PathBuf,
     /// A fault rule, repeatable: "METHOD PATH ACTION [WHEN]", e.g.
     /// "GET /public/v1/accounts/api-tokens status=503 next=2", "* * latency=200",
-    /// "* * 429=5 share=0.1", "POST * drop", "* * malformed next=1".
+    /// "* * 429=5 share=0.1", "POST * drop", "* * malformed next=1", "* * echo-auth=401",
+    /// "GET * echo-auth-html".
     #[arg(long = "fault", value_name = "RULE")]
     faults: Vec<FaultRule>,
 }

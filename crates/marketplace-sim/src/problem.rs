@@ -7,11 +7,17 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+/// ASP.NET's title of every model-validation problem.
+pub const VALIDATION_TITLE: &str = "One or more validation errors occurred.";
+
 /// An error answer: status, title, optional detail and per-field validation errors.
 #[derive(Debug, Clone)]
 pub struct Problem {
     /// HTTP status.
     pub status: StatusCode,
+    /// The `title`, when not the status's default (ASP.NET names validation problems
+    /// "One or more validation errors occurred.").
+    pub title: Option<String>,
     /// Human sentence explaining this occurrence.
     pub detail: Option<String>,
     /// Validation errors keyed by field (`name`, `account.id`, `modules[0].id`).
@@ -23,7 +29,7 @@ pub struct Problem {
 impl Problem {
     /// A problem with a status and a detail sentence.
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        Self { status, detail: Some(detail.into()), errors: BTreeMap::new(), retry_after_secs: None }
+        Self { status, title: None, detail: Some(detail.into()), errors: BTreeMap::new(), retry_after_secs: None }
     }
 
     /// 400 with a detail.
@@ -46,11 +52,14 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, format!("Entity for given id {id} not found"))
     }
 
-    /// 400 validation problem built from field errors.
+    /// 400 validation problem built from field errors, shaped as ASP.NET's
+    /// `ValidationProblemDetails`: that fixed title, the `errors` map, and no `detail`
+    /// (reference §6 shows the title; the missing detail is ASP.NET's default).
     pub fn validation(errors: BTreeMap<String, Vec<String>>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
-            detail: Some("One or more validation errors occurred.".to_string()),
+            title: Some(VALIDATION_TITLE.to_string()),
+            detail: None,
             errors,
             retry_after_secs: None,
         }
@@ -60,7 +69,7 @@ impl Problem {
     pub fn body(&self) -> Value {
         let mut body = json!({
             "type": type_uri(self.status),
-            "title": title(self.status),
+            "title": self.title.clone().unwrap_or_else(|| title(self.status)),
             "status": self.status.as_u16(),
             "traceId": new_trace_id(),
         });
@@ -155,6 +164,20 @@ fn mix(mut x: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validation_problems_have_the_asp_net_title_and_other_400s_keep_bad_request() {
+        let errors = [("name".to_string(), vec!["The name is required.".to_string()])].into_iter().collect();
+        let body = Problem::validation(errors).body();
+        assert_eq!(body["title"], "One or more validation errors occurred.");
+        assert_eq!(body["type"], "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+        assert_eq!(body["status"], 400);
+        assert_eq!(body["errors"]["name"][0], "The name is required.");
+        assert!(body.get("detail").is_none(), "{body}");
+        let other = Problem::bad_request("Invalid RQL").body();
+        assert_eq!(other["title"], "Bad Request");
+        assert_eq!(other["detail"], "Invalid RQL");
+    }
 
     #[test]
     fn trace_ids_have_the_platform_shape_and_differ() {

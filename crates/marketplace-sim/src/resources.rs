@@ -27,6 +27,8 @@ pub const TOKENS: ResourceSpec = ResourceSpec {
         "audit.updated.by.id",
         "audit.updated.by.name",
     ],
+    // Guess: `select=-token` leaves the secret value out like any field (reference §5 documents
+    // `select=-field` generally; no source names `token`), and `$meta.omitted` then lists it.
     selectable: &[
         "id",
         "name",

@@ -5,9 +5,17 @@
 //! `eq(field,value)`, and `limit`, `offset`, `order`, `select` and the bare `render()` are
 //! options (reference §5, §8).
 //!
-//! Clients may percent-encode the text *inside* values (`%20`, `%2C`, `%29`, …). The parser
-//! therefore splits on RQL syntax first and percent-decodes each value token afterwards, so
-//! an encoded `,` or `)` inside a value is data, never syntax.
+//! The query string is split on every `&` as it arrives, and each parameter is percent-decoded
+//! *before* its RQL is parsed, as the platform does (reference §5, from SoftwareOne's own
+//! Python client). So percent-encoding protects `&`, `#`, `+` and `%`, but not RQL syntax: an
+//! encoded `,` `(` `)` or quote is syntax again once decoded. Text holding such characters
+//! must be quoted.
+//!
+//! A string literal is delimited by `'` or `"`. Inside it every character is data except the
+//! delimiter, and there are no escapes: `'it\'s'` is the literal `it\` followed by stray text,
+//! a 400. A value holding one kind of quote is written between the other kind; a value
+//! holding both cannot be written at all. `\*` inside a `like`/`ilike` literal is a
+//! pattern-level escape (a literal star), read by the pattern matcher, not by the literal.
 
 use percent_encoding::percent_decode_str;
 
@@ -73,8 +81,8 @@ pub enum ListOp {
 /// A value inside an RQL expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// Quoted or unquoted text, after unquoting and percent-decoding. A `\*` escape is
-    /// kept as written so that `like`/`ilike` can tell a literal star from a wildcard.
+    /// Quoted or unquoted text, after percent-decoding and unquoting. Backslashes are data;
+    /// a `\*` stays as written so that `like`/`ilike` can tell a literal star from a wildcard.
     Text(String),
     /// The constant `null()`.
     Null,
@@ -115,8 +123,14 @@ impl RqlError {
     }
 }
 
-/// Parses one RQL expression such as `and(eq(status,Active),ilike(name,*robot*))`.
+/// Parses one RQL filter parameter as it travels in a query string, such as
+/// `and(eq(status,Active),ilike(name,*robot*))`: percent-decoded first, then parsed.
 pub fn parse(filter: &str) -> Result<Expr, RqlError> {
+    parse_decoded(&decode(filter)?)
+}
+
+/// Parses RQL text that is already percent-decoded.
+fn parse_decoded(filter: &str) -> Result<Expr, RqlError> {
     let mut parser = Parser { text: filter, pos: 0 };
     let expr = parser.expression()?;
     if parser.pos != filter.len() {
@@ -134,10 +148,14 @@ pub fn parse(filter: &str) -> Result<Expr, RqlError> {
 pub fn parse_query(query_string: &str) -> Result<ListQuery, RqlError> {
     let mut query = ListQuery::default();
     let mut filters = Vec::new();
-    for segment in split_top_level(query_string, b'&')? {
-        if segment.is_empty() {
+    // Guess: the platform splits on every raw `&` (the URI query's own delimiter) before
+    // decoding; SoftwareOne's Python client percent-encodes `&` in values for that reason.
+    for raw in query_string.split('&') {
+        if raw.is_empty() {
             continue;
         }
+        let decoded = decode(raw)?;
+        let segment = decoded.as_str();
         if segment == "render()" {
             query.render = true;
             continue;
@@ -146,11 +164,9 @@ pub fn parse_query(query_string: &str) -> Result<ListQuery, RqlError> {
         let paren_at = segment.find('(');
         match (eq_at, paren_at) {
             (Some(eq), paren) if paren.is_none_or(|p| eq < p) => {
-                let key = decode(&segment[..eq])?;
-                let raw_value = &segment[eq + 1..];
-                apply_parameter(&mut query, &mut filters, &key, raw_value, segment)?;
+                apply_parameter(&mut query, &mut filters, &segment[..eq], &segment[eq + 1..], segment)?;
             }
-            _ => filters.push(parse(segment)?),
+            _ => filters.push(parse_decoded(segment)?),
         }
     }
     query.filter = match filters.len() {
@@ -161,53 +177,51 @@ pub fn parse_query(query_string: &str) -> Result<ListQuery, RqlError> {
     Ok(query)
 }
 
+/// One decoded `key=value` parameter.
 fn apply_parameter(
     query: &mut ListQuery,
     filters: &mut Vec<Expr>,
     key: &str,
-    raw_value: &str,
+    value: &str,
     segment: &str,
 ) -> Result<(), RqlError> {
     match key {
-        "limit" => query.limit = Some(parse_count("limit", raw_value)?),
-        "offset" => query.offset = Some(parse_count("offset", raw_value)?),
+        "limit" => query.limit = Some(parse_count("limit", value)?),
+        "offset" => query.offset = Some(parse_count("offset", value)?),
         "order" => {
-            for item in split_top_level(raw_value, b',')? {
-                let item = decode(item)?;
+            for item in value.split(',') {
                 let (field, descending) = match item.as_bytes().first() {
                     Some(b'-') => (&item[1..], true),
                     Some(b'+') => (&item[1..], false),
-                    _ => (item.as_str(), false),
+                    _ => (item, false),
                 };
                 check_field_path(field, "order")?;
                 query.order.push((field.to_string(), descending));
             }
         }
         "select" => {
-            for item in split_top_level(raw_value, b',')? {
-                let item = decode(item)?;
+            for item in value.split(',') {
                 let field = item.trim_start_matches(['+', '-']);
                 check_field_path(field, "select")?;
-                query.select.push(item);
+                query.select.push(item.to_string());
             }
         }
         field => {
             // The `field=value` shortcut for `eq(field,value)`.
             let invalid = || RqlError::new(format!("Invalid equals shortcut expression '{segment}'"));
             check_field_path(field, "equals shortcut").map_err(|_| invalid())?;
-            let mut parser = Parser { text: raw_value, pos: 0 };
-            let value = parser.value().map_err(|_| invalid())?;
-            if parser.pos != raw_value.len() {
+            let mut parser = Parser { text: value, pos: 0 };
+            let parsed = parser.value().map_err(|_| invalid())?;
+            if parser.pos != value.len() {
                 return Err(invalid());
             }
-            filters.push(Expr::Compare { op: CompareOp::Eq, field: field.to_string(), value });
+            filters.push(Expr::Compare { op: CompareOp::Eq, field: field.to_string(), value: parsed });
         }
     }
     Ok(())
 }
 
-fn parse_count(name: &str, raw: &str) -> Result<u32, RqlError> {
-    let text = decode(raw)?;
+fn parse_count(name: &str, text: &str) -> Result<u32, RqlError> {
     text.parse::<u32>()
         .map_err(|_| RqlError::new(format!("Invalid value '{text}' for '{name}': expected a whole number from 0")))
 }
@@ -231,92 +245,6 @@ fn decode(raw: &str) -> Result<String, RqlError> {
         .decode_utf8()
         .map(|text| text.into_owned())
         .map_err(|_| RqlError::new(format!("Invalid percent-encoding in '{raw}': not UTF-8")))
-}
-
-/// The quote that starts at `i`, written literally (`'`, `"`) or percent-encoded
-/// (`%27`, `%22`), with the number of bytes it takes. URL libraries following the WHATWG
-/// rules encode both quote characters in a query, so encoded quotes must delimit too.
-fn quote_at(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
-    match bytes.get(i)? {
-        q @ (b'\'' | b'"') => Some((*q, 1)),
-        b'%' => match (bytes.get(i + 1), bytes.get(i + 2).map(u8::to_ascii_uppercase)) {
-            (Some(b'2'), Some(b'7')) => Some((b'\'', 3)),
-            (Some(b'2'), Some(b'2')) => Some((b'"', 3)),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The backslash that starts at `i` (literal or `%5C`), with its length.
-fn backslash_at(bytes: &[u8], i: usize) -> Option<usize> {
-    match bytes.get(i)? {
-        b'\\' => Some(1),
-        b'%' if bytes.get(i + 1) == Some(&b'5') && bytes.get(i + 2).map(u8::to_ascii_uppercase) == Some(b'C') => {
-            Some(3)
-        }
-        _ => None,
-    }
-}
-
-/// Splits on `separator` outside parentheses and quotes.
-fn split_top_level(text: &str, separator: u8) -> Result<Vec<&str>, RqlError> {
-    let bytes = text.as_bytes();
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(q) = quote {
-            if let Some(len) = backslash_at(bytes, i) {
-                // The same escapes as `Parser::quoted`: `\'`, `\"` and `\\` are one
-                // character each, so an escaped backslash cannot escape the closing quote.
-                let escaped = quote_at(bytes, i + len).map(|(_, l)| l).or_else(|| backslash_at(bytes, i + len));
-                i += len + escaped.unwrap_or(0);
-                continue;
-            }
-            if let Some((found, len)) = quote_at(bytes, i) {
-                if found == q {
-                    quote = None;
-                }
-                i += len;
-                continue;
-            }
-            i += 1;
-            continue;
-        }
-        // A quote opens a value only where a value starts; an apostrophe inside a bare
-        // value (`Jerry%27s`) is data.
-        let value_starts = i == 0 || matches!(bytes[i - 1], b'(' | b',' | b'=');
-        if let Some((q, len)) = quote_at(bytes, i).filter(|_| value_starts) {
-            quote = Some(q);
-            i += len;
-            continue;
-        }
-        match bytes[i] {
-            b'(' => depth += 1,
-            b')' => {
-                depth = depth
-                    .checked_sub(1)
-                    .ok_or_else(|| RqlError::new(format!("Unbalanced ')' at position {i} in '{text}'")))?
-            }
-            b if b == separator && depth == 0 => {
-                parts.push(&text[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if quote.is_some() {
-        return Err(RqlError::new(format!("Unterminated quoted value in '{text}'")));
-    }
-    if depth != 0 {
-        return Err(RqlError::new(format!("Missing ')' in '{text}'")));
-    }
-    parts.push(&text[start..]);
-    Ok(parts)
 }
 
 struct Parser<'a> {
@@ -421,7 +349,7 @@ impl Parser<'_> {
         while self.peek().is_some_and(|b| !matches!(b, b',' | b')' | b'(')) {
             self.pos += 1;
         }
-        let field = decode(&self.text[start..self.pos])?;
+        let field = self.text[start..self.pos].to_string();
         if field.is_empty() {
             return Err(self.error("a field name"));
         }
@@ -430,51 +358,34 @@ impl Parser<'_> {
     }
 
     fn value(&mut self) -> Result<Value, RqlError> {
-        match quote_at(self.text.as_bytes(), self.pos) {
-            Some((quote, len)) => {
-                self.pos += len;
+        match self.peek() {
+            Some(quote @ (b'\'' | b'"')) => {
+                self.pos += 1;
                 self.quoted(quote)
             }
-            None => self.bare(),
+            _ => self.bare(),
         }
     }
 
-    /// The rest of a quoted value, up to its closing quote (literal or encoded).
+    /// The rest of a string literal: everything up to the next `quote` is data, backslashes
+    /// included, since RQL literals have no escapes. The literal must end the value.
     fn quoted(&mut self, quote: u8) -> Result<Value, RqlError> {
-        let bytes = self.text.as_bytes();
-        let mut raw = String::new();
-        let mut chunk_start = self.pos;
-        loop {
-            if self.pos >= bytes.len() {
-                return Err(RqlError::new(format!("Unterminated quoted value in RQL expression '{}'", self.text)));
-            }
-            if let Some(len) = backslash_at(bytes, self.pos) {
-                // `\'`, `\"` and `\\` unescape; `\*` stays escaped for like/ilike.
-                let escaped = quote_at(bytes, self.pos + len)
-                    .map(|(q, l)| (q as char, l))
-                    .or_else(|| backslash_at(bytes, self.pos + len).map(|l| ('\\', l)));
-                if let Some((c, l)) = escaped {
-                    raw.push_str(&self.text[chunk_start..self.pos]);
-                    raw.push(c);
-                    self.pos += len + l;
-                    chunk_start = self.pos;
-                    continue;
-                }
-                self.pos += len;
-                continue;
-            }
-            if let Some((found, len)) = quote_at(bytes, self.pos) {
-                if found == quote {
-                    raw.push_str(&self.text[chunk_start..self.pos]);
-                    self.pos += len;
-                    break;
-                }
-                self.pos += len;
-                continue;
-            }
-            self.pos += 1;
+        let start = self.pos;
+        let Some(length) = self.text[start..].bytes().position(|b| b == quote) else {
+            return Err(RqlError::new(format!("Unterminated quoted value in RQL expression '{}'", self.text)));
+        };
+        let literal = &self.text[start..start + length];
+        self.pos = start + length + 1;
+        if !matches!(self.peek(), None | Some(b',' | b')')) {
+            let quote = quote as char;
+            return Err(RqlError::new(format!(
+                "Invalid RQL expression '{}': unexpected text after the closing {quote} at position {}. \
+                 RQL has no escapes: a {quote} inside a value ends it, so write such a value between \
+                 the other quote character",
+                self.text, self.pos
+            )));
         }
-        Ok(Value::Text(decode(&raw)?))
+        Ok(Value::Text(literal.to_string()))
     }
 
     fn bare(&mut self) -> Result<Value, RqlError> {
@@ -502,7 +413,7 @@ impl Parser<'_> {
         if raw.is_empty() {
             return Err(self.error("a value"));
         }
-        Ok(Value::Text(decode(raw)?))
+        Ok(Value::Text(raw.to_string()))
     }
 }
 
@@ -560,14 +471,10 @@ mod tests {
     #[test]
     fn quoted_values_keep_syntax_characters_as_data() {
         assert_eq!(parse(r#"eq(name,"a, b (c)")"#).expect("valid"), cmp(CompareOp::Eq, "name", text("a, b (c)")));
-        assert_eq!(parse(r"eq(name,'it\'s')").expect("valid"), cmp(CompareOp::Eq, "name", text("it's")));
+        // One quote character is data between the other.
+        assert_eq!(parse(r#"eq(name,"it's")"#).expect("valid"), cmp(CompareOp::Eq, "name", text("it's")));
+        assert_eq!(parse(r#"eq(name,'say "hi"')"#).expect("valid"), cmp(CompareOp::Eq, "name", text("say \"hi\"")));
         assert_eq!(parse("eq(name,Jerry's)").expect("valid"), cmp(CompareOp::Eq, "name", text("Jerry's")));
-        // An escaped backslash before the closing quote, literal or percent-encoded.
-        for query in [r"eq(name,'a\\')&limit=1", "eq(name,%27a%5C%5C%27)&limit=1"] {
-            let parsed = parse_query(query).expect(query);
-            assert_eq!(parsed.filter, Some(cmp(CompareOp::Eq, "name", text("a\\"))), "{query}");
-            assert_eq!(parsed.limit, Some(1));
-        }
         assert_eq!(
             parse_query("name=Tom%20%26%20Jerry%27s").expect("valid").filter,
             Some(cmp(CompareOp::Eq, "name", text("Tom & Jerry's")))
@@ -575,9 +482,30 @@ mod tests {
     }
 
     #[test]
-    fn percent_encoded_values_are_decoded_after_splitting() {
+    fn a_backslash_inside_quotes_is_data_and_escapes_nothing() {
+        // Literal or percent-encoded, a backslash right before the closing quote is data.
+        for (query, want) in [
+            (r"eq(name,'a\')&limit=1", r"a\"),
+            ("eq(name,%27a%5C%27)&limit=1", r"a\"),
+            (r"eq(name,'a\\')&limit=1", r"a\\"),
+        ] {
+            let parsed = parse_query(query).expect(query);
+            assert_eq!(parsed.filter, Some(cmp(CompareOp::Eq, "name", text(want))), "{query}");
+            assert_eq!(parsed.limit, Some(1));
+        }
+        assert_eq!(parse(r"eq(name,'C:\temp\x')").expect("valid"), cmp(CompareOp::Eq, "name", text(r"C:\temp\x")));
+        // `\'` does not escape: the quote ends the literal and the rest is an error.
+        for query in [r"eq(name,'it\'s')", "eq(name,%27it%5C%27s%27)", r#"eq(name,"a\"b")"#] {
+            let error = parse_query(query).expect_err(query);
+            assert!(error.message.contains("RQL has no escapes"), "{query}: {}", error.message);
+        }
+    }
+
+    #[test]
+    fn each_parameter_is_percent_decoded_before_its_rql_is_parsed() {
+        // Inside quotes, encoded syntax characters are data once decoded.
         assert_eq!(
-            parse("eq(name,ERP%20sync%2C%20nightly%29)").expect("valid"),
+            parse("eq(name,%27ERP%20sync%2C%20nightly%29%27)").expect("valid"),
             cmp(CompareOp::Eq, "name", text("ERP sync, nightly)"))
         );
         assert_eq!(
@@ -588,6 +516,16 @@ mod tests {
             parse("ilike(name,%2Arobot%26co%2A)").expect("valid"),
             cmp(CompareOp::Ilike, "name", text("*robot&co*"))
         );
+        // Unquoted, an encoded `,` or `)` is syntax again after decoding: not protected.
+        assert!(parse("eq(name,ERP%20sync%2C%20nightly)").is_err());
+        assert!(parse("eq(name,a%29)").is_err());
+        // An encoded `&` stays inside its parameter; a raw one separates parameters.
+        let query = parse_query("eq(name,'a%26b')&limit=2").expect("valid");
+        assert_eq!(query.filter, Some(cmp(CompareOp::Eq, "name", text("a&b"))));
+        assert_eq!(query.limit, Some(2));
+        assert!(parse_query("eq(name,'a&b')").is_err(), "a raw & splits the query inside the quotes");
+        // Decoding happens once: an encoded percent sign stays a percent sign.
+        assert_eq!(parse("eq(name,'100%2525')").expect("valid"), cmp(CompareOp::Eq, "name", text("100%25")));
     }
 
     #[test]

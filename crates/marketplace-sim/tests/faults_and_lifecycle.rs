@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Sim, TOKENS, assert_problem, client_trusting};
+use common::{Sim, TOKENS, assert_conforms, assert_problem, client_not_following_redirects, client_trusting};
 use marketplace_sim::AccountKind::{Client, Operations, Vendor};
 use marketplace_sim::{FaultAction, FaultRule, FaultWhen, SimConfig};
 use reqwest::StatusCode;
@@ -99,6 +99,83 @@ async fn malformed_body_is_200_with_invalid_json() {
 }
 
 #[tokio::test]
+async fn echo_faults_repeat_the_authorization_header_in_problem_details_and_html() {
+    let sim = Sim::start().await;
+    let secret = sim.secret(Vendor);
+    let sent = format!("Bearer {secret}");
+
+    sim.handle.faults().add(rule(
+        None,
+        Some(TOKENS),
+        FaultAction::EchoAuthorization { status: 401 },
+        FaultWhen::NextN(1),
+    ));
+    let answer = sim.get(Vendor, TOKENS).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_problem(&answer);
+    let body = &answer.body;
+    for (what, text) in [
+        ("title", body["title"].as_str()),
+        ("detail", body["detail"].as_str()),
+        ("errors.Authorization", body["errors"]["Authorization"][0].as_str()),
+    ] {
+        assert!(text.is_some_and(|t| t.contains(&sent)), "{what}: {body}");
+    }
+    assert!(body["errors"][sent.as_str()].is_array(), "the header is also an errors key: {body}");
+
+    sim.handle.faults().add(rule(
+        None,
+        Some(TOKENS),
+        FaultAction::EchoAuthorizationHtml { status: 200 },
+        FaultWhen::NextN(1),
+    ));
+    let response = sim.client.get(sim.url(TOKENS)).bearer_auth(&secret).send().await.expect("answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    let page = response.text().await.expect("body");
+    assert!(page.contains(&format!("<pre>Authorization: {sent}</pre>")), "{page}");
+    // The rules are used up: normal answers again.
+    assert_eq!(status_of(&sim, TOKENS).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn redirect_answers_a_3xx_with_its_location() {
+    let sim = Sim::start().await;
+    let location = "/public/v1/audit/event-types?limit=1";
+    let redirect = FaultAction::Redirect { status: 302, location: location.into() };
+    sim.handle.faults().add(rule(Some("GET"), Some(TOKENS), redirect, FaultWhen::NextN(1)));
+    let client = client_not_following_redirects(sim.handle.ca_pem());
+    let response = client.get(sim.url(TOKENS)).bearer_auth(sim.secret(Vendor)).send().await.expect("answer");
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some(location));
+    assert_eq!(status_of(&sim, TOKENS).await, StatusCode::OK, "used up");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_valid_json_of_the_asked_size_with_or_without_a_length() {
+    let sim = Sim::start().await;
+    for declare_length in [false, true] {
+        let bytes = 300_000;
+        let action = FaultAction::OversizedBody { bytes, declare_length };
+        sim.handle.faults().add(rule(Some("GET"), Some(TOKENS), action, FaultWhen::NextN(1)));
+        let response = sim.client.get(sim.url(TOKENS)).bearer_auth(sim.secret(Vendor)).send().await.expect("answer");
+        assert_eq!(response.status(), StatusCode::OK);
+        let length = response.headers().get("content-length").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let chunked = response.headers().get("transfer-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        if declare_length {
+            assert_eq!(length.as_deref(), Some("300000"));
+        } else {
+            assert_eq!((length, chunked.as_deref()), (None, Some("chunked")));
+        }
+        let body = response.bytes().await.expect("body");
+        assert_eq!(body.len() as u64, bytes);
+        let list: serde_json::Value = serde_json::from_slice(&body).expect("valid JSON");
+        assert_conforms("ApiTokenListResponse", &serde_json::json!({ "$meta": list["$meta"], "data": list["data"] }));
+    }
+}
+
+#[tokio::test]
 async fn a_rejected_field_is_a_validation_problem_naming_it_then_creation_works() {
     let sim = Sim::start().await;
     let reject = FaultAction::FieldRejected { field: "name".into() };
@@ -107,6 +184,7 @@ async fn a_rejected_field_is_a_validation_problem_naming_it_then_creation_works(
     let secret = sim.secret(Vendor);
     let refused = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.body["title"], "One or more validation errors occurred.", "{}", refused.body);
     let messages = refused.body["errors"]["name"].as_array().expect("errors.name");
     assert!(messages[0].as_str().is_some_and(|m| m.contains("name")), "{}", refused.body);
     let created = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;

@@ -185,10 +185,13 @@ async fn rql_operators_filter_for_real() {
 #[tokio::test]
 async fn percent_encoded_values_and_escaped_stars() {
     let sim = Sim::start().await;
-    // Names may not hold , ( ) & *, descriptions may: they carry the syntax characters.
-    for (name, description) in
-        [("Deploy", "Deploy, build (nightly)"), ("Cartoon", "Tom & Jerry's"), ("Star", "Star * token")]
-    {
+    // Names may not hold , ( ) & * \, descriptions may: they carry the syntax characters.
+    for (name, description) in [
+        ("Deploy", "Deploy, build (nightly)"),
+        ("Cartoon", "Tom & Jerry's"),
+        ("Star", "Star * token"),
+        ("Windows", r"C:\temp\"),
+    ] {
         sim.create_token(Vendor, serde_json::json!({ "name": name, "description": description })).await;
     }
     let check = |query: &'static str, expected: &'static [&'static str]| {
@@ -198,8 +201,8 @@ async fn percent_encoded_values_and_escaped_stars() {
             assert_eq!(names(&list), expected, "{query}");
         }
     };
-    // The encoded , ( ) inside the value are data, not syntax.
-    check("eq(description,Deploy%2C%20build%20%28nightly%29)", &["Deploy"]).await;
+    // The query is decoded before the RQL is parsed: inside quotes the encoded , ( ) are data.
+    check("eq(description,'Deploy%2C%20build%20%28nightly%29')", &["Deploy"]).await;
     check("eq(description,'Deploy, build (nightly)')", &["Deploy"]).await;
     check("eq(description,%22Tom%20%26%20Jerry%27s%22)", &["Cartoon"]).await;
     check("description=Tom%20%26%20Jerry%27s", &["Cartoon"]).await;
@@ -209,6 +212,10 @@ async fn percent_encoded_values_and_escaped_stars() {
     check("ilike(description,*jerry*)", &["Cartoon"]).await;
     // `*` is a wildcard, `\*` only a star.
     check(r"ilike(description,'Deploy\*')", &[]).await;
+    // A backslash inside quotes is data, even right before the closing quote.
+    check(r"eq(description,'C:\temp\')", &["Windows"]).await;
+    check("eq(description,%27C%3A%5Ctemp%5C%27)", &["Windows"]).await;
+    check(r"ilike(description,'*\temp\')", &["Windows"]).await;
 }
 
 #[tokio::test]
@@ -224,6 +231,12 @@ async fn bad_rql_and_unknown_fields_are_400_naming_the_problem() {
         ("nmae=x", "nmae"),
         ("gt(status,null())", "null()"),
         ("eq(status,'Active)", "Unterminated"),
+        // Decoded before parsing: an encoded comma in an unquoted value is syntax.
+        ("eq(description,Deploy%2C%20build)", "Invalid RQL"),
+        // No escapes: `\'` ends the literal, and so does its percent-encoded form.
+        (r"eq(description,'Tom & Jerry\'s')", "Unterminated"),
+        (r"eq(description,'Jerry\'s')", "RQL has no escapes"),
+        ("eq(description,%27Jerry%5C%27s%27)", "RQL has no escapes"),
     ] {
         let answer = sim.get(Vendor, &format!("{TOKENS}?{query}")).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");

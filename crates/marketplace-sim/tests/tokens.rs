@@ -71,6 +71,48 @@ async fn audit_is_omitted_unless_selected() {
 }
 
 #[tokio::test]
+async fn select_minus_token_leaves_the_value_out_of_lists_and_gets() {
+    let sim = Sim::start().await;
+    let created = sim.create_token(Vendor, json!({ "name": "Value probe" })).await;
+    let id = created["id"].as_str().expect("id");
+    let own_id = sim.handle.admin_secret(Vendor).split(':').nth(1).expect("id").to_string();
+    // Without it the value is in every read (reference §2.4)...
+    let body = sim.get_ok(Vendor, &format!("{TOKENS}/{id}"), "ApiToken").await;
+    assert!(body["token"].is_string(), "{body}");
+    let list = sim.get_ok(Vendor, &format!("{TOKENS}?limit=100"), "ApiTokenListResponse").await;
+    assert!(list["data"].as_array().expect("data").iter().all(|t| t["token"].is_string()), "{list}");
+
+    // ...and with it in none: lists, gets, a token reading itself, with `audit` selected too.
+    for (path, omitted) in [
+        (format!("{TOKENS}/{id}?select=-token"), json!(["audit", "token"])),
+        (format!("{TOKENS}/{own_id}?select=-token,audit"), json!(["token"])),
+    ] {
+        let body = sim.get_ok(Vendor, &path, "ApiToken").await;
+        assert!(body.get("token").is_none(), "{path}: {body}");
+        assert_eq!(body["$meta"]["omitted"], omitted, "{path}");
+        assert!(body["name"].is_string() && body["status"].is_string(), "only the value is left out: {body}");
+    }
+    let body = sim.get_ok(Vendor, &format!("{TOKENS}/{id}?select=-token,audit"), "ApiToken").await;
+    assert!(body["audit"]["created"]["at"].is_string(), "{body}");
+    for query in
+        ["select=-token", "select=audit,-token&order=-audit.created.at,id", "select=-token&eq(name,'Value probe')"]
+    {
+        let list = sim.get_ok(Vendor, &format!("{TOKENS}?{query}&limit=100"), "ApiTokenListResponse").await;
+        let data = list["data"].as_array().expect("data");
+        assert!(!data.is_empty(), "{query}");
+        assert!(data.iter().all(|t| t.get("token").is_none() && t["id"].is_string()), "{query}: {list}");
+        let omitted = list["$meta"]["omitted"].as_array().expect("omitted");
+        assert!(omitted.contains(&json!("token")), "{query}: {}", list["$meta"]);
+    }
+    // Filtering on the value still works when it is left out of the answer.
+    let secret = created["token"].as_str().expect("secret");
+    let query = format!("eq(token,'{}')&select=-token", secret.replace(':', "%3A"));
+    let list = sim.get_ok(Vendor, &format!("{TOKENS}?{query}"), "ApiTokenListResponse").await;
+    assert_eq!(list["data"].as_array().map(Vec::len), Some(1), "{list}");
+    assert!(list["data"][0].get("token").is_none());
+}
+
+#[tokio::test]
 async fn update_is_partial() {
     let sim = Sim::start().await;
     let token = sim
@@ -211,6 +253,8 @@ async fn validation_errors_are_listed_per_field() {
 
     let body = create_error(&sim, json!({ "account": account })).await;
     assert!(body["errors"]["name"][0].as_str().unwrap_or_default().contains("required"), "{body}");
+    // ASP.NET's ValidationProblemDetails title.
+    assert_eq!(body["title"], "One or more validation errors occurred.", "{body}");
     let body = create_error(&sim, json!({ "account": account, "name": "   " })).await;
     assert!(body["errors"]["name"].is_array(), "{body}");
 

@@ -105,7 +105,8 @@ fn lenient_events<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<B
 /// An object's `$meta`: which default-omitted fields were left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct ObjectMeta {
-    /// Fields left out by default (add them with `select=+field`).
+    /// Fields left out of this answer: those omitted by default and not selected (add them
+    /// with `select=+field`), and those removed with `select=-field` (such as `-token`).
     #[serde(default)]
     pub omitted: Vec<String>,
 }
@@ -150,7 +151,8 @@ pub struct Page<T> {
     pub limit: u64,
     /// How many items match in all, when the server says.
     pub total: Option<u64>,
-    /// Fields the server left out of the items by default.
+    /// Fields the server left out of the items: omitted by default and not selected, or removed
+    /// with `select=-field` (such as `-token`).
     pub omitted: Vec<String>,
 }
 

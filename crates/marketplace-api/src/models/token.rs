@@ -117,18 +117,44 @@ impl Serialize for NewApiToken {
     }
 }
 
-/// What to change: `PUT /public/v1/accounts/api-tokens/{id}`. The platform merges: only the
-/// fields set here are sent and changed.
+/// What to change: `PUT /public/v1/accounts/api-tokens/{id}`, every editable field (name,
+/// description, icon, modules).
+///
+/// The platform merges (reference §2.3): a field left out is not changed. Each field has
+/// these states:
+///
+/// | field | `None` | `Some(None)` | `Some(Some(v))` / `Some(v)` |
+/// |---|---|---|---|
+/// | `name` | left out, unchanged | — | set |
+/// | `description` | left out, unchanged | sent as `null`: no description | set |
+/// | `icon` | left out, unchanged | sent as `null`: no icon | set |
+/// | `module_ids` | left out, unchanged | — | the complete new set (`[]` = none) |
+///
+/// To write the whole token as the caller sees it, use [`ApiTokenUpdate::every_field`], where
+/// a missing description or icon is sent as `null`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ApiTokenUpdate {
-    /// A new name.
+    /// A new name; `None` leaves it out.
     pub name: Option<String>,
-    /// A new description; `Some(None)` clears it.
+    /// A new description; `Some(None)` sends `null` and clears it; `None` leaves it out.
     pub description: Option<Option<String>>,
-    /// A new icon; `Some(None)` clears it.
+    /// A new icon (relative URL); `Some(None)` sends `null` and clears it; `None` leaves it out.
     pub icon: Option<Option<String>>,
-    /// The new complete set of module ids.
+    /// The new complete set of module ids; `None` leaves them out.
     pub module_ids: Option<Vec<String>>,
+}
+
+impl ApiTokenUpdate {
+    /// Every editable field sent: the token becomes exactly this. A `None` description or icon
+    /// is sent as `null` (none), not left out.
+    pub fn every_field(
+        name: impl Into<String>,
+        description: Option<String>,
+        icon: Option<String>,
+        module_ids: Vec<String>,
+    ) -> Self {
+        Self { name: Some(name.into()), description: Some(description), icon: Some(icon), module_ids: Some(module_ids) }
+    }
 }
 
 impl Serialize for ApiTokenUpdate {
@@ -219,6 +245,20 @@ mod tests {
             serde_json::to_value(&body).expect("serialises"),
             json!({"account": {"id": "ACC-1234-5678"}, "name": "ERP sync robot",
                    "description": "Nightly export", "icon": null, "modules": [{"id": "MOD-0478"}]})
+        );
+    }
+
+    #[test]
+    fn every_field_sends_every_key_with_null_for_none() {
+        let update = ApiTokenUpdate::every_field("Robot", None, None, vec!["MOD-1756".into()]);
+        assert_eq!(
+            serde_json::to_value(&update).expect("serialises"),
+            json!({"name": "Robot", "description": null, "icon": null, "modules": [{"id": "MOD-1756"}]})
+        );
+        let update = ApiTokenUpdate::every_field("Robot", Some("Nightly".into()), Some("/i.png".into()), vec![]);
+        assert_eq!(
+            serde_json::to_value(&update).expect("serialises"),
+            json!({"name": "Robot", "description": "Nightly", "icon": "/i.png", "modules": []})
         );
     }
 

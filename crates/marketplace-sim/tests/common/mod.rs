@@ -100,6 +100,15 @@ impl Sim {
 
 /// A reqwest client on rustls/ring that trusts only the simulator's CA.
 pub fn client_trusting(ca_pem: &str) -> reqwest::Client {
+    builder_trusting(ca_pem).build().expect("client builds")
+}
+
+/// Like [`client_trusting`], but a redirect is answered to the test rather than followed.
+pub fn client_not_following_redirects(ca_pem: &str) -> reqwest::Client {
+    builder_trusting(ca_pem).redirect(reqwest::redirect::Policy::none()).build().expect("client builds")
+}
+
+fn builder_trusting(ca_pem: &str) -> reqwest::ClientBuilder {
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
         roots.add(cert.expect("CA PEM parses")).expect("CA is a valid root");
@@ -109,11 +118,7 @@ pub fn client_trusting(ca_pem: &str) -> reqwest::Client {
         .expect("TLS versions")
         .with_root_certificates(roots)
         .with_no_client_auth();
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(config)
-        .user_agent("marketplace-sim-tests/1.0")
-        .build()
-        .expect("client builds")
+    reqwest::Client::builder().tls_backend_preconfigured(config).user_agent("marketplace-sim-tests/1.0")
 }
 
 /// Every error is a ProblemDetails with the status, a title and a platform-style traceId.
