@@ -114,9 +114,12 @@ impl From<marketplace_api::Error> for DeskError {
             Api::Unauthorized | Api::InactiveToken => ErrorKind::Unauthorized,
             Api::Forbidden => ErrorKind::Forbidden,
             Api::NotFound => ErrorKind::NotFound,
-            Api::Validation | Api::InvalidConfiguration | Api::InvalidSecret | Api::InvalidCaCertificate => {
-                ErrorKind::Validation
-            }
+            Api::Validation
+            | Api::InvalidConfiguration
+            | Api::InvalidSecret
+            | Api::InvalidCaCertificate
+            | Api::InvalidQuery
+            | Api::InvalidId => ErrorKind::Validation,
             Api::Conflict => ErrorKind::Conflict,
             Api::RateLimited => ErrorKind::RateLimited,
             Api::Network | Api::Timeout => ErrorKind::Network,
@@ -139,6 +142,10 @@ impl From<marketplace_api::Error> for DeskError {
             }
             Api::InvalidCaCertificate => {
                 field_errors.push(FieldError { field: Some("caCertificatePem".into()), message: error.to_string() })
+            }
+            // RQL cannot write every text (both quote characters, say): the search field says so.
+            Api::InvalidQuery => {
+                field_errors.push(FieldError { field: Some("search".into()), message: error.to_string() })
             }
             _ => {}
         }

@@ -78,7 +78,8 @@ impl Desk {
     pub async fn get_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
         checked(IdKind::Token, token_id)?;
         let client = self.client(connection_id).await?;
-        Ok(TokenView::from(&client.get_token(token_id, &["audit"]).await?))
+        // Without its value: only reveal and copy fetch that.
+        Ok(TokenView::from(&client.get_token(token_id, &["audit", "-token"]).await?))
     }
 
     /// Creates a token in the connection's account. Its value is not returned:
@@ -121,12 +122,17 @@ impl Desk {
             ("modules", changes.module_ids.as_deref().and_then(module_problems)),
         ])?;
         let client = self.client(connection_id).await?;
-        let update = ApiTokenUpdate {
-            name: changes.name.map(|name| name.trim().to_owned()),
-            description: changes.description.map(|text| Some(text.trim().to_owned()).filter(|text| !text.is_empty())),
-            icon: None,
-            module_ids: changes.module_ids,
+        // Every editable field goes: whether the platform merges or replaces
+        // on PUT is not documented, and this is right under both readings.
+        let current = client.get_token(token_id, &["-token"]).await?;
+        let name = changes.name.map(|name| name.trim().to_owned()).or(current.name).unwrap_or_default();
+        let description = match changes.description {
+            Some(text) => Some(text.trim().to_owned()).filter(|text| !text.is_empty()),
+            None => current.description,
         };
+        let module_ids =
+            changes.module_ids.unwrap_or_else(|| current.modules.iter().map(|module| module.id.clone()).collect());
+        let update = ApiTokenUpdate::every_field(name, description, current.icon, module_ids);
         let updated = client.update_token(token_id, &update).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token updated");
         self.token_changed(connection_id, token_id, TokenChange::Updated);

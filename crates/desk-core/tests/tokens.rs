@@ -450,3 +450,34 @@ async fn the_sign_in_token_is_disabled_or_deleted_only_once_the_user_confirmed()
     let disabled = desk.disable_token(&connection.id, &own, true).await.expect("confirmed");
     assert_eq!(disabled.status, "Disabled");
 }
+
+#[tokio::test]
+async fn an_edit_keeps_what_it_did_not_change_whether_the_platform_merges_or_replaces() {
+    for put_replaces in [false, true] {
+        let sim = marketplace_sim::start(marketplace_sim::SimConfig {
+            tokens_per_account: 2,
+            put_replaces,
+            ..Default::default()
+        })
+        .await
+        .expect("the simulator starts");
+        let world = World::with_sim(sim).await;
+        let connection = world.connect(AccountKind::Vendor).await;
+        let modules = world.desk.assignable_modules(&connection.id).await.expect("modules");
+        let created = world
+            .desk
+            .create_token(
+                &connection.id,
+                NewToken { module_ids: vec![modules[0].id.clone()], ..new_token("Edited in one field") },
+            )
+            .await
+            .expect("created");
+
+        let changes = TokenChanges { description: Some("Only this changes".into()), ..Default::default() };
+        let edited = world.desk.update_token(&connection.id, &created.id, changes).await.expect("edited");
+
+        assert_eq!(edited.description.as_deref(), Some("Only this changes"), "put_replaces={put_replaces}");
+        assert_eq!(edited.name, "Edited in one field", "the name stays (put_replaces={put_replaces})");
+        assert_eq!(edited.modules.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), [modules[0].id.clone()]);
+    }
+}

@@ -79,11 +79,15 @@ pub struct SimConfig {
     pub port: u16,
     /// Fault rules active from the start (more can be added through [`SimHandle::faults`]).
     pub faults: Vec<FaultRule>,
+    /// `PUT api-tokens/{id}` replaces the editable fields instead of merging
+    /// the ones sent. Guess: the platform documents neither, so a client must
+    /// be right under both; this lets tests hold it to that.
+    pub put_replaces: bool,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        Self { seed: 42, tokens_per_account: 5, port: 0, faults: Vec::new() }
+        Self { seed: 42, tokens_per_account: 5, port: 0, faults: Vec::new(), put_replaces: false }
     }
 }
 
@@ -107,6 +111,8 @@ pub enum SimError {
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Arc<RwLock<Store>>,
+    /// See [`SimConfig::put_replaces`].
+    pub(crate) put_replaces: bool,
 }
 
 impl AppState {
@@ -214,7 +220,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
     for rule in config.faults {
         faults.add(rule);
     }
-    let state = AppState { store: Arc::new(RwLock::new(store)) };
+    let state = AppState { store: Arc::new(RwLock::new(store)), put_replaces: config.put_replaces };
     let journal = Journal::default();
     let router = routes::router(state, faults.clone(), journal.clone());
 

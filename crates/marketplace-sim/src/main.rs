@@ -41,7 +41,13 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let config = SimConfig { seed: args.seed, tokens_per_account: args.tokens, port: args.port, faults: args.faults };
+    let config = SimConfig {
+        seed: args.seed,
+        tokens_per_account: args.tokens,
+        port: args.port,
+        faults: args.faults,
+        ..SimConfig::default()
+    };
     let sim = match marketplace_sim::start(config).await {
         Ok(sim) => sim,
         Err(error) => {

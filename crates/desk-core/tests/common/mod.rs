@@ -37,6 +37,11 @@ impl World {
         let sim = marketplace_sim::start(SimConfig { tokens_per_account, ..SimConfig::default() })
             .await
             .expect("the simulator starts");
+        Self::with_sim(sim).await
+    }
+
+    /// A desk with no connections, over a simulator the test configured.
+    pub async fn with_sim(sim: SimHandle) -> Self {
         let secrets = Arc::new(InMemoryStore::new());
         let clipboard = Arc::new(InMemoryClipboard::default());
         let config_dir = tempfile::tempdir().expect("temp dir");

@@ -282,7 +282,17 @@ pub async fn update(
     if token["status"] == "Deleted" {
         return Err(Problem::bad_request(format!("API token {id} is deleted and cannot be changed")));
     }
-    let input = parse_input(&json_object_body(&headers, &body_bytes(body)?)?, false)?;
+    let mut input = parse_input(&json_object_body(&headers, &body_bytes(body)?)?, false)?;
+    if state.put_replaces {
+        // Replace semantics: what is not sent is cleared, and a name is required.
+        if input.name.is_none() {
+            let errors = [("name".to_owned(), vec!["The name field is required.".to_owned()])];
+            return Err(Problem::validation(errors.into_iter().collect()));
+        }
+        input.description.get_or_insert(None);
+        input.icon.get_or_insert(None);
+        input.modules.get_or_insert_with(Vec::new);
+    }
     let account = store.token_account.get(&id).copied().unwrap_or(caller.account);
     if let Some(modules) = &input.modules {
         check_assignable(&store, account, modules)?;
