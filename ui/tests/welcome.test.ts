@@ -149,3 +149,23 @@ describe('Welcome screen', () => {
     expect(backend.callsTo('list_all_tokens')[0]).toMatchObject({ connectionId: 'demo' });
   });
 });
+
+describe('Keychain entries without a connection', () => {
+  it('are pointed out at start-up and removed when the user asks', async () => {
+    const backend = renderWelcome({ orphaned_secrets: ['left-1', 'left-2'], remove_orphaned_secrets: 2 });
+
+    const region = await screen.findByRole('region', { name: 'Keychain entries without a connection' });
+    expect(region.textContent).toContain('2 saved API secrets belong to no connection');
+    await fireEvent.click(within(region).getByRole('button', { name: 'Remove them' }));
+
+    await waitFor(() => expect(backend.callsTo('remove_orphaned_secrets')).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Keychain entries without a connection' })).toBeNull());
+  });
+
+  it('say nothing when there are none', async () => {
+    const backend = renderWelcome({ orphaned_secrets: [] });
+    await secretInput();
+    await waitFor(() => expect(backend.callsTo('orphaned_secrets')).toHaveLength(1));
+    expect(screen.queryByRole('region', { name: 'Keychain entries without a connection' })).toBeNull();
+  });
+});

@@ -33,6 +33,13 @@ export const commands = {
 	removeConnection: (connectionId: string, evenWithoutKeychain: boolean) => typedError<null, DeskError>(__TAURI_INVOKE("remove_connection", { connectionId, evenWithoutKeychain })),
 	/**  Starts the built-in demo against an embedded Marketplace simulator. */
 	startDemo: () => typedError<Connection, DeskError>(__TAURI_INVOKE("start_demo")),
+	/**
+	 *  Keychain entries of Token Desk's that belong to no saved connection (left
+	 *  by a crash); the UI offers their removal.
+	 */
+	orphanedSecrets: () => typedError<string[], DeskError>(__TAURI_INVOKE("orphaned_secrets")),
+	/**  Deletes those entries; answers how many went. */
+	removeOrphanedSecrets: () => typedError<number, DeskError>(__TAURI_INVOKE("remove_orphaned_secrets")),
 	/**  One page of tokens, filtered, searched and sorted. */
 	listTokens: (connectionId: string, query: TokenListQuery) => typedError<TokenPage, DeskError>(__TAURI_INVOKE("list_tokens", { connectionId, query })),
 	/**  Every matching token, streamed to `on_batch` page by page; returns the count. */
