@@ -110,21 +110,31 @@ async fn a_disabled_token_is_refused_as_unauthorized() {
     assert!(world.desk.connections().connections.is_empty());
 }
 
-/// A keychain that is not there.
-struct NoKeychain;
+/// A keychain that answers every call with the same error: not there, or locked.
+struct FailingKeychain(KeychainError);
 
-impl SecretStore for NoKeychain {
+impl FailingKeychain {
+    fn absent() -> Self {
+        Self(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+    }
+
+    fn locked() -> Self {
+        Self(KeychainError::Locked { detail: "the login collection is locked".into() })
+    }
+}
+
+impl SecretStore for FailingKeychain {
     fn save(&self, _: &str, _: &ApiSecret) -> Result<(), KeychainError> {
-        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+        Err(self.0.clone())
     }
     fn load(&self, _: &str) -> Result<Option<ApiSecret>, KeychainError> {
-        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+        Err(self.0.clone())
     }
     fn delete(&self, _: &str) -> Result<bool, KeychainError> {
-        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+        Err(self.0.clone())
     }
     fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
-        Err(KeychainError::Unavailable { detail: "no Secret Service on the session bus".into() })
+        Err(self.0.clone())
     }
 }
 
@@ -132,7 +142,7 @@ impl SecretStore for NoKeychain {
 async fn without_a_keychain_nothing_is_saved_and_the_error_says_what_to_start() {
     let world = World::new(1).await;
     let dir = tempfile::tempdir().expect("dir");
-    let desk = desk_with(dir.path(), Arc::new(NoKeychain));
+    let desk = desk_with(dir.path(), Arc::new(FailingKeychain::absent()));
     let error = desk.add_connection(world.new_connection(AccountKind::Vendor)).await.expect_err("no keychain");
     assert_eq!(error.kind, ErrorKind::Keychain);
     assert!(error.message.contains("GNOME Keyring"), "{}", error.message);
@@ -263,24 +273,6 @@ impl SecretStore for StalledKeychain {
     }
 }
 
-/// A keychain that is locked and stays so.
-struct LockedKeychain;
-
-impl SecretStore for LockedKeychain {
-    fn save(&self, _: &str, _: &ApiSecret) -> Result<(), KeychainError> {
-        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
-    }
-    fn load(&self, _: &str) -> Result<Option<ApiSecret>, KeychainError> {
-        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
-    }
-    fn delete(&self, _: &str) -> Result<bool, KeychainError> {
-        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
-    }
-    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
-        Err(KeychainError::Locked { detail: "the login collection is locked".into() })
-    }
-}
-
 fn desk_with_keychain_limit(dir: &std::path::Path, secrets: Arc<dyn SecretStore>, limit_ms: u64) -> desk_core::Desk {
     let mut config = desk_core::DeskConfig::new(dir, "0.0.0-test");
     config.retry = common::quick_retries();
@@ -310,7 +302,7 @@ async fn a_locked_keychain_says_to_unlock_it_and_a_connection_can_still_be_remov
     let world = World::new(1).await;
     let connection = world.connect(AccountKind::Vendor).await;
     // The same files, but the keychain is now locked for good.
-    let locked = desk_with_keychain_limit(world.config_dir.path(), Arc::new(LockedKeychain), 2_000);
+    let locked = desk_with_keychain_limit(world.config_dir.path(), Arc::new(FailingKeychain::locked()), 2_000);
     let error = locked.list_tokens(&connection.id, &Default::default()).await.expect_err("locked");
     assert_eq!(error.kind, ErrorKind::Keychain);
     assert!(error.message.contains("Unlock"), "{}", error.message);
