@@ -1,12 +1,12 @@
 //! `/public/v1/audit/records` (with `render()`) and `/public/v1/audit/event-types`
 //! (reference §4.2).
 
-use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{PathId, json_response, raw_query};
+use super::{PathId, json_response};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
@@ -26,8 +26,12 @@ fn record_visible(caller: &Caller, record: &Value) -> bool {
 }
 
 /// GET records list.
-pub async fn list_records(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, Problem> {
-    let query = prepare_list(raw_query(&uri), &RECORDS)?;
+pub async fn list_records(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Problem> {
+    let query = prepare_list(&raw.unwrap_or_default(), &RECORDS)?;
     let store = state.read();
     let body = if caller.sees_all_accounts() {
         query.list(store.records.entries())
@@ -48,9 +52,9 @@ pub async fn get_record(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
-    let query = prepare_get(raw_query(&uri), &RECORDS)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &RECORDS)?;
     let store = state.read();
     let record =
         store.records.get(&id).filter(|r| record_visible(&caller, r)).ok_or_else(|| Problem::not_found(&id))?;
@@ -58,8 +62,12 @@ pub async fn get_record(
 }
 
 /// GET event types list (every caller).
-pub async fn list_event_types(State(state): State<AppState>, _caller: Caller, uri: Uri) -> Result<Response, Problem> {
-    let query = prepare_list(raw_query(&uri), &EVENT_TYPES)?;
+pub async fn list_event_types(
+    State(state): State<AppState>,
+    _caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Problem> {
+    let query = prepare_list(&raw.unwrap_or_default(), &EVENT_TYPES)?;
     let store = state.read();
     Ok(json_response(StatusCode::OK, &query.list(store.event_types.entries())))
 }
@@ -69,9 +77,9 @@ pub async fn get_event_type(
     State(state): State<AppState>,
     _caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
-    let query = prepare_get(raw_query(&uri), &EVENT_TYPES)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &EVENT_TYPES)?;
     let store = state.read();
     let event_type = store.event_types.get(&id).ok_or_else(|| Problem::not_found(&id))?;
     Ok(json_response(StatusCode::OK, &query.single(event_type)))

@@ -1,5 +1,9 @@
 //! The HTTP routes under `/public/v1`, and what every route shares: JSON answers, body
 //! parsing and the 404/405 fallbacks.
+//!
+//! Handlers read their query with axum's `RawQuery`, the still-encoded string: the RQL
+//! parser splits it on raw `&` before percent-decoding each parameter, so an encoded `&`
+//! stays inside its value (axum's `Query` would decode first and lose that).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -81,11 +85,6 @@ pub(crate) fn json_response(status: StatusCode, body: &impl serde::Serialize) ->
     let mut response = (status, text).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
-}
-
-/// The raw query string of a request (empty when absent).
-pub(crate) fn raw_query(uri: &Uri) -> &str {
-    uri.query().unwrap_or("")
 }
 
 /// Parses a JSON object body, answering 415 for another content type and 400 for bad JSON.

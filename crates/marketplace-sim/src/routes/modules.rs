@@ -2,12 +2,12 @@
 //! (each account's groups; the default group tells a vendor or client which modules it may
 //! assign, reference §3).
 
-use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{PathId, json_response, raw_query};
+use super::{PathId, json_response};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
@@ -15,9 +15,13 @@ use crate::query::{prepare_get, prepare_list};
 use crate::resources::{GROUPS, MODULES};
 
 /// GET modules list.
-pub async fn list_modules(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, Problem> {
+pub async fn list_modules(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Problem> {
     caller.require_operations("The module catalog")?;
-    let query = prepare_list(raw_query(&uri), &MODULES)?;
+    let query = prepare_list(&raw.unwrap_or_default(), &MODULES)?;
     let store = state.read();
     Ok(json_response(StatusCode::OK, &query.list(store.module_json.entries())))
 }
@@ -27,10 +31,10 @@ pub async fn get_module(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
     caller.require_operations("The module catalog")?;
-    let query = prepare_get(raw_query(&uri), &MODULES)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &MODULES)?;
     let store = state.read();
     let module = store.module_json.get(&id).ok_or_else(|| Problem::not_found(&id))?;
     Ok(json_response(StatusCode::OK, &query.single(module)))
@@ -42,8 +46,12 @@ fn group_visible(caller: &Caller, group: &Value) -> bool {
 }
 
 /// GET user groups of the caller's account (all accounts for operations).
-pub async fn list_groups(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, Problem> {
-    let query = prepare_list(raw_query(&uri), &GROUPS)?;
+pub async fn list_groups(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Problem> {
+    let query = prepare_list(&raw.unwrap_or_default(), &GROUPS)?;
     let store = state.read();
     let account = GROUPS.field_index("account.id").expect("the group spec lists account.id");
     let groups =
@@ -56,9 +64,9 @@ pub async fn get_group(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
-    let query = prepare_get(raw_query(&uri), &GROUPS)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &GROUPS)?;
     let store = state.read();
     let group = store.groups.get(&id).filter(|g| group_visible(&caller, g)).ok_or_else(|| Problem::not_found(&id))?;
     Ok(json_response(StatusCode::OK, &query.single(group)))

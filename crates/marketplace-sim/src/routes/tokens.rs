@@ -2,13 +2,13 @@
 //! enable and disable (reference §2).
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{PathId, body_bytes, json_object_body, json_response, raw_query};
+use super::{PathId, body_bytes, json_object_body, json_response};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::clock::now_millis;
@@ -35,9 +35,9 @@ fn find_visible<'a>(store: &'a Store, caller: &Caller, id: &str) -> Result<&'a V
 }
 
 /// GET list.
-pub async fn list(State(state): State<AppState>, caller: Caller, uri: Uri) -> Result<Response, Problem> {
+pub async fn list(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_list(raw_query(&uri), &TOKENS)?;
+    let query = prepare_list(&raw.unwrap_or_default(), &TOKENS)?;
     let store = state.read();
     let body = if caller.sees_all_accounts() {
         query.list(store.tokens.entries())
@@ -59,12 +59,12 @@ pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
     if id != caller.token_id {
         caller.require_token_management()?;
     }
-    let query = prepare_get(raw_query(&uri), &TOKENS)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &TOKENS)?;
     let store = state.read();
     let token = find_visible(&store, &caller, &id)?;
     Ok(json_response(StatusCode::OK, &query.single(token)))
@@ -226,12 +226,12 @@ fn check_assignable(store: &Store, account: usize, modules: &[String]) -> Result
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_get(raw_query(&uri), &TOKENS)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &TOKENS)?;
     let input = parse_input(&json_object_body(&headers, &body_bytes(body)?)?, true)?;
     let account_id = input.account_id.unwrap_or_default();
     let mut store = state.write();
@@ -271,12 +271,12 @@ pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_get(raw_query(&uri), &TOKENS)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &TOKENS)?;
     let mut store = state.write();
     let token = find_visible(&store, &caller, &id)?;
     if token["status"] == "Deleted" {
@@ -356,9 +356,9 @@ pub async fn enable(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
-    transition(state, caller, id, uri, TokenEvent::Enabled).await
+    transition(state, caller, id, raw, TokenEvent::Enabled).await
 }
 
 /// POST disable: Active → Disabled. Disabling a Disabled or Deleted token is a 400.
@@ -366,9 +366,9 @@ pub async fn disable(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    uri: Uri,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
-    transition(state, caller, id, uri, TokenEvent::Disabled).await
+    transition(state, caller, id, raw, TokenEvent::Disabled).await
 }
 
 // Guess: an invalid transition is a 400, the only non-404 error OpenAPI declares on these
@@ -377,11 +377,11 @@ async fn transition(
     state: AppState,
     caller: Caller,
     id: String,
-    uri: Uri,
+    raw: Option<String>,
     event: TokenEvent,
 ) -> Result<Response, Problem> {
     caller.require_token_management()?;
-    let query = prepare_get(raw_query(&uri), &TOKENS)?;
+    let query = prepare_get(&raw.unwrap_or_default(), &TOKENS)?;
     let mut store = state.write();
     let token = find_visible(&store, &caller, &id)?;
     let (from, to, verb) = match event {
