@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/token-desk/target
 TEST_TAURI_CONFIG := {"identifier":"dev.tokendesk.TokenDesk.test"}
 SESSION := scripts/desktop-session.sh
 
-.PHONY: deps ui run test test-rust test-ui e2e bench bench-ui bundle bindings
+.PHONY: deps ui run lint test test-rust test-ui e2e bench bench-ui bundle bindings
 
 deps:
 	scripts/install-deps.sh
@@ -21,9 +21,15 @@ ui: deps
 run: ui
 	cargo run --features custom-protocol
 
-## Every test: UI checks and components, then every Rust crate, with the
-## keychain and end-to-end tests inside a throwaway headless desktop session.
-test: test-ui test-rust
+## Formatting and lints, Rust and UI: the habits the build enforces.
+lint: ui
+	cargo fmt --all --check
+	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' cargo clippy --workspace --features token-desk/custom-protocol --all-targets -- -D warnings
+	npm --prefix ui run lint
+
+## Every test: the lints, UI checks and components, then every Rust crate, with
+## the keychain and end-to-end tests inside a throwaway headless desktop session.
+test: lint test-ui test-rust
 
 test-ui: deps
 	npm --prefix ui run check

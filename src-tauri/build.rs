@@ -6,6 +6,7 @@
 
 include!("src/command_names.rs");
 
+#[allow(clippy::panic, reason = "a build script fails the build by panicking, with the reason")]
 fn main() {
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

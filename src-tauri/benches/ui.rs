@@ -12,6 +12,14 @@
 //! `TOKEN_DESK_BENCH_COMPOSITING=on` to measure WebKit's compositing instead,
 //! as the end-to-end tests run it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark states its expectations by panicking"
+)]
+#![allow(clippy::print_stdout, reason = "a benchmark prints its table")]
+
 #[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;

@@ -22,6 +22,7 @@ use tauri::{App, Manager, RunEvent, Runtime};
 
 /// Starts the desktop app and returns when it quits. `core_dumps` says
 /// whether `main` could forbid core dumps, for the log.
+#[allow(clippy::print_stderr, reason = "when the app cannot start, logging may not be set up: stderr says why")]
 pub fn run(core_dumps: Result<(), String>) {
     let ipc = ipc::specta_builder();
     let app = tauri::Builder::default()

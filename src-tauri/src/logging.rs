@@ -17,6 +17,7 @@ pub const LOG_FILE_NAME: &str = "token-desk.log";
 ///
 /// Without a usable log dir the app still logs to stderr and says why the file
 /// is missing: losing the file must never stop the app.
+#[allow(clippy::print_stderr, reason = "before the log exists, stderr is the only place to say why")]
 pub fn init(log_dir: Option<&Path>) {
     let file = log_dir.and_then(|dir| match open_log_file(dir) {
         Ok(file) => Some(Arc::new(Mutex::new(file))),

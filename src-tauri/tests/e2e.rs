@@ -3,6 +3,13 @@
 //! Run with `make e2e`, or inside `scripts/desktop-session.sh`:
 //! `cargo test --features custom-protocol --test e2e -- --include-ignored`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod clipboard_hygiene;
 mod support;
 mod token_screens;

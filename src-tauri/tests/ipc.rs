@@ -2,6 +2,13 @@
 //! access-control lists (generated from `src-tauri/capabilities`), on Tauri's
 //! mock runtime, against the simulator over real TLS.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;

@@ -75,7 +75,9 @@ describe('Copy button', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
 
     await waitFor(() =>
-      expect(backend.callsTo('copy_token_value')).toEqual([{ connectionId: 'conn-1', tokenId: TOKEN_ID, format: 'value' }]),
+      expect(backend.callsTo('copy_token_value')).toEqual([
+        { connectionId: 'conn-1', tokenId: TOKEN_ID, format: 'value' },
+      ]),
     );
   });
 
@@ -84,13 +86,11 @@ describe('Copy button', () => {
 
     await fireEvent.click(screen.getByRole('button', { name: 'Copy as' }));
     const menu = await screen.findByRole('menu');
-    expect(within(menu).getAllByRole('menuitem').map((item) => item.textContent?.trim())).toEqual([
-      'Value',
-      'Authorization: Bearer …',
-      'export MPT_API_TOKEN=…',
-      'curl command',
-      'Token ID (not secret)',
-    ]);
+    expect(
+      within(menu)
+        .getAllByRole('menuitem')
+        .map((item) => item.textContent?.trim()),
+    ).toEqual(['Value', 'Authorization: Bearer …', 'export MPT_API_TOKEN=…', 'curl command', 'Token ID (not secret)']);
     await fireEvent.click(within(menu).getByRole('menuitem', { name: 'curl command' }));
     await waitFor(() => expect(within(bar()).getByText('The curl command for “CI pipeline”')).toBeTruthy());
 
@@ -98,7 +98,11 @@ describe('Copy button', () => {
 
     await waitFor(() => expect(backend.callsTo('copy_token_value')).toHaveLength(2));
     expect(backend.callsTo('copy_token_value').map((args) => args.format)).toEqual(['curl', 'tokenId']);
-    expect(backend.callsTo('copy_token_value')[1]).toEqual({ connectionId: 'conn-1', tokenId: TOKEN_ID, format: 'tokenId' });
+    expect(backend.callsTo('copy_token_value')[1]).toEqual({
+      connectionId: 'conn-1',
+      tokenId: TOKEN_ID,
+      format: 'tokenId',
+    });
   });
 
   it('a copied id gets a note, with no countdown and nothing to clear', async () => {
@@ -264,7 +268,11 @@ describe('Settings screen', () => {
 
     expect(backend.callsTo('get_settings')).toHaveLength(1);
     expect(select.selectedOptions[0]?.textContent).toBe('30 seconds');
-    expect(within(select).getAllByRole('option').map((option) => option.textContent)).toEqual([
+    expect(
+      within(select)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual([
       '5 seconds',
       '10 seconds',
       '20 seconds (default)',

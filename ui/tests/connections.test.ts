@@ -38,8 +38,10 @@ function renderApp(answers: Record<string, Answer> = {}) {
       activeId = connectionId;
       return null;
     },
-    rename_connection: ({ connectionId, label }: Args) => replace({ ...saved.find((c) => c.id === connectionId)!, label }),
-    recolour_connection: ({ connectionId, colour }: Args) => replace({ ...saved.find((c) => c.id === connectionId)!, colour }),
+    rename_connection: ({ connectionId, label }: Args) =>
+      replace({ ...saved.find((c) => c.id === connectionId)!, label }),
+    recolour_connection: ({ connectionId, colour }: Args) =>
+      replace({ ...saved.find((c) => c.id === connectionId)!, colour }),
     remove_connection: ({ connectionId }: Args) => {
       saved = saved.filter((c) => c.id !== connectionId);
       if (activeId === connectionId) activeId = saved[0]?.id ?? null;
@@ -100,7 +102,7 @@ describe('Connection switcher', () => {
     expect(within(trigger).getByText('PRODUCTION')).toBeTruthy();
   });
 
-  it("shows the notice list_connections sends about the saved connections", async () => {
+  it('shows the notice list_connections sends about the saved connections', async () => {
     renderApp({
       list_connections: {
         connections: [TEST],

@@ -28,7 +28,8 @@ function renderDialog(answers: Record<string, Answer> = {}, subject: TokenView =
 
 const nameInput = () => screen.getByRole('textbox', { name: 'Name' }) as HTMLInputElement;
 const descriptionInput = () => screen.getByRole('textbox', { name: /Description/ }) as HTMLTextAreaElement;
-const moduleBox = (name: string) => screen.findByRole('checkbox', { name: new RegExp(name) }) as Promise<HTMLInputElement>;
+const moduleBox = (name: string) =>
+  screen.findByRole('checkbox', { name: new RegExp(name) }) as Promise<HTMLInputElement>;
 
 /** The error text an input points to with aria-describedby. */
 function describedText(input: HTMLElement): string {

@@ -134,7 +134,11 @@ export function sendBatches(channel: Channel<TokenBatch>, batches: TokenBatch[])
 export function batchesOf(tokens: TokenView[], size = 2): TokenBatch[] {
   const batches: TokenBatch[] = [];
   for (let at = 0; at < tokens.length; at += size) {
-    batches.push({ items: tokens.slice(at, at + size), fetched: Math.min(at + size, tokens.length), total: tokens.length });
+    batches.push({
+      items: tokens.slice(at, at + size),
+      fetched: Math.min(at + size, tokens.length),
+      total: tokens.length,
+    });
   }
   return batches;
 }

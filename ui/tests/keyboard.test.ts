@@ -49,7 +49,11 @@ function statusText(): string {
 const press = (key: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(window, { key, ...init });
 
 function selectedRow(grid: HTMLElement) {
-  return within(grid).getAllByRole('row').find((row) => row.getAttribute('aria-selected') === 'true') ?? null;
+  return (
+    within(grid)
+      .getAllByRole('row')
+      .find((row) => row.getAttribute('aria-selected') === 'true') ?? null
+  );
 }
 
 describe('Keyboard shortcuts', () => {
@@ -84,7 +88,7 @@ describe('Keyboard shortcuts', () => {
     expect(backend.callsTo('list_all_tokens')[1]).toMatchObject({ connectionId: 'conn-1' });
   });
 
-  it("ArrowDown selects a row, Enter opens its page, Escape comes back", async () => {
+  it('ArrowDown selects a row, Enter opens its page, Escape comes back', async () => {
     const { backend, grid } = await renderApp();
     expect(selectedRow(grid)).toBeNull();
 
@@ -123,7 +127,9 @@ describe('Keyboard shortcuts', () => {
 
     await press('C', { ctrlKey: true, shiftKey: true });
 
-    await waitFor(() => expect(statusText()).toContain('Token Desk signs in with this token: its value is not copied.'));
+    await waitFor(() =>
+      expect(statusText()).toContain('Token Desk signs in with this token: its value is not copied.'),
+    );
     expect(backend.callsTo('copy_token_value')).toHaveLength(0);
     expect(statusText()).not.toContain('is on the clipboard');
   });

@@ -26,9 +26,24 @@ import {
 afterEach(resetAll);
 
 const TOKENS: TokenView[] = [
-  token({ id: 'TKN-2000-0003', name: 'Reporting', description: 'Nightly BI export', created: { at: '2026-03-01T00:00:00Z', byId: null, byName: null } }),
-  token({ id: 'TKN-2000-0001', name: 'Billing sync', status: 'Disabled', created: { at: '2026-01-01T00:00:00Z', byId: null, byName: null } }),
-  token({ id: 'TKN-2000-0002', name: 'CI pipeline', description: 'GitHub Actions deploys', created: { at: '2026-02-01T00:00:00Z', byId: null, byName: null } }),
+  token({
+    id: 'TKN-2000-0003',
+    name: 'Reporting',
+    description: 'Nightly BI export',
+    created: { at: '2026-03-01T00:00:00Z', byId: null, byName: null },
+  }),
+  token({
+    id: 'TKN-2000-0001',
+    name: 'Billing sync',
+    status: 'Disabled',
+    created: { at: '2026-01-01T00:00:00Z', byId: null, byName: null },
+  }),
+  token({
+    id: 'TKN-2000-0002',
+    name: 'CI pipeline',
+    description: 'GitHub Actions deploys',
+    created: { at: '2026-02-01T00:00:00Z', byId: null, byName: null },
+  }),
 ];
 
 function renderList(listAll: Answer, conn: Connection = connection()) {
@@ -169,7 +184,11 @@ describe('Token list', () => {
     renderList(
       streams([
         token({ name: 'Vendor feed', account: { id: 'ACC-3', name: 'Contoso', accountType: 'Vendor' } }),
-        token({ name: 'Old feed', status: 'Deleted', account: { id: 'ACC-4', name: 'Fabrikam', accountType: 'Client' } }),
+        token({
+          name: 'Old feed',
+          status: 'Deleted',
+          account: { id: 'ACC-4', name: 'Fabrikam', accountType: 'Client' },
+        }),
       ]),
       ops,
     );
@@ -195,7 +214,10 @@ describe('Token list', () => {
       attempts += 1;
       if (attempts === 1) return streams(TOKENS)(args);
       // The refresh answers first; its batches trail behind, as Tauri fetches big ones.
-      setTimeout(() => sendBatches(args.onBatch, batchesOf([...TOKENS, token({ id: 'TKN-2000-0004', name: 'Zeta' })])), 30);
+      setTimeout(
+        () => sendBatches(args.onBatch, batchesOf([...TOKENS, token({ id: 'TKN-2000-0004', name: 'Zeta' })])),
+        30,
+      );
       return TOKENS.length + 1;
     });
     await loaded(3);

@@ -6,7 +6,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tick } from 'svelte';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import TokenPage from '../src/screens/token/TokenPage.svelte';
 import type { TokenView } from '../src/lib/bindings';
 import { tokenList } from '../src/state/tokens.svelte';

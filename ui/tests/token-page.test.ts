@@ -134,7 +134,12 @@ describe('Token page, other tabs', () => {
       token_audit: {
         items: [
           auditEntry({ id: 'AUD-0002', summary: 'Disabled after a leak', actorName: 'Ada Admin' }),
-          auditEntry({ id: 'AUD-0001', event: 'platform.accounts.api-token.created', summary: 'Created', actorName: 'Bob Builder' }),
+          auditEntry({
+            id: 'AUD-0001',
+            event: 'platform.accounts.api-token.created',
+            summary: 'Created',
+            actorName: 'Bob Builder',
+          }),
         ],
         paging: { offset: 0, limit: 50, total: 2 },
       },

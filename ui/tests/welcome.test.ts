@@ -159,7 +159,9 @@ describe('Keychain entries without a connection', () => {
     await fireEvent.click(within(region).getByRole('button', { name: 'Remove them' }));
 
     await waitFor(() => expect(backend.callsTo('remove_orphaned_secrets')).toHaveLength(1));
-    await waitFor(() => expect(screen.queryByRole('region', { name: 'Keychain entries without a connection' })).toBeNull());
+    await waitFor(() =>
+      expect(screen.queryByRole('region', { name: 'Keychain entries without a connection' })).toBeNull(),
+    );
   });
 
   it('say nothing when there are none', async () => {

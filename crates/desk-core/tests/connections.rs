@@ -1,6 +1,13 @@
 //! Adding, listing, editing and removing connections against the simulator
 //! over real TLS, with an in-memory secret store.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::sync::Arc;

@@ -3,6 +3,13 @@
 //! answer the UI got, for the admin secret and for every token value that was
 //! not explicitly revealed. Any hit fails the test.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::io::Write;

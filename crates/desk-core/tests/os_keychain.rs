@@ -7,6 +7,13 @@
 //! desk-core -- --include-ignored`) runs it inside a private D-Bus session with
 //! an unlocked gnome-keyring.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 use std::process::Command;
 
 use desk_core::{OsKeychain, SecretStore};

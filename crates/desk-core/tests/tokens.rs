@@ -1,6 +1,13 @@
 //! Every token and audit action through the desk, against the simulator over
 //! real TLS: what the token screens, the audit tab and the tray do.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::time::Duration;

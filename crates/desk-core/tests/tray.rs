@@ -1,6 +1,13 @@
 //! The tray's model and every tray handler (disable, copy, panic, restore),
 //! through the desk against the simulator over real TLS.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::sync::Arc;

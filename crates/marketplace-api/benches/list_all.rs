@@ -5,6 +5,14 @@
 //!
 //! Run with `cargo bench -p marketplace-api`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark states its expectations by panicking"
+)]
+#![allow(clippy::print_stdout, reason = "a benchmark prints its table")]
+
 use std::time::{Duration, Instant};
 
 use marketplace_api::rql::{Filter, Query};

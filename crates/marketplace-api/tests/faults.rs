@@ -1,6 +1,13 @@
 //! Reliability against the simulator's injected faults: retries, Retry-After, dropped
 //! connections, timeouts, malformed bodies, and TLS trust.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::time::{Duration, Instant};

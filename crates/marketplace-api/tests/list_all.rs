@@ -1,5 +1,12 @@
 //! List-all against the simulator: complete, in order, no duplicates, with progress.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::collections::HashSet;

@@ -1,5 +1,12 @@
 //! Modules, user groups, audit records and event types against the simulator.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use common::{client_for, start_sim};

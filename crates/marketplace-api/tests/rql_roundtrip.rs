@@ -6,6 +6,13 @@
 //! error. Whatever the builder refuses, it refuses for a reason checked here independently: a
 //! value holding both quotes, or a backslash right before a wildcard.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 use marketplace_api::rql::{CompareOp, Filter, LikePattern, PatternPart, Query, QueryError, Value};
 use marketplace_sim::rql::{self as sim, Expr};
 use proptest::prelude::*;

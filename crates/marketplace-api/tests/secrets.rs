@@ -2,6 +2,13 @@
 //! against the simulator with the secret inside the request URL too (a filter on `token`),
 //! and its Display, Debug and source chain are searched for it, as is everything logged.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::io::Write;

@@ -1,5 +1,12 @@
 //! Every API token operation against the simulator, over real TLS.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use common::{client_for, config_for, start_sim};

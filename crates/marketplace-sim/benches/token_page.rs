@@ -3,6 +3,14 @@
 //! `cargo bench -p marketplace-sim` prints median and p95 per size, and the median per
 //! 1,000 tokens: a flat figure means the cost grows linearly with the collection.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark states its expectations by panicking"
+)]
+#![allow(clippy::print_stdout, reason = "a benchmark prints its table")]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

@@ -1,5 +1,6 @@
 //! `marketplace-sim`: runs the simulator until Ctrl+C, printing its base URL, the CA file
 //! to trust and one admin secret per account.
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool answers on stdout and stderr")]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

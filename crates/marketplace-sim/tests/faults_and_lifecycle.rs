@@ -1,6 +1,13 @@
 //! Fault injection through the library handle and the binary's flags, seed determinism,
 //! TLS, and shutdown.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use std::io::{BufRead, BufReader};

@@ -1,6 +1,13 @@
 //! Lists over real TLS: envelope, paging, ordering, select and RQL, plus the modules,
 //! user-groups, audit-record and event-type collections.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use common::{Sim, TOKENS};

@@ -1,6 +1,13 @@
 //! API tokens over real TLS: lifecycle, partial update, soft delete, validation, scoping,
 //! auth, and the audit records every change writes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
 mod common;
 
 use common::{Sim, TOKENS, assert_conforms};

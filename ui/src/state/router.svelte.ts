@@ -6,10 +6,7 @@ export type TokenTab = 'general' | 'modules' | 'details' | 'audit';
 
 /** A screen of the connected app. */
 export type Screen =
-  | { name: 'tokens' }
-  | { name: 'token'; tokenId: string; tab: TokenTab }
-  | { name: 'create' }
-  | { name: 'settings' };
+  { name: 'tokens' } | { name: 'token'; tokenId: string; tab: TokenTab } | { name: 'create' } | { name: 'settings' };
 
 class Router {
   /** The screen on show. */

@@ -213,6 +213,8 @@ class TokenListState {
   /** `tokens` with the changes made while they streamed in applied. */
   private withChanges(tokens: TokenView[]): TokenView[] {
     if (this.changedDuringLoad.size === 0) return tokens;
+    // A local set for one pass, never read reactively.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const seen = new Set<string>();
     const result: TokenView[] = [];
     for (const token of tokens) {

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{PathId, json_response};
+use super::{PathId, json_response, spec_lacks};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
@@ -37,8 +37,8 @@ pub async fn list_records(
         query.list(store.records.entries())
     } else {
         // The same rule as `record_visible`, read from the pre-extracted rows.
-        let kind = RECORDS.field_index("type").expect("the record spec lists type");
-        let viewers = RECORDS.field_index("viewers.id").expect("the record spec lists viewers.id");
+        let kind = RECORDS.field_index("type").ok_or_else(|| spec_lacks("type"))?;
+        let viewers = RECORDS.field_index("viewers.id").ok_or_else(|| spec_lacks("viewers.id"))?;
         query.list(store.records.entries().filter(|(_, row)| {
             row.text(kind) == Some("Public")
                 && row.field(viewers).any(|v| v.as_str() == Some(caller.account_id.as_str()))

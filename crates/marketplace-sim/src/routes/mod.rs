@@ -103,3 +103,9 @@ pub(crate) fn json_object_body(headers: &HeaderMap, body: &Bytes) -> Result<serd
         Err(error) => Err(Problem::bad_request(format!("The request body is not valid JSON: {error}"))),
     }
 }
+
+/// A resource spec without a field a handler filters on: a bug in the
+/// simulator, answered as a server error rather than a panic.
+pub(crate) fn spec_lacks(field: &str) -> Problem {
+    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("The simulator's resource spec lacks {field}"))
+}

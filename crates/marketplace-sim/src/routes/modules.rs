@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{PathId, json_response};
+use super::{PathId, json_response, spec_lacks};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
@@ -53,7 +53,7 @@ pub async fn list_groups(
 ) -> Result<Response, Problem> {
     let query = prepare_list(&raw.unwrap_or_default(), &GROUPS)?;
     let store = state.read();
-    let account = GROUPS.field_index("account.id").expect("the group spec lists account.id");
+    let account = GROUPS.field_index("account.id").ok_or_else(|| spec_lacks("account.id"))?;
     let groups =
         store.groups.entries().filter(|(_, row)| caller.can_see_account(row.text(account).unwrap_or_default()));
     Ok(json_response(StatusCode::OK, &query.list(groups)))

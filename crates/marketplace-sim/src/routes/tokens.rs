@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{PathId, body_bytes, json_object_body, json_response};
+use super::{PathId, body_bytes, json_object_body, json_response, spec_lacks};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::clock::now_millis;
@@ -43,8 +43,8 @@ pub async fn list(State(state): State<AppState>, caller: Caller, RawQuery(raw): 
         query.list(store.tokens.entries())
     } else {
         // The same rule as `visible`, read from the pre-extracted rows.
-        let account = TOKENS.field_index("account.id").expect("the token spec lists account.id");
-        let status = TOKENS.field_index("status").expect("the token spec lists status");
+        let account = TOKENS.field_index("account.id").ok_or_else(|| spec_lacks("account.id"))?;
+        let status = TOKENS.field_index("status").ok_or_else(|| spec_lacks("status"))?;
         query.list(store.tokens.entries().filter(|(_, row)| {
             row.text(account) == Some(caller.account_id.as_str()) && row.text(status) != Some("Deleted")
         }))
