@@ -5,7 +5,7 @@
 use crate::error::DeskError;
 
 /// What kind of object an id names, and the shape its ids have
-/// (`docs/marketplace-api.md`: ids; confirmed in the OpenAPI document).
+/// (docs/marketplace-api.md §4: ACC and MOD from the OpenAPI patterns, TKN and AUD from the docs' examples).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdKind {
     /// `TKN-dddd-dddd`.

@@ -9,6 +9,8 @@
 pub mod app_info;
 mod audit_actions;
 pub mod clipboard;
+mod connection_actions;
+pub mod connection_store;
 pub mod connections;
 pub mod copy_as;
 pub mod desk;
@@ -34,9 +36,10 @@ pub mod views;
 
 pub use app_info::AppInfo;
 pub use clipboard::{ClipboardStatus, CopyReceipt, InMemoryClipboard, SystemClipboard};
+pub use connection_actions::{ConnectionList, NewConnection};
 pub use connections::{AccountSummary, Connection};
 pub use copy_as::CopyFormat;
-pub use desk::{ConnectionList, DEMO_CONNECTION_ID, Desk, DeskConfig, NewConnection};
+pub use desk::{DEMO_CONNECTION_ID, Desk, DeskConfig};
 pub use environment::Environment;
 pub use error::{DeskError, ErrorKind, FieldError};
 pub use events::{DeskEvent, TokenChange, TokenChanged};

@@ -1,6 +1,6 @@
-//! The token form's rules, checked before anything is sent so the form can
-//! show every problem at once. The platform checks them again; these follow
-//! its documented rules (reference §2.6).
+//! The forms' rules (a token's fields, a connection's name and colour),
+//! checked before anything is sent so a form can show every problem at once.
+//! The platform checks the token's again; these follow its documented rules (docs/marketplace-api.md §5.6).
 
 use crate::error::{DeskError, ErrorKind, FieldError};
 
@@ -45,6 +45,39 @@ pub fn module_problems(module_ids: &[String]) -> Option<String> {
     let bad: Vec<&str> =
         module_ids.iter().map(String::as_str).filter(|id| !crate::ids::IdKind::Module.matches(id)).collect();
     (!bad.is_empty()).then(|| format!("Not a module id: {}.", bad.join(", ")))
+}
+
+/// Longest connection label.
+pub const LABEL_MAX_CHARS: usize = 100;
+
+/// A connection's name, trimmed: required, at most 100 characters, and
+/// nothing shaped like a secret (the name is saved in a plain file).
+pub fn checked_label(label: &str) -> Result<String, DeskError> {
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(DeskError::invalid_field("label", "Give the connection a name."));
+    }
+    if label.chars().count() > LABEL_MAX_CHARS {
+        return Err(DeskError::invalid_field("label", format!("Keep the name under {LABEL_MAX_CHARS} characters.")));
+    }
+    if crate::redact::looks_like_secret(label) {
+        // Never echo it back: the message must not carry what it refuses.
+        return Err(DeskError::invalid_field(
+            "label",
+            "This looks like an API secret. Give the connection a name here; the secret goes in the API token field.",
+        ));
+    }
+    Ok(label.to_owned())
+}
+
+/// A connection's colour, as `#rrggbb` in lower case.
+pub fn checked_colour(colour: &str) -> Result<String, DeskError> {
+    let colour = colour.trim().to_ascii_lowercase();
+    let valid = colour.len() == 7 && colour.starts_with('#') && colour[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    if !valid {
+        return Err(DeskError::invalid_field("colour", format!("\"{colour}\" is not a colour like #3b4fd8.")));
+    }
+    Ok(colour)
 }
 
 /// Collects field problems into one validation error, or `Ok` when there are none.
