@@ -3,7 +3,7 @@
 //!
 //! The filter expression is the query string's first segment (`?and(eq(status,'Active'),…)`),
 //! never an `rql=` parameter. Text values are written as SoftwareOne's own Python client writes
-//! them (`mpt_api_client/rql/encoding.py`, reference §5):
+//! them (`mpt_api_client/rql/encoding.py`, docs/marketplace-api.md §9.3):
 //!
 //! - A string literal is delimited by `'` or `"`. Inside it every character is data except the
 //!   delimiter, and there are **no escapes** (`\'` does not escape a quote).

@@ -25,37 +25,28 @@ pub struct AuditRecord {
     /// `AUD-NNNN-NNNN-NNNN-NNNN`.
     pub id: String,
     /// Event key, e.g. `platform.accounts.api-token.created`.
-    #[serde(default)]
     pub event: Option<String>,
     /// One-line summary (placeholders filled in with `render()`).
-    #[serde(default)]
     pub summary: Option<String>,
     /// Longer text (placeholders filled in with `render()`).
-    #[serde(default)]
     pub details: Option<String>,
     /// The object the event is about.
-    #[serde(default)]
     pub object: Option<AuditObject>,
     /// When (RFC 3339, UTC).
-    #[serde(default)]
     pub timestamp: Option<String>,
     /// Who did it.
-    #[serde(default)]
     pub actor: Option<AuditActor>,
     /// Public or Private.
     #[serde(default, rename = "type")]
     pub record_type: Option<AuditRecordType>,
     /// Where the request came from.
-    #[serde(default)]
     pub request: Option<AuditRequest>,
     /// Snapshots of the objects involved, by name (free JSON; secrets masked by the platform).
-    #[serde(default)]
     pub documents: Option<BTreeMap<String, serde_json::Value>>,
     /// Accounts the record is visible to.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub viewers: Vec<AccountRef>,
     /// The object's revision at the time of the event.
-    #[serde(default)]
     pub revision: Option<u64>,
 }
 
@@ -66,13 +57,10 @@ pub struct AuditObject {
     /// Its id (`TKN-…`, …).
     pub id: String,
     /// Its name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Relative URL of its icon.
-    #[serde(default)]
     pub icon: Option<String>,
     /// What kind of object it is.
-    #[serde(default)]
     pub object_type: Option<String>,
 }
 
@@ -82,13 +70,10 @@ pub struct AuditActor {
     /// `USR-…` or `TKN-…`.
     pub id: String,
     /// Its name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Relative URL of its icon.
-    #[serde(default)]
     pub icon: Option<String>,
     /// The actor's account.
-    #[serde(default)]
     pub account: Option<AuditActorAccount>,
 }
 
@@ -99,13 +84,10 @@ pub struct AuditActorAccount {
     /// `ACC-…`.
     pub id: String,
     /// Its name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Relative URL of its icon.
-    #[serde(default)]
     pub icon: Option<String>,
     /// Client, Vendor or Operations.
-    #[serde(default)]
     pub account_type: Option<AccountType>,
 }
 
@@ -113,13 +95,10 @@ pub struct AuditActorAccount {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct AuditRequest {
     /// An API call.
-    #[serde(default)]
     pub api: Option<ApiRequestInfo>,
     /// A background worker.
-    #[serde(default)]
     pub worker: Option<WorkerInfo>,
     /// Log correlation ids.
-    #[serde(default)]
     pub log: Option<LogInfo>,
 }
 
@@ -128,13 +107,10 @@ pub struct AuditRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ApiRequestInfo {
     /// Caller's IP address.
-    #[serde(default)]
     pub ip: Option<String>,
     /// Caller's User-Agent.
-    #[serde(default)]
     pub user_agent: Option<String>,
     /// Where the IP address is.
-    #[serde(default)]
     pub geolocation: Option<Geolocation>,
 }
 
@@ -143,13 +119,10 @@ pub struct ApiRequestInfo {
 #[serde(rename_all = "camelCase")]
 pub struct Geolocation {
     /// ISO country code.
-    #[serde(default)]
     pub country_code: Option<String>,
     /// Country name.
-    #[serde(default)]
     pub country_name: Option<String>,
     /// Region.
-    #[serde(default)]
     pub region: Option<String>,
 }
 
@@ -158,7 +131,6 @@ pub struct Geolocation {
 #[serde(rename_all = "camelCase")]
 pub struct WorkerInfo {
     /// The worker's name.
-    #[serde(default)]
     pub worker_name: Option<String>,
 }
 
@@ -167,13 +139,10 @@ pub struct WorkerInfo {
 #[serde(rename_all = "camelCase")]
 pub struct LogInfo {
     /// Request id.
-    #[serde(default)]
     pub request_id: Option<String>,
     /// Operation id.
-    #[serde(default)]
     pub operation_id: Option<String>,
     /// Correlation id.
-    #[serde(default)]
     pub correlation_id: Option<String>,
 }
 
@@ -183,13 +152,10 @@ pub struct EventType {
     /// `AET-NNNN-NNNN`.
     pub id: String,
     /// The event key records carry in `event`.
-    #[serde(default)]
     pub key: Option<String>,
     /// Display name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Free text.
-    #[serde(default)]
     pub description: Option<String>,
 }
 

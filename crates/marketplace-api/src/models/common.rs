@@ -38,16 +38,13 @@ pub struct AccountRef {
     /// `ACC-NNNN-NNNN`.
     pub id: String,
     /// The account's name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Client, Vendor or Operations.
     #[serde(default, rename = "type")]
     pub account_type: Option<AccountType>,
     /// The account's status.
-    #[serde(default)]
     pub status: Option<AccountStatus>,
     /// Relative URL of the account's icon.
-    #[serde(default)]
     pub icon: Option<String>,
 }
 
@@ -57,10 +54,8 @@ pub struct ObjectRef {
     /// The object's id (`USR-…`, `TKN-…`, …).
     pub id: String,
     /// Its display name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Relative URL of its icon.
-    #[serde(default)]
     pub icon: Option<String>,
 }
 
@@ -68,13 +63,10 @@ pub struct ObjectRef {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct AuditEvent {
     /// When (RFC 3339, UTC).
-    #[serde(default)]
     pub at: Option<String>,
     /// Who: a user or a token.
-    #[serde(default)]
     pub by: Option<ObjectRef>,
     /// The account acted for, when not the actor's own.
-    #[serde(default)]
     pub of: Option<ObjectRef>,
 }
 
@@ -83,10 +75,8 @@ pub struct AuditEvent {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct AuditBlock {
     /// Creation.
-    #[serde(default)]
     pub created: Option<AuditEvent>,
     /// Last update.
-    #[serde(default)]
     pub updated: Option<AuditEvent>,
     /// Other event kinds (`enabled`, `disabled`, …) as the platform adds them; entries of an
     /// unexpected shape are skipped.
@@ -127,7 +117,6 @@ pub(crate) struct Pagination {
     pub offset: u64,
     #[serde(default)]
     pub limit: u64,
-    #[serde(default)]
     pub total: Option<u64>,
 }
 

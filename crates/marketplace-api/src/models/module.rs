@@ -12,25 +12,19 @@ pub struct Module {
     /// `MOD-NNNN`.
     pub id: String,
     /// Display name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Stable machine code (`access-management`).
-    #[serde(default)]
     pub code: Option<String>,
     /// Free text.
-    #[serde(default)]
     pub description: Option<String>,
     /// Account types the module may be used in.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub account_types: Vec<AccountType>,
     /// How the module may be assigned.
-    #[serde(default)]
     pub settings: Option<ModuleSettings>,
     /// Deprecated: use `settings.paid`.
-    #[serde(default)]
     pub paid: Option<bool>,
     /// Who created and last changed it (only with `select=audit`).
-    #[serde(default)]
     pub audit: Option<AuditBlock>,
 }
 
@@ -39,13 +33,10 @@ pub struct Module {
 #[serde(rename_all = "camelCase")]
 pub struct ModuleSettings {
     /// Whether an account may add or remove it.
-    #[serde(default)]
     pub configurable: Option<bool>,
     /// Whether accounts get it by default.
-    #[serde(default)]
     pub default: Option<bool>,
     /// Whether it is paid.
-    #[serde(default)]
     pub paid: Option<bool>,
     /// `new`, `legacy`, …: a list in the OpenAPI document, a single string in live answers.
     #[serde(default, rename = "type", deserialize_with = "one_or_many")]

@@ -29,37 +29,27 @@ pub struct ApiToken {
     /// `TKN-NNNN-NNNN`.
     pub id: String,
     /// Display name (absent only when left out with `select=-name`).
-    #[serde(default)]
     pub name: Option<String>,
     /// Free text.
-    #[serde(default)]
     pub description: Option<String>,
     /// Relative URL of an icon.
-    #[serde(default)]
     pub icon: Option<String>,
     /// Active, Disabled, Deleted, or a status this client does not know yet.
-    #[serde(default)]
     pub status: Option<TokenStatus>,
     /// The secret value (`idt:TKN-…:…`), returned on create and on reads.
-    #[serde(default)]
     pub token: Option<ApiSecret>,
     /// Approximate last use (RFC 3339, UTC).
-    #[serde(default)]
     pub last_access_at: Option<String>,
     /// The account the token belongs to.
-    #[serde(default)]
     pub account: Option<AccountRef>,
     /// The modules the token may use.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub modules: Vec<Module>,
     /// Extensions allowed: `None` = all, empty = none.
-    #[serde(default)]
     pub extensions: Option<Vec<ObjectRef>>,
     /// Who created and last changed it (only with `select=audit`).
-    #[serde(default)]
     pub audit: Option<AuditBlock>,
     /// Change counter.
-    #[serde(default)]
     pub revision: Option<u64>,
     /// Which default-omitted fields were left out.
     #[serde(default, rename = "$meta")]
@@ -120,8 +110,8 @@ impl Serialize for NewApiToken {
 /// What to change: `PUT /public/v1/accounts/api-tokens/{id}`, every editable field (name,
 /// description, icon, modules).
 ///
-/// The platform merges (reference §2.3): a field left out is not changed. Each field has
-/// these states:
+/// SoftwareOne's canon says the platform merges, which is not confirmed (docs/marketplace-api.md
+/// §5.3): then a field left out is not changed. Each field has these states:
 ///
 /// | field | `None` | `Some(None)` | `Some(Some(v))` / `Some(v)` |
 /// |---|---|---|---|

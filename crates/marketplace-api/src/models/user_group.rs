@@ -13,24 +13,19 @@ pub struct UserGroup {
     /// `UGR-NNNN-NNNN`.
     pub id: String,
     /// Display name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Free text.
-    #[serde(default)]
     pub description: Option<String>,
     /// The account the group belongs to.
-    #[serde(default)]
     pub account: Option<AccountRef>,
     /// The group's modules.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub modules: Vec<Module>,
     /// Relative URL of the group's logo.
-    #[serde(default)]
     pub logo: Option<String>,
     /// The account's default group ("Administrators"): its modules are the ones tokens may get.
     #[serde(default)]
     pub is_default: bool,
     /// Who created and last changed it (only with `select=audit`).
-    #[serde(default)]
     pub audit: Option<AuditBlock>,
 }
