@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use desk_core::RedactingWriter;
 use desk_core::log_file::{LOG_LIMIT_BYTES, LogFile};
-use desk_core::redact::RedactingWriter;
 use tracing_subscriber::EnvFilter;
 
 /// The log file's name inside the app's log dir.

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use desk_core::tray::token_labels;
+use desk_core::token_labels;
 use desk_core::{Desk, TrayAction, TrayMenuModel, TrayToken};
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{TrayIcon, TrayIconBuilder};

@@ -6,31 +6,31 @@
 //! the error the UI shows, and the redaction that keeps secrets out of every
 //! log line and message.
 
-pub mod app_info;
+mod app_info;
 mod audit_actions;
-pub mod clipboard;
+mod clipboard;
 mod connection_actions;
 pub mod connection_store;
-pub mod connections;
-pub mod copy_as;
-pub mod desk;
-pub mod environment;
-pub mod error;
-pub mod events;
+mod connections;
+mod copy_as;
+mod desk;
+mod environment;
+mod error;
+mod events;
 mod files;
 pub mod ids;
-pub mod keychain;
+mod keychain;
 pub mod log_file;
-pub mod panic_button;
+mod panic_button;
 pub mod process_guard;
 pub mod queries;
-pub mod redact;
+mod redact;
 pub mod rendering;
 mod secret_binding;
-pub mod settings;
+mod settings;
 mod token_actions;
-pub mod tray;
-pub mod tray_support;
+mod tray;
+mod tray_support;
 pub mod validation;
 pub mod views;
 
@@ -45,8 +45,8 @@ pub use error::{DeskError, ErrorKind, FieldError};
 pub use events::{DeskEvent, TokenChange, TokenChanged};
 pub use keychain::{InMemoryStore, KeychainError, OsKeychain, SecretStore};
 pub use panic_button::{BatchReport, PanicPlan, RestoreOffer, TokenOutcome};
-pub use redact::redact_secrets;
+pub use redact::{RedactingWriter, redact_secrets};
 pub use settings::Settings;
 pub use token_actions::{NewToken, TokenChanges};
-pub use tray::{TrayAction, TrayMenuModel, TrayNotice, TrayOutcome, TrayQuestion, TrayToken, TrayTokens};
+pub use tray::{TrayAction, TrayMenuModel, TrayNotice, TrayOutcome, TrayQuestion, TrayToken, TrayTokens, token_labels};
 pub use tray_support::tray_support;

@@ -1,6 +1,6 @@
 //! Bearer authentication and the caller's permissions.
 //!
-//! Missing, malformed, unknown, disabled or deleted tokens get 401 (reference §2.5: the
+//! Missing, malformed, unknown, disabled or deleted tokens get 401 (docs/marketplace-api.md §5.5: the
 //! status for disabled tokens is a guess there, 401 the likeliest). Vendor and client
 //! callers are scoped to their own account; operations with Platform Account Management
 //! see every account.
@@ -18,7 +18,7 @@ use crate::server::ConnectionControl;
 use crate::store::{ACCESS_MANAGEMENT, Actor, PLATFORM_ACCOUNT_MANAGEMENT};
 
 /// `lastAccessAt` is refreshed only when older than this: the platform updates it when the
-/// token's internal session is renewed, not on every call (reference §2.2).
+/// token's internal session is renewed, not on every call (docs/marketplace-api.md §5.2).
 // Guess: the session length is not documented; ten minutes is a plausible one.
 const LAST_ACCESS_REFRESH_MILLIS: i64 = 10 * 60 * 1000;
 
@@ -55,7 +55,7 @@ impl Caller {
     }
 
     /// Token management needs Access Management within the own account, or Platform
-    /// Account Management for operations (reference §7).
+    /// Account Management for operations (docs/marketplace-api.md §6).
     pub fn require_token_management(&self) -> Result<(), Problem> {
         if self.has_module(ACCESS_MANAGEMENT) || self.sees_all_accounts() {
             Ok(())
@@ -64,7 +64,7 @@ impl Caller {
         }
     }
 
-    /// The module catalog is for operations only; vendor and client get 403 (reference §3).
+    /// The module catalog is for operations only; vendor and client get 403 (docs/marketplace-api.md §7.1).
     pub fn require_operations(&self, what: &str) -> Result<(), Problem> {
         if self.sees_all_accounts() {
             Ok(())

@@ -1,5 +1,5 @@
 //! Timestamps in the platform's format: UTC with milliseconds, `YYYY-MM-DDTHH:mm:ss.sssZ`
-//! (reference §5). The fixed width makes text order equal time order, which is what RQL
+//! (docs/marketplace-api.md §9.4). The fixed width makes text order equal time order, which is what RQL
 //! `gt`/`lt` and `order` rely on.
 
 /// Milliseconds since the Unix epoch, now.

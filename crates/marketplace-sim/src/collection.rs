@@ -138,7 +138,7 @@ impl<'a> Row<'a> {
 }
 
 /// Objects in insertion order, which is the default order of lists.
-// Guess: the default sort is undocumented (reference §5, §11.7); creation order is the
+// Guess: the default sort is undocumented (docs/marketplace-api.md §9.7); creation order is the
 // likeliest.
 #[derive(Debug)]
 pub struct Collection {

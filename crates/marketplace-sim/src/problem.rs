@@ -1,4 +1,4 @@
-//! RFC 9457 ProblemDetails error bodies in the platform's ASP.NET style (reference §6).
+//! RFC 9457 ProblemDetails error bodies in the platform's ASP.NET style (docs/marketplace-api.md §10.1).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,14 +47,14 @@ impl Problem {
         Self::new(StatusCode::FORBIDDEN, detail)
     }
 
-    /// 404 with the wording seen in official client tests (reference §6).
+    /// 404 with the wording seen in official client tests (docs/marketplace-api.md §10.1).
     pub fn not_found(id: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, format!("Entity for given id {id} not found"))
     }
 
     /// 400 validation problem built from field errors, shaped as ASP.NET's
     /// `ValidationProblemDetails`: that fixed title, the `errors` map, and no `detail`
-    /// (reference §6 shows the title; the missing detail is ASP.NET's default).
+    /// (docs/marketplace-api.md §10.1: ASP.NET's defaults, guessed to hold there).
     pub fn validation(errors: BTreeMap<String, Vec<String>>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
@@ -113,7 +113,7 @@ impl FieldErrors {
 }
 
 fn type_uri(status: StatusCode) -> String {
-    // ASP.NET's defaults point at the RFC section of each status (reference §6); 429 is
+    // ASP.NET's defaults point at the RFC section of each status (docs/marketplace-api.md §10.1); 429 is
     // defined by RFC 6585, not RFC 9110.
     let section = match status.as_u16() {
         429 => return "https://tools.ietf.org/html/rfc6585#section-4".to_string(),

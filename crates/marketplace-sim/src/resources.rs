@@ -27,7 +27,7 @@ pub const TOKENS: ResourceSpec = ResourceSpec {
         "audit.updated.by.id",
         "audit.updated.by.name",
     ],
-    // Guess: `select=-token` leaves the secret value out like any field (reference §5 documents
+    // Guess: `select=-token` leaves the secret value out like any field (docs/marketplace-api.md §5.4; §9.5 documents
     // `select=-field` generally; no source names `token`), and `$meta.omitted` then lists it.
     selectable: &[
         "id",
@@ -42,7 +42,7 @@ pub const TOKENS: ResourceSpec = ResourceSpec {
         "modules",
         "audit",
     ],
-    // `audit` is omitted unless selected (reference §2.2, CANON ApiToken §5).
+    // `audit` is omitted unless selected (docs/marketplace-api.md §5.2).
     list_omitted: &["audit"],
     get_omitted: &["audit"],
 };
@@ -122,7 +122,7 @@ pub const RECORDS: ResourceSpec = ResourceSpec {
     ],
     selectable: &["id", "event", "summary", "details", "timestamp", "type", "object", "actor", "request", "viewers"],
     // Guess: viewers are left out of list items by default, as CANON says of its
-    // `accountLinks` (reference §4.2); a single record carries them.
+    // `accountLinks` (docs/marketplace-api.md §8.1); a single record carries them.
     list_omitted: &["viewers"],
     get_omitted: &[],
 };

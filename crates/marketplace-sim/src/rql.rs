@@ -3,10 +3,10 @@
 //! The filter *is* the query string: `?and(eq(status,Active),ilike(name,*robot*))&limit=20`.
 //! Several expressions joined by `&` are ANDed, `field=value` is a shortcut for
 //! `eq(field,value)`, and `limit`, `offset`, `order`, `select` and the bare `render()` are
-//! options (reference §5, §8).
+//! options (docs/marketplace-api.md §9.1).
 //!
 //! The query string is split on every `&` as it arrives, and each parameter is percent-decoded
-//! *before* its RQL is parsed, as the platform does (reference §5, from SoftwareOne's own
+//! *before* its RQL is parsed, as the platform does (docs/marketplace-api.md §9.3, from SoftwareOne's own
 //! Python client). So percent-encoding protects `&`, `#`, `+` and `%`, but not RQL syntax: an
 //! encoded `,` `(` `)` or quote is syntax again once decoded. Text holding such characters
 //! must be quoted.
@@ -326,7 +326,7 @@ impl Parser<'_> {
                     "like" => CompareOp::Like,
                     "ilike" => CompareOp::Ilike,
                     // Guess: the platform documents any()/all() over collections; the
-                    // simulator rejects them loudly rather than answering wrongly (reference §5).
+                    // simulator rejects them loudly rather than answering wrongly (docs/marketplace-api.md §9.2).
                     "any" | "all" => {
                         return Err(RqlError::new(format!("RQL operator '{other}' is not supported by the simulator")));
                     }

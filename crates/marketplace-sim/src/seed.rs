@@ -21,7 +21,7 @@ type CatalogEntry = (&'static str, &'static str, &'static str, &'static str, &'s
 /// The catalog.
 // Guess: names and codes of ids other than MOD-0478 (Marketplace) and MOD-1756 (Access
 // Management) are invented; the default sets per account type match the ones official e2e
-// tests use for Client and Vendor tokens (reference §3).
+// tests use for Client and Vendor tokens (docs/marketplace-api.md §7.4).
 const CATALOG: &[CatalogEntry] = &[
     (
         "MOD-0478",

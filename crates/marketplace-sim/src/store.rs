@@ -13,9 +13,9 @@ use crate::clock::format_millis;
 use crate::collection::Collection;
 use crate::resources;
 
-/// Module code that lets a token manage its own account's API tokens (reference §7).
+/// Module code that lets a token manage its own account's API tokens (docs/marketplace-api.md §6).
 pub const ACCESS_MANAGEMENT: &str = "access-management";
-/// Module code that lets an Operations token reach other accounts (reference §7).
+/// Module code that lets an Operations token reach other accounts (docs/marketplace-api.md §6).
 pub const PLATFORM_ACCOUNT_MANAGEMENT: &str = "platform-account-management";
 
 /// A platform account.
@@ -96,7 +96,7 @@ impl Module {
     }
 
     /// The summary embedded in tokens: `{id, name}`.
-    // Guess: token responses carry module summaries of id and name (reference §2.2, §11.5).
+    // Guess: token responses carry module summaries of id and name (docs/marketplace-api.md §7.3).
     pub fn summary(&self) -> Value {
         json!({ "id": self.id, "name": self.name })
     }
@@ -141,7 +141,7 @@ impl TokenEvent {
     /// The event key.
     // Guess: token event keys were not found anywhere; these follow the documented
     // `platform.<namespace>.<object>.<action>` pattern, and deletion is a status change
-    // recorded as an update (reference §4.2, CANON AuditRecord BR-013).
+    // recorded as an update (docs/marketplace-api.md §8.4).
     pub fn key(self) -> &'static str {
         match self {
             Self::Created => "platform.accounts.api-token.created",
@@ -228,7 +228,7 @@ impl Store {
         }
     }
 
-    /// A fresh token secret `idt:TKN-…:<64 alphanumerics>` (reference §2.4).
+    /// A fresh token secret `idt:TKN-…:<64 alphanumerics>` (docs/marketplace-api.md §3.1).
     pub fn new_secret(&mut self, token_id: &str) -> String {
         let opaque: String = (&mut self.rng).sample_iter(Alphanumeric).take(64).map(char::from).collect();
         format!("idt:{token_id}:{opaque}")
@@ -328,7 +328,7 @@ impl Store {
                     "accountType": actor_account.kind.as_str(),
                 },
             },
-            // Guess: token changes are visible to the token's account (reference §4.2).
+            // Guess: token changes are visible to the token's account (docs/marketplace-api.md §8.3).
             "type": "Public",
             "viewers": viewers,
         });

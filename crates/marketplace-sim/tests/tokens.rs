@@ -83,7 +83,7 @@ async fn select_minus_token_leaves_the_value_out_of_lists_and_gets() {
     let created = sim.create_token(Vendor, json!({ "name": "Value probe" })).await;
     let id = created["id"].as_str().expect("id");
     let own_id = sim.handle.admin_secret(Vendor).split(':').nth(1).expect("id").to_string();
-    // Without it the value is in every read (reference §2.4)...
+    // Without it the value is in every read (docs/marketplace-api.md §5.4)...
     let body = sim.get_ok(Vendor, &format!("{TOKENS}/{id}"), "ApiToken").await;
     assert!(body["token"].is_string(), "{body}");
     let list = sim.get_ok(Vendor, &format!("{TOKENS}?limit=100"), "ApiTokenListResponse").await;

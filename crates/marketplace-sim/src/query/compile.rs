@@ -51,7 +51,7 @@ pub(super) fn list(query: &ListQuery, spec: &ResourceSpec) -> Result<PreparedQue
         if omit.iter().any(|o| o == top) && spec.list_omitted.contains(&top) {
             // Guess: the docs say filtering or sorting on an omitted field such as audit
             // needs it selected, "otherwise the API may ignore the filter or return 400";
-            // the simulator takes the strict reading (reference §5).
+            // the simulator takes the strict reading (docs/marketplace-api.md §9.5).
             return Err(Problem::bad_request(format!("Field '{field}' in {context} requires select={top}")));
         }
         Ok(index)

@@ -62,7 +62,7 @@ impl Test {
     fn holds(&self, leaf: &Value) -> bool {
         if let Value::Array(items) = leaf {
             // Guess: `empty()` matches an empty collection; other tests hold when any
-            // element satisfies them (reference §5 leaves collection semantics open).
+            // element satisfies them (docs/marketplace-api.md §9.2 leaves collection semantics open).
             return match self {
                 Test::IsEmpty => items.is_empty(),
                 _ => items.iter().any(|item| self.holds(item)),

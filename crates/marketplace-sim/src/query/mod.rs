@@ -25,7 +25,7 @@ use project::Projected;
 
 /// Page size cap, and the size used when `limit` is absent.
 // Guess: the docs cap `limit` at 100 and hint at a larger default; a default above the cap
-// cannot take effect, so the simulator uses 100 for both (reference §5, §10.7).
+// cannot take effect, so the simulator uses 100 for both (docs/marketplace-api.md §9.6).
 pub const MAX_LIMIT: u32 = 100;
 
 /// What a collection allows in queries.

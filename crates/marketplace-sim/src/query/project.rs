@@ -62,7 +62,7 @@ pub(super) fn project(item: &Value, omit: &[String], render: bool, with_meta: bo
 }
 
 /// Replaces `{{path}}` placeholders in `summary` and `details` with the values at those
-/// paths of the same object (the `render()` option of audit records, reference §4.2).
+/// paths of the same object (the `render()` option of audit records, docs/marketplace-api.md §8.1).
 fn render_templates(object: &mut Value) {
     for field in ["summary", "details"] {
         let Some(text) = object.get(field).and_then(Value::as_str) else { continue };

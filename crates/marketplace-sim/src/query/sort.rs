@@ -142,7 +142,7 @@ impl SortKey<'_> {
 
 /// Case-insensitive, then ordinal to break ties.
 // Guess: text sorts case-insensitively with an ordinal tie-break, as a typical database
-// collation does (reference §5 says nothing).
+// collation does (docs/marketplace-api.md §9.7: undocumented).
 fn compare_text(a: &str, b: &str) -> Ordering {
     let folded = if a.is_ascii() && b.is_ascii() {
         a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))

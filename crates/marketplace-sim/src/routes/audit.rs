@@ -1,5 +1,5 @@
 //! `/public/v1/audit/records` (with `render()`) and `/public/v1/audit/event-types`
-//! (reference §4.2).
+//! (docs/marketplace-api.md §8).
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;

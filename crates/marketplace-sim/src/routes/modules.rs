@@ -1,6 +1,6 @@
 //! `/public/v1/accounts/modules` (operations only) and `/public/v1/accounts/user-groups`
 //! (each account's groups; the default group tells a vendor or client which modules it may
-//! assign, reference §3).
+//! assign, docs/marketplace-api.md §7.2).
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -40,7 +40,7 @@ pub async fn get_module(
     Ok(json_response(StatusCode::OK, &query.single(module)))
 }
 
-// Guess: reading user groups needs no particular module (reference §3, §11.4).
+// Guess: reading user groups needs no particular module (docs/marketplace-api.md §7.2).
 fn group_visible(caller: &Caller, group: &Value) -> bool {
     caller.can_see_account(group["account"]["id"].as_str().unwrap_or_default())
 }

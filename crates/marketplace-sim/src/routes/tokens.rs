@@ -1,5 +1,5 @@
 //! `/public/v1/accounts/api-tokens`: list, get, create, update (partial PUT), soft delete,
-//! enable and disable (reference §2).
+//! enable and disable (docs/marketplace-api.md §5).
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -21,7 +21,7 @@ const NAME_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 2000;
 
 /// Vendor and client callers never see deleted tokens; operations with Platform Account
-/// Management see every token, deleted ones too (reference §2.5).
+/// Management see every token, deleted ones too (docs/marketplace-api.md §5.5).
 fn visible(caller: &Caller, token: &Value) -> bool {
     let account = token["account"]["id"].as_str().unwrap_or_default();
     if caller.sees_all_accounts() {
@@ -53,8 +53,8 @@ pub async fn list(State(state): State<AppState>, caller: Caller, RawQuery(raw): 
 }
 
 /// GET one. A token may always read itself: the official CLI and MCP server connect that
-/// way (reference §2.4).
-// Guess: self-read without Access Management is allowed (reference §11.10).
+/// way (docs/marketplace-api.md §3.2).
+// Guess: self-read without Access Management is allowed (docs/marketplace-api.md §3.2).
 pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
@@ -80,7 +80,7 @@ struct TokenInput {
 }
 
 /// Checks the shape of a body. Unknown fields are ignored: the official client's e2e
-/// tests re-send `account` on update and succeed (reference §2.3).
+/// tests re-send `account` on update and succeed (docs/marketplace-api.md §5.3).
 fn parse_input(body: &Map<String, Value>, creating: bool) -> Result<TokenInput, Problem> {
     let mut errors = FieldErrors::default();
     let name = match body.get("name") {
@@ -138,7 +138,7 @@ fn check_name(name: &str, errors: &mut FieldErrors) {
     if name.chars().count() > NAME_MAX {
         errors.add("name", format!("The name must be at most {NAME_MAX} characters long."));
     }
-    // Letters, digits, space, hyphen, period, apostrophe, double quote (reference §2.6).
+    // Letters, digits, space, hyphen, period, apostrophe, double quote (docs/marketplace-api.md §5.6).
     let bad: String =
         name.chars().filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '"'))).collect();
     if !bad.is_empty() {
@@ -200,7 +200,7 @@ pub(crate) fn is_id(text: &str, prefix: &str, groups: usize) -> bool {
         && parts[1..].iter().all(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Modules must exist and be in the default group of the token's account (reference §2.6).
+/// Modules must exist and be in the default group of the token's account (docs/marketplace-api.md §5.6).
 fn check_assignable(store: &Store, account: usize, modules: &[String]) -> Result<(), Problem> {
     let mut errors = FieldErrors::default();
     let account = &store.accounts[account];
@@ -266,7 +266,7 @@ pub async fn create(
     Ok(response)
 }
 
-/// PUT update: a partial write, only the fields sent change (reference §2.3, CANON BR-008).
+/// PUT update: a partial write, only the fields sent change (docs/marketplace-api.md §5.3), unless `put_replaces`.
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -372,7 +372,7 @@ pub async fn disable(
 }
 
 // Guess: an invalid transition is a 400, the only non-404 error OpenAPI declares on these
-// routes (reference §2.1, §11.3).
+// routes (docs/marketplace-api.md §5.5).
 async fn transition(
     state: AppState,
     caller: Caller,
