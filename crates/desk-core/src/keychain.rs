@@ -64,8 +64,8 @@ pub enum KeychainError {
 
 /// Somewhere secrets can be kept under a key (a connection id).
 ///
-/// The OS keychain in the app; an in-memory store in tests and for the demo
-/// connection, whose secret must not outlive the process.
+/// The OS keychain in the app; an in-memory store in tests. (The demo's
+/// secret never goes through a store: the desk holds it beside its simulator.)
 pub trait SecretStore: Send + Sync {
     /// Stores `secret` under `key`, replacing any previous value.
     fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError>;
@@ -169,8 +169,7 @@ fn classify(error: keyring::Error) -> KeychainError {
 
 /// A store that lives and dies with the process.
 ///
-/// Used for the demo connection (its secret must never be persisted) and by
-/// tests that are not about the keychain itself.
+/// Used by tests that are not about the keychain itself.
 #[derive(Default)]
 pub struct InMemoryStore {
     secrets: Mutex<HashMap<String, ApiSecret>>,

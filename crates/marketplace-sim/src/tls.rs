@@ -36,6 +36,13 @@ pub fn generate() -> Result<TlsMaterial, SimError> {
         CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()])
             .map_err(tls_error)?;
     server_params.distinguished_name.push(DnType::CommonName, "localhost");
+    // What platform verifiers require of a TLS server certificate (Apple's
+    // among them): the serverAuth purpose, and a validity of at most 825 days
+    // that has already begun.
+    server_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let now = time::OffsetDateTime::now_utc();
+    server_params.not_before = now - time::Duration::days(1);
+    server_params.not_after = now + time::Duration::days(397);
     let server_cert = server_params.signed_by(&server_key, &issuer).map_err(tls_error)?;
 
     let chain = vec![CertificateDer::from(server_cert.der().to_vec())];
