@@ -104,18 +104,27 @@ impl Desk {
             ca_certificate_pem: ca_pem,
         };
         let connection_id = connection.id.clone();
-        self.store_secret(&connection, &secret).await?;
-        let saved = self
-            .change_store(|store| {
-                let mut connection = connection;
-                connection.colour = store.next_colour();
-                Ok((store.plan_add(&connection)?, connection))
-            })
-            .await;
+        // Until the file holds it, its keychain entry must not look orphaned.
+        self.state().adding.insert(connection_id.clone());
+        let saved = match self.store_secret(&connection, &secret).await {
+            Ok(()) => {
+                self.change_store(|store| {
+                    let mut connection = connection;
+                    connection.colour = store.next_colour();
+                    Ok((store.plan_add(&connection)?, connection))
+                })
+                .await
+            }
+            Err(error) => {
+                self.state().adding.remove(&connection_id);
+                return Err(error);
+            }
+        };
         if let Ok(connection) = &saved {
             let mut state = self.state();
             state.clients.insert(connection.id.clone(), client);
             state.demo_active = false;
+            state.adding.remove(&connection.id);
         }
         match saved {
             Ok(connection) => {
@@ -128,6 +137,7 @@ impl Desk {
                 if let Err(cleanup) = self.delete_secret(&connection_id).await {
                     tracing::warn!("could not remove the secret of a connection that was not saved: {cleanup}");
                 }
+                self.state().adding.remove(&connection_id);
                 Err(error)
             }
         }
@@ -188,7 +198,7 @@ impl Desk {
             // The file could not be read: every entry would look orphaned. Offer nothing.
             return Ok(Vec::new());
         };
-        Ok(keys.into_iter().filter(|key| store.get(key).is_none()).collect())
+        Ok(keys.into_iter().filter(|key| store.get(key).is_none() && !state.adding.contains(key)).collect())
     }
 
     /// Deletes the orphaned keychain entries; returns how many went.

@@ -72,6 +72,9 @@ pub(crate) struct State {
     pub(crate) demo: Option<Demo>,
     /// The demo's id while it is the active connection (it is never saved).
     pub(crate) demo_active: bool,
+    /// Connections being added: their secret may be in the keychain before
+    /// they are in the file, and they are not orphans.
+    pub(crate) adding: std::collections::HashSet<String>,
 }
 
 /// Where a connection comes from, resolved once per action: the running demo
@@ -131,7 +134,14 @@ impl Desk {
         let settings = Mutex::new(settings_store.load());
         Self {
             secrets,
-            state: Mutex::new(State { store, notice, clients: HashMap::new(), demo: None, demo_active: false }),
+            state: Mutex::new(State {
+                store,
+                notice,
+                clients: HashMap::new(),
+                demo: None,
+                demo_active: false,
+                adding: Default::default(),
+            }),
             events,
             app_version: config.app_version,
             retry: config.retry,

@@ -13,7 +13,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{World, desk_with};
-use desk_core::{Environment, ErrorKind, KeychainError, NewConnection, SecretStore};
+use desk_core::{Environment, ErrorKind, InMemoryStore, KeychainError, NewConnection, SecretStore};
 use marketplace_api::ApiSecret;
 use marketplace_sim::AccountKind;
 
@@ -413,4 +413,49 @@ async fn keychain_entries_left_without_a_connection_are_found_and_removed() {
     assert_eq!(world.desk.remove_orphaned_secrets().await.expect("removed"), 1);
     assert!(world.desk.orphaned_secrets().await.expect("listed").is_empty());
     assert!(world.secrets.load(&kept.id).expect("load").is_some(), "the live connection's secret stays");
+}
+
+/// A keychain whose saves wait at a gate once stored, like a slow disk.
+struct GatedKeychain {
+    inner: InMemoryStore,
+    gate: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl SecretStore for GatedKeychain {
+    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError> {
+        self.inner.save(key, secret)?;
+        let _ = self.gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+        Ok(())
+    }
+    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        self.inner.load(key)
+    }
+    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
+        self.inner.delete(key)
+    }
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        self.inner.keys()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_being_added_is_not_taken_for_an_orphan() {
+    let world = World::new(1).await;
+    let (open_gate, gate) = std::sync::mpsc::channel();
+    let keychain = Arc::new(GatedKeychain { inner: InMemoryStore::new(), gate: std::sync::Mutex::new(gate) });
+    let dir = tempfile::tempdir().expect("dir");
+    let desk = Arc::new(desk_with(dir.path(), keychain.clone()));
+    let adding = tokio::spawn({
+        let desk = desk.clone();
+        let form = world.new_connection(AccountKind::Vendor);
+        async move { desk.add_connection(form).await }
+    });
+    // The secret is in the keychain; the connection is not in the file yet.
+    while keychain.inner.is_empty() {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(desk.orphaned_secrets().await.expect("listed").is_empty(), "its secret is not an orphan");
+    open_gate.send(()).expect("the save goes on");
+    adding.await.expect("joined").expect("added");
+    assert!(desk.orphaned_secrets().await.expect("listed").is_empty());
 }
