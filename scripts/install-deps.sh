@@ -34,6 +34,16 @@ for tool in cargo node npm; do
     }
 done
 
+# make lint needs rustfmt and clippy; rustup adds them when they are missing.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    if command -v rustup >/dev/null; then
+        rustup component add rustfmt clippy
+    else
+        echo "$0: rustfmt and clippy are missing; install them with your Rust toolchain." >&2
+        exit 1
+    fi
+fi
+
 # npm ci is exact and fast, but only worth running when the lock file changed.
 stamp=ui/node_modules/.package-lock.json
 if [[ ! -f "$stamp" || ui/package-lock.json -nt "$stamp" ]]; then

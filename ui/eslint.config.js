@@ -1,5 +1,5 @@
-// Lint rules for the UI: TypeScript's and Svelte's recommended sets, with
-// type information for the TypeScript files. Formatting is Prettier's job.
+// Lint rules for the UI: TypeScript's and Svelte's recommended sets (without
+// type-aware rules; svelte-check does the type checking). Formatting is Prettier's job.
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';

@@ -27,6 +27,8 @@ async fn welcome_screen_shows_name_and_version_from_the_backend_then_the_app_qui
     // Both values are rendered from the `app_info` command's answer, so seeing
     // them proves the UI loaded from the bundle and IPC round-tripped.
     assert_eq!(app.text_of("[data-testid=app-name]").await, "Token Desk");
+    // Offline, a failed load would leave the URL alone too: the guard must have said no.
+    assert!(app.logs().contains("refused to navigate the window away from Token Desk"), "the guard refused it");
     assert_eq!(app.text_of("[data-testid=app-version]").await, env!("CARGO_PKG_VERSION"));
     let title = app.client().title().await.expect("window title");
     assert_eq!(title, "Token Desk");

@@ -263,6 +263,12 @@ impl ConnectionStore {
 
     /// Plans making `id` the active connection (`None`: none is).
     pub fn plan_set_active(&self, id: Option<&str>) -> Result<PendingChange, DeskError> {
+        // Checked here, under the writers' turn: it may have been removed since the caller looked.
+        if let Some(id) = id
+            && self.get(id).is_none()
+        {
+            return Err(unknown_connection(id));
+        }
         self.plan(|file| file.active_connection_id = id.map(str::to_owned))
     }
 

@@ -17,6 +17,9 @@ pub enum ErrorKind {
     Unauthorized,
     /// The API token may not do this (account type or modules).
     Forbidden,
+    /// Token Desk itself refused, to keep a secret safe (the message says why
+    /// and what to do; trying again does not help).
+    Refused,
     /// No such object, or not visible to this account.
     NotFound,
     /// The input was refused; see the field errors.

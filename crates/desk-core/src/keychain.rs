@@ -133,6 +133,9 @@ impl SecretStore for OsKeychain {
         }
     }
 
+    /// Lists through the Secret Service's attribute search, reading each
+    /// entry's service and user only, never its secret.
+    #[cfg(target_os = "linux")]
     fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
         if let Err(error) = keyring::Entry::store_status() {
             return Err(KeychainError::Unavailable { detail: redact_secrets(&error.to_string()).into_owned() });
@@ -140,20 +143,24 @@ impl SecretStore for OsKeychain {
         let spec = HashMap::from([("service", self.service.as_str())]);
         let entries = match keyring_core::Entry::search(&spec) {
             Ok(entries) => entries,
-            // The macOS and Windows stores cannot search: nothing to list there.
             Err(keyring::Error::NotSupportedByStore(_)) => return Ok(None),
             Err(other) => return Err(classify(other)),
         };
-        let mut keys = Vec::with_capacity(entries.len());
-        for entry in entries {
-            let attributes = entry.get_attributes().map_err(classify)?;
-            if attributes.get("service").map(String::as_str) == Some(self.service.as_str())
-                && let Some(key) = attributes.get("username")
-            {
-                keys.push(key.clone());
-            }
-        }
-        Ok(Some(keys))
+        Ok(Some(
+            entries
+                .iter()
+                .filter_map(|entry| entry.get_specifiers())
+                .filter(|(service, _)| *service == self.service)
+                .map(|(_, user)| user)
+                .collect(),
+        ))
+    }
+
+    /// The macOS and Windows stores search differently (and, on macOS,
+    /// reading an entry's attributes reads its secret): nothing is listed there.
+    #[cfg(not(target_os = "linux"))]
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        Ok(None)
     }
 }
 

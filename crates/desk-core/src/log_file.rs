@@ -26,6 +26,8 @@ impl LogFile {
             std::fs::create_dir_all(dir)?;
         }
         if std::fs::metadata(&path).is_ok_and(|meta| meta.len() >= limit) {
+            // Tightened first: an older log readable by others must not stay so as `.1`.
+            drop(open_private(&path)?);
             std::fs::rename(&path, rotated(&path))?;
         }
         let file = open_private(&path)?;

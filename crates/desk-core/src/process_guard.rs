@@ -32,8 +32,8 @@ pub fn forbid_core_dumps() -> Result<(), String> {
     Ok(())
 }
 
-/// Windows writes no core files; crash dumps go through Windows Error
-/// Reporting, which the installer's policy governs.
+/// Windows writes no core files. Its crash dumps go through Windows Error
+/// Reporting, which Token Desk does not configure (a known gap).
 #[cfg(not(unix))]
 pub fn forbid_core_dumps() -> Result<(), String> {
     Ok(())

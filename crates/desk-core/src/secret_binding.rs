@@ -74,7 +74,7 @@ pub(crate) fn seal(secret: &ApiSecret, destination: &Destination) -> Result<ApiS
 pub(crate) fn unseal(entry: &ApiSecret, expected: &Destination, label: &str) -> Result<ApiSecret, DeskError> {
     let Ok(sealed) = serde_json::from_str::<SealedIn>(entry.expose()) else {
         return Err(DeskError::new(
-            ErrorKind::Keychain,
+            ErrorKind::Refused,
             format!(
                 "The keychain entry of \"{label}\" was saved by an earlier Token Desk and does not say where its \
                  API token may be sent, so Token Desk will not use it. Remove the connection and add it again."
@@ -96,7 +96,7 @@ pub(crate) fn unseal(entry: &ApiSecret, expected: &Destination, label: &str) -> 
             "the extra CA certificate it trusts changed".to_owned()
         };
         return Err(DeskError::new(
-            ErrorKind::Forbidden,
+            ErrorKind::Refused,
             format!(
                 "Token Desk did not send the API token of \"{label}\": {what} since it was saved. If you did not \
                  change this, another program may have edited connections.json. Remove the connection and add it \
@@ -139,7 +139,7 @@ mod tests {
 
         let elsewhere = Destination::of(&connection("https://evil.example", Some("-----BEGIN CERTIFICATE-----A")));
         let refused = unseal(&entry, &elsewhere, "Acme").expect_err("another address");
-        assert_eq!(refused.kind, ErrorKind::Forbidden);
+        assert_eq!(refused.kind, ErrorKind::Refused);
         assert!(refused.message.contains("evil.example"), "{}", refused.message);
 
         let other_ca = Destination::of(&connection("https://api.s1.show", Some("-----BEGIN CERTIFICATE-----B")));

@@ -258,7 +258,7 @@ impl Desk {
             return Ok(());
         };
         Err(DeskError::new(
-            crate::error::ErrorKind::Forbidden,
+            crate::error::ErrorKind::Refused,
             format!(
                 "{token_id} is the token \"{label}\" signs in with: its value is your own secret, so Token Desk neither shows nor copies it."
             ),
@@ -279,7 +279,7 @@ impl Desk {
             return Ok(());
         }
         Err(DeskError::new(
-            crate::error::ErrorKind::Forbidden,
+            crate::error::ErrorKind::Refused,
             format!(
                 "{token_id} is the token \"{}\" signs in with: Token Desk {verb} it only once you confirm that this \
                  connection then stops working.",

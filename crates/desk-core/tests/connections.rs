@@ -363,7 +363,7 @@ async fn a_connections_file_that_redirects_the_secret_is_refused_and_nothing_is_
 
     let restarted = desk_with(world.config_dir.path(), world.secrets.clone());
     let error = restarted.list_tokens(&connection.id, &Default::default()).await.expect_err("refused");
-    assert_eq!(error.kind, ErrorKind::Forbidden, "{error:?}");
+    assert_eq!(error.kind, ErrorKind::Refused, "{error:?}");
     assert!(error.message.contains("did not send"), "{}", error.message);
     assert!(elsewhere.journal().arrivals().is_empty(), "the other host never heard from Token Desk");
 

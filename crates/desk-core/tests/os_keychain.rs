@@ -55,10 +55,13 @@ fn stores_reads_and_deletes_a_secret_in_the_secret_service() {
 
     let loaded = keychain.load(key).expect("read back").expect("the entry exists");
     assert_eq!(loaded.expose(), secret.expose());
+    let keys = keychain.keys().expect("the Secret Service lists its entries").expect("a list on Linux");
+    assert_eq!(keys, [key], "exactly this service's entry, found by search");
 
     assert!(keychain.delete(key).expect("delete"), "an existing entry is deleted");
     assert_eq!(secret_tool_lookup(&service, key), None, "secret-tool finds nothing after delete");
     assert!(keychain.load(key).expect("read after delete").is_none());
+    assert!(!keychain.keys().expect("listed").unwrap_or_default().contains(&key.to_owned()), "gone from the list too");
 }
 
 mod common;

@@ -273,10 +273,10 @@ async fn the_connections_own_token_is_never_revealed_or_copied() {
     let world = World::new(2).await;
     let connection = world.connect(AccountKind::Vendor).await;
     let revealed = world.desk.reveal_token_value(&connection.id, &connection.token_id).await;
-    assert_eq!(revealed.expect_err("refused").kind, ErrorKind::Forbidden);
+    assert_eq!(revealed.expect_err("refused").kind, ErrorKind::Refused);
     for format in [CopyFormat::Value, CopyFormat::Curl] {
         let copied = world.desk.copy_token(&connection.id, &connection.token_id, format).await;
-        assert_eq!(copied.expect_err("refused").kind, ErrorKind::Forbidden, "{format:?}");
+        assert_eq!(copied.expect_err("refused").kind, ErrorKind::Refused, "{format:?}");
     }
     assert_eq!(world.clipboard.content(), None, "nothing reached the clipboard");
     let id = world.desk.copy_token(&connection.id, &connection.token_id, CopyFormat::TokenId).await;
@@ -294,9 +294,9 @@ async fn the_connections_own_token_is_never_revealed_or_copied() {
     form.secret = marketplace_api::ApiSecret::new(secret);
     let second = world.desk.add_connection(form).await.expect("the second admin connects");
     let revealed = world.desk.reveal_token_value(&second.id, &connection.token_id).await;
-    assert_eq!(revealed.expect_err("refused").kind, ErrorKind::Forbidden);
+    assert_eq!(revealed.expect_err("refused").kind, ErrorKind::Refused);
     let copied = world.desk.copy_token(&second.id, &connection.token_id, CopyFormat::Value).await;
-    assert_eq!(copied.expect_err("refused").kind, ErrorKind::Forbidden);
+    assert_eq!(copied.expect_err("refused").kind, ErrorKind::Refused);
     // Spelled in lower case it is not an id at all, and nothing is asked for.
     let lower = connection.token_id.to_lowercase();
     let revealed = world.desk.reveal_token_value(&second.id, &lower).await;
@@ -448,10 +448,10 @@ async fn the_sign_in_token_is_disabled_or_deleted_only_once_the_user_confirmed()
     let own = connection.token_id.clone();
     let since = std::time::Instant::now();
     let refused = desk.disable_token(&connection.id, &own, false).await.expect_err("not without the flag");
-    assert_eq!(refused.kind, ErrorKind::Forbidden);
+    assert_eq!(refused.kind, ErrorKind::Refused);
     assert!(refused.message.contains(&connection.label), "{}", refused.message);
     let refused = desk.delete_token(&connection.id, &own, false).await.expect_err("not without the flag");
-    assert_eq!(refused.kind, ErrorKind::Forbidden);
+    assert_eq!(refused.kind, ErrorKind::Refused);
     assert_eq!(world.sim.journal().arrivals().into_iter().filter(|a| a.at >= since).count(), 0, "nothing was sent");
 
     let disabled = desk.disable_token(&connection.id, &own, true).await.expect("confirmed");

@@ -15,7 +15,11 @@ use super::DeskState;
 #[tauri::command]
 #[specta::specta]
 pub async fn list_connections<R: Runtime>(app: AppHandle<R>) -> ConnectionList {
-    app.state::<Arc<Desk>>().connections()
+    match app.try_state::<Arc<Desk>>() {
+        Some(desk) => desk.connections(),
+        // Only before setup finished: nothing is saved that the UI could show yet.
+        None => ConnectionList { connections: Vec::new(), active_id: None, notice: None },
+    }
 }
 
 /// Checks a new connection's token with the Marketplace and saves it (the

@@ -11,7 +11,7 @@ use super::DeskState;
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Settings {
-    app.state::<Arc<Desk>>().settings()
+    app.try_state::<Arc<Desk>>().map(|desk| desk.settings()).unwrap_or_default()
 }
 
 /// Saves new settings and returns them as saved.

@@ -299,6 +299,11 @@ export type ErrorKind =
 "unauthorized" | 
 /**  The API token may not do this (account type or modules). */
 "forbidden" | 
+/**
+ *  Token Desk itself refused, to keep a secret safe (the message says why
+ *  and what to do; trying again does not help).
+ */
+"refused" | 
 /**  No such object, or not visible to this account. */
 "notFound" | 
 /**  The input was refused; see the field errors. */

@@ -93,6 +93,9 @@ export function nextStep(kind: ErrorKind): string | null {
       return 'Check that the API token is active, or connect again with a new one.';
     case 'forbidden':
       return 'Ask an administrator of the account for the modules this needs.';
+    case 'refused':
+      // The message itself says why and what to do; trying again does not help.
+      return null;
     case 'keychain':
       return 'Unlock or start your keychain (on Linux, the Secret Service such as GNOME Keyring), then try again.';
     case 'storage':
