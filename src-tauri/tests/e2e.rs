@@ -27,8 +27,6 @@ async fn welcome_screen_shows_name_and_version_from_the_backend_then_the_app_qui
     // Both values are rendered from the `app_info` command's answer, so seeing
     // them proves the UI loaded from the bundle and IPC round-tripped.
     assert_eq!(app.text_of("[data-testid=app-name]").await, "Token Desk");
-    // Offline, a failed load would leave the URL alone too: the guard must have said no.
-    assert!(app.logs().contains("refused to navigate the window away from Token Desk"), "the guard refused it");
     assert_eq!(app.text_of("[data-testid=app-version]").await, env!("CARGO_PKG_VERSION"));
     let title = app.client().title().await.expect("window title");
     assert_eq!(title, "Token Desk");
@@ -51,6 +49,8 @@ async fn welcome_screen_shows_name_and_version_from_the_backend_then_the_app_qui
         "still Token Desk, not {after}"
     );
     assert_eq!(app.text_of("[data-testid=app-name]").await, "Token Desk");
+    // Offline, a failed load would leave the URL alone too: the guard must have said no.
+    assert!(app.logs().contains("refused to navigate the window away from Token Desk"), "the guard refused it");
 
     let log = app.terminate_and_wait_for_exit().await;
     assert!(log.contains("SIGTERM received: quitting"), "the app did not see the quit request:\n{log}");
