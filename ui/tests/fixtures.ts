@@ -2,6 +2,7 @@
 // tokens, Desk errors, and `mockBackend`, which answers the typed commands
 // through Tauri's own IPC mock and records every call.
 
+import { resetOrphanedSecretsNotice } from '../src/components/OrphanedSecrets.svelte';
 import { cleanup } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { Channel } from '@tauri-apps/api/core';
@@ -171,5 +172,6 @@ export async function resetAll(): Promise<void> {
   tokenList.reset();
   assignableModules.reset();
   clipboard.reset();
+  resetOrphanedSecretsNotice();
   router.toList();
 }

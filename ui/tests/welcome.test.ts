@@ -164,6 +164,20 @@ describe('Keychain entries without a connection', () => {
     );
   });
 
+  it('once put off, stay gone after connecting', async () => {
+    const backend = renderWelcome({
+      orphaned_secrets: ['left-1'],
+      start_demo: connection({ id: 'demo', label: 'Demo', demo: true }),
+      list_all_tokens: streams([token({ name: 'CI pipeline' })]),
+    });
+    const region = await screen.findByRole('region', { name: 'Keychain entries without a connection' });
+    await fireEvent.click(within(region).getByRole('button', { name: 'Not now' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Try the demo' }));
+    await screen.findByRole('heading', { level: 1, name: 'API tokens' });
+    expect(screen.queryByRole('region', { name: 'Keychain entries without a connection' })).toBeNull();
+    expect(backend.callsTo('orphaned_secrets')).toHaveLength(1);
+  });
+
   it('say nothing when there are none', async () => {
     const backend = renderWelcome({ orphaned_secrets: [] });
     await secretInput();
