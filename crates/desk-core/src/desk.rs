@@ -299,11 +299,35 @@ impl Desk {
 
     /// Saves the connection's secret in the keychain, bound to where the
     /// connection sends it (see `secret_binding`).
+    /// A save that runs out of time is not abandoned: once it lands, its
+    /// entry is deleted again, since the connection it was for was not added.
     pub(crate) async fn store_secret(&self, connection: &Connection, secret: &ApiSecret) -> Result<(), DeskError> {
         let entry = crate::secret_binding::seal(secret, &crate::secret_binding::Destination::of(connection))?;
         let secrets = Arc::clone(&self.secrets);
         let key = connection.id.clone();
-        self.run_blocking(move || secrets.save(&key, &entry)).await
+        let mut save = tokio::task::spawn_blocking({
+            let secrets = Arc::clone(&secrets);
+            let key = key.clone();
+            move || secrets.save(&key, &entry)
+        });
+        match tokio::time::timeout(self.keychain_timeout, &mut save).await {
+            Ok(Ok(result)) => result.map_err(DeskError::from),
+            Ok(Err(join_error)) => Err(DeskError::internal(format!("the keychain call did not finish ({join_error})"))),
+            Err(_) => {
+                tokio::spawn(async move {
+                    if matches!(save.await, Ok(Ok(()))) {
+                        let cleanup = tokio::task::spawn_blocking(move || secrets.delete(&key)).await;
+                        if !matches!(cleanup, Ok(Ok(_))) {
+                            tracing::warn!(
+                                "a late keychain save could not be taken back; it shows as an orphaned entry"
+                            );
+                        }
+                    }
+                });
+                let seconds = self.keychain_timeout.as_secs().max(1);
+                Err(DeskError::from(crate::keychain::KeychainError::Stalled { seconds }))
+            }
+        }
     }
 
     /// The connection's secret, once the keychain confirms it may go where

@@ -459,3 +459,42 @@ async fn a_connection_being_added_is_not_taken_for_an_orphan() {
     adding.await.expect("joined").expect("added");
     assert!(desk.orphaned_secrets().await.expect("listed").is_empty());
 }
+
+/// A keychain that stores, but only after a while.
+struct SlowKeychain(InMemoryStore);
+
+impl SecretStore for SlowKeychain {
+    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError> {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        self.0.save(key, secret)
+    }
+    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        self.0.load(key)
+    }
+    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
+        self.0.delete(key)
+    }
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        self.0.keys()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keychain_save_that_lands_after_the_time_limit_is_taken_back() {
+    let world = World::new(1).await;
+    let keychain = Arc::new(SlowKeychain(InMemoryStore::new()));
+    let dir = tempfile::tempdir().expect("dir");
+    let desk = desk_with_keychain_limit(dir.path(), keychain.clone(), 150);
+    let started = std::time::Instant::now();
+    let error = desk.add_connection(world.new_connection(AccountKind::Vendor)).await.expect_err("timed out");
+    assert_eq!(error.kind, ErrorKind::Keychain);
+    // The save lands at about 600 ms; the connection was never added, so its
+    // entry must go again soon after.
+    tokio::time::sleep(std::time::Duration::from_millis(1200).saturating_sub(started.elapsed())).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !keychain.0.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the late entry is still in the keychain");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(desk.connections().connections.is_empty());
+}
