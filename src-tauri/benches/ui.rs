@@ -2,7 +2,8 @@
 //! first rows painted after connecting to 1,000 tokens, the time from a
 //! keystroke in the search field to the repainted list over 10,000 tokens, and
 //! the time from a click in the tray menu to the disable request reaching the
-//! Marketplace (the simulator).
+//! Marketplace (the simulator), and the memory (PSS, summed over the app and
+//! its WebKit processes) idle and after 10,000 tokens and a token page.
 //!
 //! Run with `make bench-ui` (inside the headless session, optimised build). It
 //! prints a table of medians with their spread; it asserts nothing about time.
@@ -44,7 +45,9 @@ async fn main() {
     println!("WebKit compositing: {}", if forced_on { "on" } else { "the app's own choice" });
     let mut report = Vec::new();
     report.push(first_paint(1_000).await);
-    report.push(search_keystrokes(10_000).await);
+    let (keystrokes, memory) = search_keystrokes(10_000).await;
+    report.push(keystrokes);
+    report.extend(memory);
     report.push(tray_click_to_request(60).await);
     println!("\n| Measure | Tokens | Samples | Median | p10 | p90 | Max |");
     println!("|---|---|---|---|---|---|---|");
@@ -102,10 +105,15 @@ async fn first_paint(visible: usize) -> String {
     row("First list paint after Connect", count, &samples)
 }
 
-/// From each keystroke's event to the frame after the list repainted.
-async fn search_keystrokes(visible: usize) -> String {
+/// From each keystroke's event to the frame after the list repainted; and
+/// the memory, idle on the welcome screen and after the 10,000 tokens, the
+/// searches and a token page.
+async fn search_keystrokes(visible: usize) -> (String, Vec<String>) {
     let sim = simulator(visible).await;
     let app = AppUnderTest::launch().await;
+    app.wait_for(&button("Try the demo")).await;
+    let pid = app.app_pid().expect("the app is running");
+    let idle = pss_samples(pid).await;
     app.connect_as_vendor(&sim, "Bench").await;
     app.wait_until_hidden("//*[@role='progressbar']").await;
     let total: usize = app
@@ -134,7 +142,57 @@ async fn search_keystrokes(visible: usize) -> String {
     let samples = app.client().execute("return window.__keystrokes", vec![]).await.expect("samples");
     let samples: Vec<f64> = serde_json::from_value(samples).expect("numbers");
     // The fill's own select-all and delete are keystrokes too: keep them, they repaint the list.
-    row("Search keystroke to repaint", total, &samples)
+    let keystrokes = row("Search keystroke to repaint", total, &samples);
+
+    app.fill("Search tokens", "").await;
+    // As a person would: Ctrl+F, down into the rows, Enter opens the token.
+    app.press(&(fantoccini::key::Key::Control + "f")).await;
+    app.press(&fantoccini::key::Key::Down).await;
+    app.press(&fantoccini::key::Key::Enter).await;
+    app.wait_for(&support::screen::role("tab", "General")).await;
+    let loaded = pss_samples(pid).await;
+    let memory = vec![
+        row_in("Memory (PSS), idle on the welcome screen", 0, &idle, "MB"),
+        row_in("Memory (PSS), 10,000 tokens listed and a token page open", total, &loaded, "MB"),
+    ];
+    (keystrokes, memory)
+}
+
+/// Five readings, half a second apart, of the PSS of `pid` and every process
+/// under it (WebKit's web and network processes), in MB.
+async fn pss_samples(pid: u32) -> Vec<f64> {
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let kib: u64 = process_tree(pid).into_iter().map(pss_kib).sum();
+        samples.push(kib as f64 / 1024.0);
+    }
+    samples
+}
+
+/// `pid` and all its descendants.
+fn process_tree(pid: u32) -> Vec<u32> {
+    let mut tree = vec![pid];
+    let mut next = 0;
+    while next < tree.len() {
+        let tasks = std::path::Path::new("/proc").join(tree[next].to_string()).join("task");
+        for task in std::fs::read_dir(tasks).into_iter().flatten().flatten() {
+            let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            tree.extend(children.split_whitespace().filter_map(|child| child.parse::<u32>().ok()));
+        }
+        next += 1;
+    }
+    tree
+}
+
+/// A process's proportional set size, from `smaps_rollup`, in KiB.
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("Pss:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// From the tray's "Disable token" › a token click (dbusmenu's `Event`, as a
@@ -184,11 +242,15 @@ async fn tray_click_to_request(visible: usize) -> String {
 }
 
 fn row(what: &str, tokens: usize, samples: &[f64]) -> String {
+    row_in(what, tokens, samples, "ms")
+}
+
+fn row_in(what: &str, tokens: usize, samples: &[f64], unit: &str) -> String {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
     format!(
-        "| {what} | {tokens} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+        "| {what} | {tokens} | {} | {:.1} {unit} | {:.1} {unit} | {:.1} {unit} | {:.1} {unit} |",
         sorted.len(),
         at(0.5),
         at(0.1),
