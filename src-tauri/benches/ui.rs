@@ -187,8 +187,12 @@ fn process_tree(pid: u32) -> Vec<u32> {
 
 /// A process's proportional set size, from `smaps_rollup`, in KiB.
 fn pss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .unwrap_or_default()
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_else(|error| {
+        // The app is non-dumpable (no core files with secrets in them), which
+        // also closes its memory map to other processes but root's.
+        panic!("cannot read the memory of process {pid} ({error}): run the benchmark as root")
+    });
+    rollup
         .lines()
         .find_map(|line| line.strip_prefix("Pss:"))
         .and_then(|value| value.split_whitespace().next()?.parse().ok())

@@ -96,6 +96,15 @@ impl AppUnderTest {
             "E2E tests need a display and a D-Bus session: run them under scripts/desktop-session.sh"
         );
         let turn = ONE_APP_AT_A_TIME.lock().await;
+        // Each app starts with a keychain holding no Token Desk entry: the
+        // session's keyring is shared, and an earlier test's connections would
+        // otherwise show up as this app's orphaned entries.
+        let _ = Command::new("secret-tool")
+            .args(["clear", "service", "token-desk"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
         // Started within the turn: the session bus has one tray host at a
         // time, and the app registers with it as it starts.
         let tray_host = if with_tray { Some(tray_host::TrayHost::start().await) } else { None };
@@ -283,10 +292,14 @@ impl AppUnderTest {
 
     /// The pid of the app, a child of the driver.
     pub fn app_pid(&self) -> Option<u32> {
+        // By its command line, which stays readable: the app makes itself
+        // non-dumpable, so `/proc/PID/exe` is closed to anyone but root.
         let binary = app_binary();
-        child_pids(self.driver.id())
-            .into_iter()
-            .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        child_pids(self.driver.id()).into_iter().find(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmdline| {
+                cmdline.split(|byte| *byte == 0).next() == Some(binary.as_os_str().as_encoded_bytes())
+            })
+        })
     }
 
     fn driver_log(&self) -> String {
