@@ -211,7 +211,8 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-fn epoch_ms(at: SystemTime) -> u64 {
+/// `at` in milliseconds since the Unix epoch (0 before it).
+pub(crate) fn epoch_ms(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_millis() as u64).unwrap_or_default()
 }
 

@@ -233,8 +233,8 @@ impl Desk {
                 }
                 Err(error) => return Err(error),
             }
-            self.state().clients.remove(id);
             self.change_store(|store| store.plan_remove(id)).await?;
+            // A client built while the secret was being deleted must not outlive it either.
             self.state().clients.remove(id);
         }
         if let Err(error) = self.snapshots.forget(id) {

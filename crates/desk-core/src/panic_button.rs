@@ -11,11 +11,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
+use crate::clipboard::epoch_ms;
 use crate::desk::Desk;
 use crate::error::{DeskError, ErrorKind};
 use crate::queries::{TokenListQuery, TokenState};
@@ -201,40 +202,44 @@ impl BatchReport {
 /// The snapshots on disk, one per connection (what is still to restore).
 pub(crate) struct SnapshotStore {
     path: PathBuf,
-    /// Serialises read-change-write cycles of the file.
-    lock: Mutex<()>,
+    /// What the file holds, read once (the tray asks on every redraw); the
+    /// lock also serialises read-change-write cycles of the file.
+    cached: Mutex<Option<Snapshots>>,
 }
+
+/// Every kept snapshot, by connection id.
+type Snapshots = BTreeMap<String, PanicSnapshot>;
 
 impl SnapshotStore {
     pub(crate) fn new(config_dir: &Path) -> Self {
-        Self { path: config_dir.join(FILE_NAME), lock: Mutex::new(()) }
+        Self { path: config_dir.join(FILE_NAME), cached: Mutex::new(None) }
     }
 
     /// The snapshot of `connection_id`, if one is kept.
     pub(crate) fn get(&self, connection_id: &str) -> Option<PanicSnapshot> {
-        let _turn = self.turn();
-        self.read().remove(connection_id)
+        let mut cached = self.turn();
+        cached.get_or_insert_with(|| self.read()).get(connection_id).cloned()
     }
 
     /// Saves `snapshot` over the connection's previous one, or removes it when
     /// nothing in it is left to restore.
     pub(crate) fn put(&self, snapshot: &PanicSnapshot) -> Result<(), DeskError> {
-        let _turn = self.turn();
-        let mut all = self.read();
+        let mut cached = self.turn();
+        let mut all = cached.get_or_insert_with(|| self.read()).clone();
         if snapshot.disabled().next().is_some() {
             all.insert(snapshot.connection_id.clone(), snapshot.clone());
         } else {
             all.remove(&snapshot.connection_id);
         }
-        crate::files::write_private_json(&self.path, &all, "panic snapshot")
+        self.save(&mut cached, all)
     }
 
     /// Starts a new panic's snapshot: its tokens, plus whatever an earlier
     /// panic disabled and is not restored yet (a second panic must not make
     /// the first one's tokens unrestorable). Returns the merged snapshot.
     pub(crate) fn begin(&self, snapshot: PanicSnapshot) -> Result<PanicSnapshot, DeskError> {
-        let _turn = self.turn();
-        let mut all = self.read();
+        let mut cached = self.turn();
+        let mut all = cached.get_or_insert_with(|| self.read()).clone();
         let mut merged = snapshot;
         if let Some(earlier) = all.remove(&merged.connection_id) {
             let carried: Vec<SnapshotToken> = earlier
@@ -245,23 +250,31 @@ impl SnapshotStore {
             merged.tokens.extend(carried);
         }
         all.insert(merged.connection_id.clone(), merged.clone());
-        crate::files::write_private_json(&self.path, &all, "panic snapshot")?;
+        self.save(&mut cached, all)?;
         Ok(merged)
     }
 
     /// Forgets the snapshot of a connection (removed, or the demo starting afresh).
     pub(crate) fn forget(&self, connection_id: &str) -> Result<(), DeskError> {
-        let _turn = self.turn();
-        let mut all = self.read();
+        let mut cached = self.turn();
+        let mut all = cached.get_or_insert_with(|| self.read()).clone();
         if all.remove(connection_id).is_none() {
             return Ok(());
         }
-        crate::files::write_private_json(&self.path, &all, "panic snapshot")
+        self.save(&mut cached, all)
+    }
+
+    /// Writes `all`, and only then makes it what the store holds: a failed
+    /// write changes nothing.
+    fn save(&self, cached: &mut Option<Snapshots>, all: Snapshots) -> Result<(), DeskError> {
+        crate::files::write_private_json(&self.path, &all, "panic snapshot")?;
+        *cached = Some(all);
+        Ok(())
     }
 
     /// Every kept snapshot. A damaged file is moved aside (never overwritten,
     /// so nothing in it is lost) and reads as none.
-    fn read(&self) -> BTreeMap<String, PanicSnapshot> {
+    fn read(&self) -> Snapshots {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return BTreeMap::new(),
@@ -273,7 +286,7 @@ impl SnapshotStore {
         match serde_json::from_slice(&bytes) {
             Ok(all) => all,
             Err(error) => {
-                let aside = self.path.with_extension(format!("json.damaged-{}", now_ms()));
+                let aside = self.path.with_extension(format!("json.damaged-{}", epoch_ms(SystemTime::now())));
                 match std::fs::rename(&self.path, &aside) {
                     Ok(()) => {
                         tracing::warn!("{} was damaged ({error}); kept as {}", self.path.display(), aside.display())
@@ -290,8 +303,9 @@ impl SnapshotStore {
         }
     }
 
-    fn turn(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn turn(&self) -> std::sync::MutexGuard<'_, Option<Snapshots>> {
+        // Each change replaces the whole map after its write: never half-done.
+        self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -323,7 +337,7 @@ impl Desk {
         let _turn = self.panic_turn.lock().await;
         let planned = PanicSnapshot {
             connection_id: plan.connection_id.clone(),
-            taken_at_ms: now_ms(),
+            taken_at_ms: epoch_ms(SystemTime::now()),
             tokens: plan
                 .tokens
                 .iter()
@@ -505,13 +519,6 @@ fn outcome_of(result: Result<(), DeskError>) -> TokenOutcome {
         Ok(()) => TokenOutcome::Done,
         Err(error) => TokenOutcome::Failed(error.message),
     }
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {

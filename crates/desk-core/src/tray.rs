@@ -331,13 +331,10 @@ impl Desk {
     pub async fn tray_copy(&self, connection_id: &str, token_id: &str) -> TrayNotice {
         match self.copy_token(connection_id, token_id, CopyFormat::Value).await {
             Ok(receipt) => {
-                let now_ms = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|since| since.as_millis())
-                    .unwrap_or_default();
+                let now_ms = crate::clipboard::epoch_ms(std::time::SystemTime::now());
                 let clears = match receipt.clears_at_ms {
                     Some(at) => {
-                        let secs = (u128::from(at).saturating_sub(now_ms) + 500) / 1000;
+                        let secs = (at.saturating_sub(now_ms) + 500) / 1000;
                         format!("It leaves the clipboard in {secs} s.")
                     }
                     None => "Automatic clearing is off in Settings.".to_owned(),

@@ -83,6 +83,8 @@ async fn the_menu_lists_the_first_active_tokens_by_name_and_marks_the_sign_in_to
 async fn the_menu_follows_every_change_within_a_second_whoever_made_it() {
     let world = World::new(10).await;
     let connection = world.connect(AccountKind::Vendor).await;
+    // Another client, acting behind the desk's back.
+    let admin = world.admin_client(AccountKind::Vendor);
     let desk = Arc::new(world.desk);
     let (sender, mut models) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(desk.watch_tray(move |model| {
@@ -113,19 +115,10 @@ async fn the_menu_follows_every_change_within_a_second_whoever_made_it() {
     next_where(&mut models, |m| !shows(m, &victim)).await;
 
     // Another client enables it again: seen on the window's next refresh.
-    world_admin_enable(&world.sim, &victim).await;
+    admin.enable_token(&victim).await.expect("enabled elsewhere");
     let query = TokenListQuery::default();
     desk.list_all_tokens(&connection.id, &query, |_| {}).await.expect("the window refreshes");
     next_where(&mut models, |m| shows(m, &victim)).await;
-}
-
-async fn world_admin_enable(sim: &marketplace_sim::SimHandle, token_id: &str) {
-    let config = marketplace_api::ClientConfig::new(
-        sim.base_url(),
-        marketplace_api::ApiSecret::new(sim.admin_secret(AccountKind::Vendor)),
-    )
-    .with_extra_ca_pem(sim.ca_pem());
-    marketplace_api::Client::new(config).expect("client").enable_token(token_id).await.expect("enabled elsewhere");
 }
 
 #[tokio::test]
