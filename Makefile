@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/token-desk/target
 TEST_TAURI_CONFIG := {"identifier":"dev.tokendesk.TokenDesk.test"}
 SESSION := scripts/desktop-session.sh
 
-.PHONY: deps ui run lint test test-rust test-ui e2e bench bench-ui bundle bindings
+.PHONY: deps ui run lint test test-rust test-ui test-package e2e bench bundle bindings
 
 deps:
 	scripts/install-deps.sh
@@ -28,8 +28,9 @@ lint: ui
 	npm --prefix ui run lint
 
 ## Every test: the lints, UI checks and components, then every Rust crate, with
-## the keychain and end-to-end tests inside a throwaway headless desktop session.
-test: lint test-ui test-rust
+## the keychain and end-to-end tests inside a throwaway headless desktop session,
+## then the package, installed and started from its desktop entry.
+test: lint test-ui test-rust test-package
 
 test-ui: deps
 	npm --prefix ui run check
@@ -37,26 +38,33 @@ test-ui: deps
 
 test-rust: ui
 	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
-		cargo test --workspace --features token-desk/custom-protocol -- --include-ignored
+		cargo test --workspace --features token-desk/custom-protocol -- --include-ignored --skip installed_package
+
+## The .deb from `make bundle`, installed with dpkg, started from its desktop
+## entry in the headless session, then purged (needs root or passwordless sudo).
+test-package: bundle
+	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
+		cargo test --features custom-protocol --test package -- --include-ignored
 
 ## Only the end-to-end tests (real app, real window, WebKitWebDriver).
 e2e: ui
 	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
 		cargo test --features custom-protocol --test e2e -- --include-ignored
 
-bench: deps
-	cargo bench -p marketplace-sim -p marketplace-api
+## Every figure users feel, beside its floor measured in the same run: start-up
+## and memory of the shipped binary against MiniBrowser and a hello-world Tauri
+## window, search, list-all, tray, sizes. Prints the table and writes it to
+## $(CARGO_TARGET_DIR)/bench/results.md. Run as root (the app's memory map is
+## closed to other users).
+bench: bundle
+	cargo build --release -p hello-floor
+	$(SESSION) cargo bench --features custom-protocol --bench desktop
 
-## The UI in the real webview: first list paint with 1,000 tokens, search keystroke
-## to repaint over 10,000 (optimised build, headless session).
-bench-ui: ui
-	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
-		cargo bench --features custom-protocol --bench ui
-
-## A .deb with the desktop entry and icons, in $(CARGO_TARGET_DIR)/release/bundle/deb.
+## A .deb and an .rpm with the desktop entry and icons, in
+## $(CARGO_TARGET_DIR)/release/bundle/{deb,rpm}.
 bundle: deps
 	# The CLI runs from the root, where tauri.conf.json is.
-	ui/node_modules/.bin/tauri build --bundles deb
+	ui/node_modules/.bin/tauri build --bundles deb,rpm
 
 ## Regenerate ui/src/lib/bindings.ts after changing a command.
 bindings: ui

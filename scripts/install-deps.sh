@@ -11,6 +11,8 @@ apt_packages=(
     libayatana-appindicator3-dev librsvg2-dev
     # The headless desktop the tests run in: display, session bus, keyring, WebDriver, clipboard
     xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver xclip
+    # The package test validates the desktop entry
+    desktop-file-utils
     # The clipboard test pastes a copied curl command into a shell
     curl
 )

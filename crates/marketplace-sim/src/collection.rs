@@ -6,7 +6,8 @@
 //! cost of a page; a column keeps the values of one field for all objects side by side,
 //! so a query over tens of thousands of objects reads memory in order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -146,6 +147,21 @@ pub struct Collection {
     columns: Vec<Column>,
     index: HashMap<String, usize>,
     spec: &'static ResourceSpec,
+    /// Bumped by every change, so that cached orders know they are stale.
+    generation: u64,
+    /// The ordered matches of recent list queries, newest last (see [`Collection::ordered`]).
+    orders: Mutex<VecDeque<CachedOrder>>,
+}
+
+/// How many list queries keep their ordered matches.
+const CACHED_ORDERS: usize = 16;
+
+/// The positions of one query's matches, in its order, as of one generation.
+#[derive(Debug)]
+struct CachedOrder {
+    key: String,
+    generation: u64,
+    positions: Arc<[u32]>,
 }
 
 fn field_values(item: &Value, field: &str) -> Vec<Value> {
@@ -159,12 +175,13 @@ impl Collection {
     /// An empty collection queried through `spec`.
     pub fn new(spec: &'static ResourceSpec) -> Self {
         let columns = spec.fields.iter().map(|_| Column::new()).collect();
-        Self { items: Vec::new(), columns, index: HashMap::new(), spec }
+        Self { items: Vec::new(), columns, index: HashMap::new(), spec, generation: 0, orders: Mutex::default() }
     }
 
     /// Appends an object; its `id` must be new.
     pub fn insert(&mut self, item: Value) {
         let id = item["id"].as_str().unwrap_or_default().to_string();
+        self.generation += 1;
         self.index.insert(id, self.items.len());
         for (column, field) in self.columns.iter_mut().zip(self.spec.fields) {
             column.push(field_values(&item, field));
@@ -181,6 +198,7 @@ impl Collection {
     /// is none.
     pub fn update<R>(&mut self, id: &str, change: impl FnOnce(&mut Value) -> R) -> Option<R> {
         let &i = self.index.get(id)?;
+        self.generation += 1;
         let result = change(&mut self.items[i]);
         for (column, field) in self.columns.iter_mut().zip(self.spec.fields) {
             column.replace(i, field_values(&self.items[i], field));
@@ -192,6 +210,36 @@ impl Collection {
     pub fn entries(&self) -> impl Iterator<Item = (&Value, Row<'_>)> {
         let columns = self.columns.as_slice();
         self.items.iter().enumerate().map(move |(object, item)| (item, Row { columns, object }))
+    }
+
+    /// The object at `position` (an index in insertion order).
+    pub fn at(&self, position: u32) -> Option<&Value> {
+        self.items.get(position as usize)
+    }
+
+    /// The positions `compute` gives for `key` (a query without its paging), computed
+    /// once per state of the collection: the pages of one list-all then share the
+    /// filtering and sorting, as a database's index shares it, instead of repeating it
+    /// per page on the CPU the client under test also needs.
+    pub fn ordered(&self, key: &str, compute: impl FnOnce() -> Vec<u32>) -> Arc<[u32]> {
+        let mut orders = self.orders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        orders.retain(|order| order.generation == self.generation);
+        if let Some(order) = orders.iter().find(|order| order.key == key) {
+            return order.positions.clone();
+        }
+        drop(orders);
+        // Computed without the lock: concurrent pages of different queries do not wait.
+        let positions: Arc<[u32]> = compute().into();
+        let mut orders = self.orders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if orders.len() == CACHED_ORDERS {
+            orders.pop_front();
+        }
+        orders.push_back(CachedOrder {
+            key: key.to_owned(),
+            generation: self.generation,
+            positions: positions.clone(),
+        });
+        positions
     }
 }
 

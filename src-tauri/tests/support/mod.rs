@@ -14,7 +14,7 @@ use std::fs::File;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -27,27 +27,78 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// first, and where one tray host at a time owns the watcher's name.
 static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Set by the UI benchmark to measure what the app chooses by itself.
-static APP_CHOOSES_COMPOSITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// The variables through which WebKitGTK is told how to draw.
+const WEBKIT_RENDERING: [&str; 2] = [desk_core::rendering::DISABLE_COMPOSITING, "WEBKIT_DISABLE_DMABUF_RENDERER"];
 
-/// Lets the app decide WebKit's compositing mode (on a machine without a GPU it
-/// turns compositing off) instead of the harness keeping it on.
-#[allow(dead_code, reason = "only the UI benchmark lets the app choose; the tests never do")]
-pub fn leave_compositing_to_the_app(app_chooses: bool) {
-    APP_CHOOSES_COMPOSITING.store(app_chooses, std::sync::atomic::Ordering::SeqCst);
+/// What to start, and with which files: the app cargo built by default.
+pub struct Launch {
+    binary: PathBuf,
+    args: Vec<String>,
+    with_tray: bool,
+    kept_files: Option<PathBuf>,
+    rendering: Vec<(&'static str, &'static str)>,
 }
 
-/// Tells the app (through the driver, which passes its environment on) how
-/// WebKit composites. WebDriver screenshots never return when WebKitGTK draws
-/// without compositing, which the app chooses on machines with no GPU (like
-/// CI's): so the tests keep it on, as on a machine with a GPU, unless the
-/// benchmark asks for the app's own choice.
-fn set_compositing(driver: &mut Command) {
-    let variable = desk_core::rendering::DISABLE_COMPOSITING;
-    if APP_CHOOSES_COMPOSITING.load(std::sync::atomic::Ordering::SeqCst) {
-        driver.env_remove(variable);
-    } else {
-        driver.env(variable, "0");
+impl Launch {
+    /// The app binary cargo built for this run, with throwaway files and an
+    /// empty keychain, on a desktop without a tray.
+    pub fn app() -> Self {
+        Self::command(app_binary(), Vec::new())
+    }
+
+    /// Any WebKitGTK program the driver can automate (an installed package's
+    /// `Exec` line, a benchmark's floor), started with `args`.
+    #[allow(dead_code, reason = "used by the package test and the benchmark, not by every test crate")]
+    pub fn command(binary: PathBuf, args: Vec<String>) -> Self {
+        // WebDriver screenshots never return when WebKitGTK draws without
+        // compositing, which the app chooses on machines with no GPU (like
+        // CI's): so the tests keep it on, as on a machine with a GPU.
+        let rendering = vec![(desk_core::rendering::DISABLE_COMPOSITING, "0")];
+        Self { binary: binary.canonicalize().unwrap_or(binary), args, with_tray: false, kept_files: None, rendering }
+    }
+
+    /// With exactly these WebKitGTK rendering variables (none: the program's
+    /// own choice), instead of compositing kept on.
+    #[allow(dead_code, reason = "only the benchmark compares rendering settings")]
+    pub fn rendering(mut self, variables: &[(&'static str, &'static str)]) -> Self {
+        self.rendering = variables.to_vec();
+        self
+    }
+
+    /// On a desktop with a tray host and a notification service.
+    pub fn with_tray(mut self) -> Self {
+        self.with_tray = true;
+        self
+    }
+
+    /// With HOME and the XDG dirs in `dir`, kept from one launch to the next,
+    /// and the keychain left as it is: a restart, as a user has one.
+    #[allow(dead_code, reason = "only the benchmark restarts the app on its own files")]
+    pub fn in_kept_files(mut self, dir: &Path) -> Self {
+        self.kept_files = Some(dir.to_path_buf());
+        self
+    }
+
+    /// Starts it under a fresh WebKitWebDriver and waits for its window to be controllable.
+    pub async fn start(self) -> AppUnderTest {
+        AppUnderTest::launch_on_desktop(self).await
+    }
+}
+
+/// Where a run's HOME, XDG dirs and driver log live.
+enum Files {
+    /// Removed when the app is dropped.
+    Throwaway(tempfile::TempDir),
+    /// Left for the next launch.
+    Kept(PathBuf),
+}
+
+impl Files {
+    fn path(&self) -> &Path {
+        match self {
+            Files::Throwaway(dir) => dir.path(),
+            Files::Kept(dir) => dir,
+        }
     }
 }
 
@@ -56,9 +107,13 @@ pub struct AppUnderTest {
     /// The WebDriver session; `None` once the app was closed.
     client: Option<Client>,
     driver: Child,
-    /// Throwaway HOME/XDG dirs and the driver's log; removed on drop unless
-    /// taken by [`AppUnderTest::terminate_and_keep_files`].
-    sandbox: Option<tempfile::TempDir>,
+    /// The program the driver started.
+    binary: PathBuf,
+    /// When the session (and so the program) was asked for.
+    session_requested_at: SystemTime,
+    /// HOME/XDG dirs and the driver's log; throwaway ones are removed on drop
+    /// unless taken by [`AppUnderTest::terminate_and_keep_files`].
+    sandbox: Option<Files>,
     /// The desktop's tray host and notification service, when the test wants one.
     tray_host: Option<tray_host::TrayHost>,
     /// Held for the app's lifetime (dropped last); async, so that tests on
@@ -71,13 +126,13 @@ impl AppUnderTest {
     /// window to be controllable. The session has no tray host: the app runs
     /// as on a desktop that shows no tray.
     pub async fn launch() -> Self {
-        Self::launch_on_desktop(false).await
+        Launch::app().start().await
     }
 
     /// Launches the app like [`AppUnderTest::launch`] on a desktop with a tray
     /// host and a notification service (see [`AppUnderTest::tray_host`]).
     pub async fn launch_with_tray() -> Self {
-        Self::launch_on_desktop(true).await
+        Launch::app().with_tray().start().await
     }
 
     /// The tray host the app registered with; only after [`AppUnderTest::launch_with_tray`].
@@ -85,7 +140,7 @@ impl AppUnderTest {
         self.tray_host.as_ref().expect("launched with a tray host")
     }
 
-    async fn launch_on_desktop(with_tray: bool) -> Self {
+    async fn launch_on_desktop(launch: Launch) -> Self {
         #[cfg(not(feature = "custom-protocol"))]
         panic!(
             "E2E tests need the app built with its bundled UI: run them with `--features custom-protocol` \
@@ -96,19 +151,24 @@ impl AppUnderTest {
             "E2E tests need a display and a D-Bus session: run them under scripts/desktop-session.sh"
         );
         let turn = ONE_APP_AT_A_TIME.lock().await;
-        // Each app starts with a keychain holding no Token Desk entry: the
-        // session's keyring is shared, and an earlier test's connections would
-        // otherwise show up as this app's orphaned entries.
-        let _ = Command::new("secret-tool")
-            .args(["clear", "service", "token-desk"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        let sandbox = match &launch.kept_files {
+            Some(dir) => Files::Kept(dir.clone()),
+            None => {
+                // Each app starts with a keychain holding no Token Desk entry: the
+                // session's keyring is shared, and an earlier test's connections would
+                // otherwise show up as this app's orphaned entries.
+                let _ = Command::new("secret-tool")
+                    .args(["clear", "service", "token-desk"])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+                Files::Throwaway(tempfile::Builder::new().prefix("token-desk-e2e-").tempdir().expect("temp dir"))
+            }
+        };
         // Started within the turn: the session bus has one tray host at a
         // time, and the app registers with it as it starts.
-        let tray_host = if with_tray { Some(tray_host::TrayHost::start().await) } else { None };
-        let sandbox = tempfile::Builder::new().prefix("token-desk-e2e-").tempdir().expect("temp dir");
+        let tray_host = if launch.with_tray { Some(tray_host::TrayHost::start().await) } else { None };
         let home = sandbox.path().join("home");
         for dir in ["home", "config", "data", "cache"] {
             std::fs::create_dir_all(sandbox.path().join(dir)).expect("sandbox dir");
@@ -130,21 +190,34 @@ impl AppUnderTest {
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log handle"))
             .stderr(log);
-        set_compositing(&mut command);
+        // Through the driver, which passes its environment on to the program.
+        for variable in WEBKIT_RENDERING {
+            command.env_remove(variable);
+        }
+        command.envs(launch.rendering.iter().copied());
         let driver = command.spawn().expect("WebKitWebDriver starts (package webkit2gtk-driver)");
-        let mut app = Self { client: None, driver, sandbox: Some(sandbox), tray_host, _turn: turn };
-        app.client = Some(app.connect(port).await);
+        let mut app = Self {
+            client: None,
+            driver,
+            binary: launch.binary,
+            session_requested_at: SystemTime::now(),
+            sandbox: Some(sandbox),
+            tray_host,
+            _turn: turn,
+        };
+        app.client = Some(app.connect(port, &launch.args).await);
         app
     }
 
-    async fn connect(&self, port: u16) -> Client {
+    async fn connect(&mut self, port: u16, args: &[String]) -> Client {
         let mut capabilities = serde_json::Map::new();
         // No browserName: WebKitGTK's driver rejects any name but its own.
         capabilities
-            .insert("webkitgtk:browserOptions".into(), serde_json::json!({ "binary": app_binary(), "args": [] }));
+            .insert("webkitgtk:browserOptions".into(), serde_json::json!({ "binary": self.binary, "args": args }));
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
+            self.session_requested_at = SystemTime::now();
             match ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await {
                 Ok(client) => return client,
                 Err(error) if Instant::now() < deadline => {
@@ -154,6 +227,13 @@ impl AppUnderTest {
                 Err(error) => panic!("no WebDriver session with the app: {error}\n{}", self.driver_log()),
             }
         }
+    }
+
+    /// When the WebDriver session was asked for: the driver starts the
+    /// program then, so this is its start, give or take a fork.
+    #[allow(dead_code, reason = "only the benchmark times the start")]
+    pub fn session_requested_at(&self) -> SystemTime {
+        self.session_requested_at
     }
 
     /// The WebDriver session.
@@ -233,7 +313,10 @@ impl AppUnderTest {
         assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
         self.wait_until_gone(Some(app_pid)).await;
         let logs = self.logs();
-        (logs, self.sandbox.take().expect("the files are still there"))
+        match self.sandbox.take() {
+            Some(Files::Throwaway(dir)) => (logs, dir),
+            _ => panic!("only throwaway files are handed over"),
+        }
     }
 
     /// Waits until the app process `app_pid` (`None`: already gone) has ended.
@@ -266,7 +349,7 @@ impl AppUnderTest {
     /// ended (it should hand over to the running app and exit at once).
     pub async fn launch_again(&self) -> std::process::ExitStatus {
         let sandbox = self.sandbox_path();
-        let mut second = Command::new(app_binary())
+        let mut second = Command::new(&self.binary)
             .env("HOME", sandbox.join("home"))
             .env("XDG_CONFIG_HOME", sandbox.join("config"))
             .env("XDG_DATA_HOME", sandbox.join("data"))
@@ -294,7 +377,7 @@ impl AppUnderTest {
     pub fn app_pid(&self) -> Option<u32> {
         // By its command line, which stays readable: the app makes itself
         // non-dumpable, so `/proc/PID/exe` is closed to anyone but root.
-        let binary = app_binary();
+        let binary = &self.binary;
         child_pids(self.driver.id()).into_iter().find(|pid| {
             std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmdline| {
                 cmdline.split(|byte| *byte == 0).next() == Some(binary.as_os_str().as_encoded_bytes())

@@ -67,14 +67,22 @@ pub(super) fn list(query: &ListQuery, spec: &ResourceSpec) -> Result<PreparedQue
         .collect::<Result<Vec<_>, Problem>>()?;
     let limit = query.limit.unwrap_or(MAX_LIMIT).min(MAX_LIMIT) as usize;
     let offset = query.offset.unwrap_or(0) as usize;
-    Ok(PreparedQuery { filter, order, limit, offset, omit, render: query.render })
+    Ok(PreparedQuery { filter, order, limit, offset, omit, render: query.render, matches_key: String::new() })
 }
 
 /// Compiles the query of a single-object request: only `select` and `render()` count
 /// (filters, order and paging are parsed but not applied).
 pub(super) fn single(query: &ListQuery, spec: &ResourceSpec) -> Result<PreparedQuery, Problem> {
     let omit = projection(query, spec, spec.get_omitted)?;
-    Ok(PreparedQuery { filter: None, order: Vec::new(), limit: 1, offset: 0, omit, render: query.render })
+    Ok(PreparedQuery {
+        filter: None,
+        order: Vec::new(),
+        limit: 1,
+        offset: 0,
+        omit,
+        render: query.render,
+        matches_key: String::new(),
+    })
 }
 
 /// Which fields to leave out: the default-omitted ones not selected back, plus `-field`s.

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::collection::Row;
+use crate::collection::{Collection, Row};
 use crate::problem::Problem;
 use crate::rql;
 
@@ -58,11 +58,19 @@ pub struct PreparedQuery {
     /// Fields removed from each object in the answer.
     omit: Vec<String>,
     render: bool,
+    /// The query text without `limit` and `offset`: every page of one list shares it.
+    matches_key: String,
 }
 
 /// Parses and checks a list query string (raw, as it appears in the URI).
 pub fn prepare_list(raw_query: &str, spec: &ResourceSpec) -> Result<PreparedQuery, Problem> {
-    compile::list(&parse(raw_query)?, spec)
+    let mut prepared = compile::list(&parse(raw_query)?, spec)?;
+    prepared.matches_key = raw_query
+        .split('&')
+        .filter(|part| !part.starts_with("limit=") && !part.starts_with("offset="))
+        .collect::<Vec<_>>()
+        .join("&");
+    Ok(prepared)
 }
 
 /// Parses the query string of a single-object request: only `select` and `render()` count.
@@ -87,6 +95,10 @@ impl PreparedQuery {
         let page = sort::page(&matching, &self.order, self.offset, end);
         let data: Vec<Projected<'a>> =
             page.into_iter().map(|item| Projected::item(item, &self.omit, self.render)).collect();
+        self.envelope(total, data)
+    }
+
+    fn envelope<'a>(&self, total: usize, data: Vec<Projected<'a>>) -> ListBody<'a> {
         let mut meta = json!({
             "pagination": { "offset": self.offset, "limit": self.limit, "total": total },
         });
@@ -94,6 +106,35 @@ impl PreparedQuery {
             meta["omitted"] = json!(self.omit);
         }
         ListBody { meta, data }
+    }
+
+    /// Runs the query over the objects of `collection` that `in_scope` admits, and
+    /// builds the list envelope. `scope` names that rule: the ordered matches are kept
+    /// per scope and query, so the next page of the same list only slices them.
+    pub fn list_in<'a>(
+        &'a self,
+        collection: &'a Collection,
+        scope: &str,
+        in_scope: impl Fn(&Row<'a>) -> bool,
+    ) -> ListBody<'a> {
+        let positions = collection.ordered(&format!("{scope}\n{}", self.matches_key), || {
+            let matching: Vec<((&Value, Row<'a>), u32)> = collection
+                .entries()
+                .zip(0u32..)
+                .filter(|((_, row), _)| in_scope(row) && self.filter.as_ref().is_none_or(|filter| filter.matches(row)))
+                .collect();
+            let entries: Vec<(&Value, Row<'a>)> = matching.iter().map(|(entry, _)| *entry).collect();
+            sort::order(&entries, &self.order).into_iter().map(|index| matching[index].1).collect()
+        });
+        let total = positions.len();
+        let end = self.offset.saturating_add(self.limit).min(total);
+        let page = positions.get(self.offset..end).unwrap_or_default();
+        let data: Vec<Projected<'a>> = page
+            .iter()
+            .filter_map(|&position| collection.at(position))
+            .map(|item| Projected::item(item, &self.omit, self.render))
+            .collect();
+        self.envelope(total, data)
     }
 
     /// One object as answered: projected, rendered, with `$meta.omitted` when fields are

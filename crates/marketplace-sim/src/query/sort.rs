@@ -23,23 +23,23 @@ pub(super) fn page<'a>(
     } else if order.is_empty() {
         matching[offset..end].iter().map(|(item, _)| *item).collect()
     } else {
-        ordered_page(matching, order, offset, end)
+        ordered_indices(matching, order, offset, end).into_iter().map(|i| matching[i].0).collect()
     }
 }
 
-/// Items `offset..end` in `order`. Only the first `end` items are fully sorted (a
+/// The indexes of all of `matching` in `order` (collection order when there is none).
+pub(super) fn order(matching: &[(&Value, Row<'_>)], order: &[(usize, bool)]) -> Vec<usize> {
+    if order.is_empty() { (0..matching.len()).collect() } else { ordered_indices(matching, order, 0, matching.len()) }
+}
+
+/// The indexes of items `offset..end` in `order`. Only the first `end` items are fully sorted (a
 /// selection puts them in front in linear time). Each item carries an 8-byte prefix of
 /// its first sort key, so most comparisons need no trip to the values themselves; ties
 /// fall back to the full keys and then to creation order, so pages are the ones a
 /// stable sort of the whole collection would give.
-fn ordered_page<'a>(
-    matching: &[(&'a Value, Row<'a>)],
-    order: &[(usize, bool)],
-    offset: usize,
-    end: usize,
-) -> Vec<&'a Value> {
+fn ordered_indices(matching: &[(&Value, Row<'_>)], order: &[(usize, bool)], offset: usize, end: usize) -> Vec<usize> {
     let Some(&(first_field, first_descending)) = order.first() else {
-        return matching.iter().skip(offset).take(end - offset).map(|(item, _)| *item).collect();
+        return (offset..end).collect();
     };
     let compare = |a: &(u64, u32), b: &(u64, u32)| -> Ordering {
         let prefix = if first_descending { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) };
@@ -62,7 +62,7 @@ fn ordered_page<'a>(
         keyed.truncate(end);
     }
     keyed.sort_unstable_by(compare);
-    keyed[offset..].iter().map(|&(_, i)| matching[i as usize].0).collect()
+    keyed[offset..].iter().map(|&(_, i)| i as usize).collect()
 }
 
 /// One sort key of one object. Missing values sort first in ascending order, then
@@ -214,10 +214,45 @@ mod tests {
         expected.sort_by(|a, b| compare_text(b["name"].as_str().unwrap_or(""), a["name"].as_str().unwrap_or("")));
         for offset in [0, 37, 480] {
             let query = prepare_list(&format!("order=-name&limit=30&offset={offset}"), &SPEC).expect("valid");
+            let want: Vec<&Value> = expected.iter().skip(offset).take(30).map(|t| &t["id"]).collect();
             let page = query.list(collection.entries()).to_value();
             let ids: Vec<&Value> = page["data"].as_array().expect("data").iter().map(|t| &t["id"]).collect();
-            let want: Vec<&Value> = expected.iter().skip(offset).take(30).map(|t| &t["id"]).collect();
             assert_eq!(ids, want, "offset {offset}");
+            // The cached path, with its ordered matches shared between pages, gives the same page.
+            let page = query.list_in(&collection, "everyone", |_| true).to_value();
+            let ids: Vec<&Value> = page["data"].as_array().expect("data").iter().map(|t| &t["id"]).collect();
+            assert_eq!(ids, want, "offset {offset}, cached");
         }
+    }
+
+    #[test]
+    fn cached_matches_follow_every_change_and_every_scope() {
+        static SPEC: ResourceSpec = ResourceSpec {
+            fields: &["id", "name", "status"],
+            selectable: &["id", "name", "status"],
+            list_omitted: &[],
+            get_omitted: &[],
+        };
+        let mut collection = crate::collection::Collection::new(&SPEC);
+        for i in 0..50 {
+            collection.insert(json!({"id": format!("T{i:02}"), "name": format!("n{i}"), "status": "Active"}));
+        }
+        let query = prepare_list("eq(status,Active)&order=-id&limit=10&offset=0", &SPEC).expect("valid");
+        let first = |collection: &crate::collection::Collection, scope: &str, only_even: bool| {
+            let page = query
+                .list_in(collection, scope, |row| {
+                    !only_even || row.text(0).is_some_and(|id| id.ends_with(['0', '2', '4', '6', '8']))
+                })
+                .to_value();
+            (page["$meta"]["pagination"]["total"].as_u64(), page["data"][0]["id"].as_str().map(str::to_owned))
+        };
+        assert_eq!(first(&collection, "all", false), (Some(50), Some("T49".into())));
+        // Another scope is another list, even for the same query text.
+        assert_eq!(first(&collection, "even", true), (Some(25), Some("T48".into())));
+        // A change the filter sees takes effect on the next page asked for.
+        collection.update("T49", |token| token["status"] = json!("Disabled"));
+        assert_eq!(first(&collection, "all", false), (Some(49), Some("T48".into())));
+        collection.insert(json!({"id": "T99", "name": "new", "status": "Active"}));
+        assert_eq!(first(&collection, "all", false), (Some(50), Some("T99".into())));
     }
 }

@@ -40,14 +40,14 @@ pub async fn list(State(state): State<AppState>, caller: Caller, RawQuery(raw): 
     let query = prepare_list(&raw.unwrap_or_default(), &TOKENS)?;
     let store = state.read();
     let body = if caller.sees_all_accounts() {
-        query.list(store.tokens.entries())
+        query.list_in(&store.tokens, "all accounts", |_| true)
     } else {
         // The same rule as `visible`, read from the pre-extracted rows.
         let account = TOKENS.field_index("account.id").ok_or_else(|| spec_lacks("account.id"))?;
         let status = TOKENS.field_index("status").ok_or_else(|| spec_lacks("status"))?;
-        query.list(store.tokens.entries().filter(|(_, row)| {
+        query.list_in(&store.tokens, &format!("account {}", caller.account_id), |row| {
             row.text(account) == Some(caller.account_id.as_str()) && row.text(status) != Some("Deleted")
-        }))
+        })
     };
     Ok(json_response(StatusCode::OK, &body))
 }

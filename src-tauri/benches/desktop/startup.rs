@@ -1,0 +1,146 @@
+//! Start-up and idle memory beside their floors. Each program is started the
+//! same way, by WebKitWebDriver, and timed from the session request (when the
+//! driver starts it) to the frame after its content is in, as the page itself
+//! records it (`performance.timeOrigin + now()`, wall-clock milliseconds):
+//!
+//! - WebKitGTK's own MiniBrowser opening a static page;
+//! - a hello-world Tauri window showing the same page (`crates/hello-floor`);
+//! - Token Desk, restarted on a saved connection, to its first token rows.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::memory::pss_samples;
+use crate::support::{AppUnderTest, Launch};
+
+/// A set of WebKitGTK rendering variables, measured for every program.
+#[derive(Clone, Copy, Debug)]
+pub struct Rendering {
+    pub label: &'static str,
+    pub variables: &'static [(&'static str, &'static str)],
+}
+
+/// WebKit's defaults, each switch that moves the floor, and Token Desk's own choice.
+pub const RENDERINGS: [Rendering; 3] = [
+    Rendering {
+        label: "WebKit's default: compositing, DMA-BUF renderer",
+        variables: &[("WEBKIT_DISABLE_COMPOSITING_MODE", "0")],
+    },
+    Rendering {
+        label: "compositing, DMA-BUF renderer off",
+        variables: &[("WEBKIT_DISABLE_COMPOSITING_MODE", "0"), ("WEBKIT_DISABLE_DMABUF_RENDERER", "1")],
+    },
+    Rendering {
+        label: "compositing off (Token Desk's choice with no GPU)",
+        variables: &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")],
+    },
+];
+
+/// First paints (ms) of several starts, and the PSS (MB) of the first one once painted.
+pub struct Starts {
+    pub first_paint: Vec<f64>,
+    pub pss: Vec<f64>,
+    /// Starts whose first paint came before the probe could watch for it (not counted).
+    pub too_early: usize,
+}
+
+/// What is started.
+pub enum Program<'a> {
+    /// MiniBrowser, told to open `page` once it is up.
+    MiniBrowser { binary: &'a Path, page: &'a str },
+    /// A Tauri app whose page marks its own first paint.
+    HelloWindow { binary: &'a Path },
+    /// Token Desk on `files` that hold a saved connection.
+    TokenDesk { binary: &'a Path, files: &'a Path },
+}
+
+/// `runs` starts of `program` under `rendering`.
+pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -> Starts {
+    let mut starts = Starts { first_paint: Vec::new(), pss: Vec::new(), too_early: 0 };
+    for run in 0..runs {
+        let app = launch(program, rendering).await;
+        let started = epoch_ms(app.session_requested_at());
+        let painted = match program {
+            Program::MiniBrowser { page, .. } => {
+                app.client().goto(page).await.expect("MiniBrowser opens the page");
+                wait_for_mark(&app, PAGE_MARK).await
+            }
+            Program::HelloWindow { .. } => wait_for_mark(&app, PAGE_MARK).await,
+            Program::TokenDesk { .. } => wait_for_mark(&app, FIRST_ROWS_MARK).await,
+        };
+        match painted {
+            Some(at) => starts.first_paint.push(at - started),
+            None => starts.too_early += 1,
+        }
+        if run == 0 {
+            starts.pss = pss_samples(app.app_pid().expect("the program is running")).await;
+        }
+        drop(app);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    starts
+}
+
+async fn launch(program: &Program<'_>, rendering: Rendering) -> AppUnderTest {
+    let launch = match program {
+        // Under a driver, MiniBrowser opens only what the session navigates to.
+        Program::MiniBrowser { binary, .. } => Launch::command(binary.to_path_buf(), vec!["--automation".into()]),
+        Program::HelloWindow { binary } => Launch::command(binary.to_path_buf(), Vec::new()),
+        Program::TokenDesk { binary, files } => Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(files),
+    };
+    launch.rendering(rendering.variables).start().await
+}
+
+/// The static page's own mark (see `crates/hello-floor/page/index.html`).
+const PAGE_MARK: &str = "return window.__firstPaint ?? null;";
+
+/// Watches Token Desk's page for its first token rows and marks the frame
+/// after them; answers `'late'` when the rows were there before it could watch.
+const FIRST_ROWS_MARK: &str = "
+    const rows = '[role=grid] [role=row][aria-rowindex=\"2\"]';
+    if (window.__firstRows) return window.__firstRows;
+    if (!window.__watching) {
+      if (document.querySelector(rows)) return 'late';
+      window.__watching = true;
+      const mark = () => requestAnimationFrame(() => setTimeout(() => {
+        window.__firstRows = performance.timeOrigin + performance.now();
+      }));
+      new MutationObserver((_, observer) => {
+        if (document.querySelector(rows)) { observer.disconnect(); mark(); }
+      }).observe(document.documentElement, { childList: true, subtree: true });
+    }
+    return null;";
+
+/// Runs `script` until it answers a time (wall-clock ms), or `'late'` (`None`).
+async fn wait_for_mark(app: &AppUnderTest, script: &str) -> Option<f64> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        // A page still loading may refuse scripts for a moment: try again.
+        if let Ok(answer) = app.client().execute(script, Vec::new()).await {
+            if let Some(at) = answer.as_f64() {
+                return Some(at);
+            }
+            if answer == "late" {
+                return None;
+            }
+        }
+        assert!(Instant::now() < deadline, "no first paint within a minute\n{}", app.logs());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn epoch_ms(at: SystemTime) -> f64 {
+    at.duration_since(UNIX_EPOCH).map_or(0.0, |since| since.as_secs_f64() * 1000.0)
+}
+
+/// MiniBrowser, where Debian and Ubuntu put it (`webkit2gtk-driver` depends on
+/// the library that ships it).
+pub fn minibrowser() -> PathBuf {
+    let found = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|dir| dir.path().join("webkit2gtk-4.1/MiniBrowser"))
+        .find(|path| path.is_file());
+    found.expect("WebKitGTK's MiniBrowser (in libwebkit2gtk-4.1-0) is installed")
+}
