@@ -16,6 +16,7 @@
     reason = "a test states its expectations by panicking"
 )]
 
+#[allow(dead_code, reason = "the package test uses a part of the harness")]
 mod support;
 
 use std::path::{Path, PathBuf};

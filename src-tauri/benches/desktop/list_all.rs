@@ -74,7 +74,7 @@ pub async fn lines() -> Vec<Line> {
         let speedup = one_at_a_time.median / concurrent.median;
         let over_floor = concurrent.median / floor.median;
         let setting = format!("+{ms} ms per request, {pages} pages, {IN_FLIGHT} in flight");
-        lines.push(Line::info("List-all 10,000: one page at a time", setting.clone(), one_at_a_time));
+        lines.push(Line::info("List-all 10,000: one page at a time", setting.clone(), one_at_a_time.clone()));
         lines.push(Line::info("List-all 10,000: round trip of one page", setting.clone(), round_trip));
         let against = format!("{speedup:.1}× faster than one at a time; {over_floor:.2}× floor");
         let line = Line::info("List-all 10,000: concurrent", setting, concurrent.clone()).against_floor(

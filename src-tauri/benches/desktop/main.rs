@@ -31,7 +31,7 @@ mod table;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use marketplace_sim::{AccountKind, SimConfig, SimHandle};
+use marketplace_sim::{SimConfig, SimHandle};
 use startup::{Program, RENDERINGS, Rendering};
 use support::screen::{field, role};
 use support::{AppUnderTest, Launch};

@@ -58,7 +58,7 @@ pub enum Program<'a> {
 pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -> Starts {
     let mut starts = Starts { first_paint: Vec::new(), pss: Vec::new(), too_early: 0 };
     for run in 0..runs {
-        let app = launch(program, rendering).await;
+        let (app, _floor_files) = launch(program, rendering).await;
         let started = epoch_ms(app.session_requested_at());
         let painted = match program {
             Program::MiniBrowser { page, .. } => {
@@ -81,14 +81,20 @@ pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -
     starts
 }
 
-async fn launch(program: &Program<'_>, rendering: Rendering) -> AppUnderTest {
+/// The started program, and the files a floor runs on (removed once it is dropped).
+async fn launch(program: &Program<'_>, rendering: Rendering) -> (AppUnderTest, tempfile::TempDir) {
+    // Every program on kept files: a throwaway start would also empty the
+    // keychain, and with it Token Desk's saved connection.
+    let floor_files = tempfile::Builder::new().prefix("token-desk-bench-floor-").tempdir().expect("a temp dir");
     let launch = match program {
         // Under a driver, MiniBrowser opens only what the session navigates to.
-        Program::MiniBrowser { binary, .. } => Launch::command(binary.to_path_buf(), vec!["--automation".into()]),
-        Program::HelloWindow { binary } => Launch::command(binary.to_path_buf(), Vec::new()),
+        Program::MiniBrowser { binary, .. } => {
+            Launch::command(binary.to_path_buf(), vec!["--automation".into()]).in_kept_files(floor_files.path())
+        }
+        Program::HelloWindow { binary } => Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(floor_files.path()),
         Program::TokenDesk { binary, files } => Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(files),
     };
-    launch.rendering(rendering.variables).start().await
+    (launch.rendering(rendering.variables).start().await, floor_files)
 }
 
 /// The static page's own mark (see `crates/hello-floor/page/index.html`).
@@ -124,7 +130,10 @@ async fn wait_for_mark(app: &AppUnderTest, script: &str) -> Option<f64> {
                 return None;
             }
         }
-        assert!(Instant::now() < deadline, "no first paint within a minute\n{}", app.logs());
+        if Instant::now() >= deadline {
+            let shown = app.client().execute("return document.body?.innerText ?? ''", Vec::new()).await;
+            panic!("no first paint within a minute; the window shows {shown:?}\n{}", app.logs());
+        }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
