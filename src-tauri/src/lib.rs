@@ -48,6 +48,11 @@ pub fn run(core_dumps: Result<(), String>) {
             let config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
             let clipboard = Arc::new(clipboard::PluginClipboard(app.handle().clone()));
             let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?);
+            // The keychain and the TLS set-up, while the webview loads.
+            tauri::async_runtime::spawn({
+                let desk = desk.clone();
+                async move { desk.prepare_active_connection().await }
+            });
             install_ipc(app, &ipc, desk.clone());
             shutdown::exit_on_termination_signals(app.handle());
             // The window works without a tray: a tray that fails to build is logged, not fatal.

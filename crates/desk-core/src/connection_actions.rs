@@ -69,6 +69,18 @@ impl Desk {
         ConnectionList { connections, active_id, notice: state.notice.clone() }
     }
 
+    /// Reads the active connection's secret from the keychain and builds its
+    /// client, so that the window's first list finds them ready. Run at start,
+    /// while the webview is still loading: the keychain and the TLS set-up then
+    /// overlap with it instead of following it. Does nothing without an active
+    /// connection; a failure is left for the window's own request to report.
+    pub async fn prepare_active_connection(&self) {
+        let Some(active_id) = self.connections().active_id else { return };
+        if let Err(error) = self.client(&active_id).await {
+            tracing::debug!("the active connection is not ready yet: {error}");
+        }
+    }
+
     /// The connection `id`.
     pub fn connection(&self, id: &str) -> Result<Connection, DeskError> {
         self.source(id).map(|source| source.connection().clone())

@@ -498,3 +498,48 @@ async fn a_keychain_save_that_lands_after_the_time_limit_is_taken_back() {
     }
     assert!(desk.connections().connections.is_empty());
 }
+
+/// A keychain that counts its reads.
+struct CountingKeychain(InMemoryStore, std::sync::atomic::AtomicUsize);
+
+impl SecretStore for CountingKeychain {
+    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError> {
+        self.0.save(key, secret)
+    }
+    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.load(key)
+    }
+    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
+        self.0.delete(key)
+    }
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        self.0.keys()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_start_the_active_connection_is_made_ready_before_the_window_asks() {
+    let world = World::new(3).await;
+    let keychain = Arc::new(CountingKeychain(InMemoryStore::new(), Default::default()));
+    let dir = tempfile::tempdir().expect("dir");
+    let first_run = common::desk_with(dir.path(), keychain.clone());
+    let connection = first_run.add_connection(world.new_connection(AccountKind::Vendor)).await.expect("added");
+    drop(first_run);
+
+    // A restart: the keychain is read once, before any list is asked for...
+    let restarted = common::desk_with(dir.path(), keychain.clone());
+    let reads = |keychain: &CountingKeychain| keychain.1.load(std::sync::atomic::Ordering::SeqCst);
+    let before = reads(&keychain);
+    restarted.prepare_active_connection().await;
+    assert_eq!(reads(&keychain), before + 1, "the secret is read while the window loads");
+    // ...and the window's first list uses what was prepared.
+    let page = restarted.list_tokens(&connection.id, &Default::default()).await.expect("listed");
+    assert!(!page.items.is_empty());
+    assert_eq!(reads(&keychain), before + 1, "the list reads the keychain no more");
+
+    // With no connection at all there is nothing to prepare, and nothing fails.
+    let empty = tempfile::tempdir().expect("dir");
+    common::desk_with(empty.path(), keychain.clone()).prepare_active_connection().await;
+    assert_eq!(reads(&keychain), before + 1);
+}

@@ -62,12 +62,25 @@ async fn main() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/hello-floor/page/index.html").display()
     );
 
+    // `TOKEN_DESK_BENCH_ONLY=startup` (or memory, tray, list-all, sizes) runs one part.
+    let only = std::env::var("TOKEN_DESK_BENCH_ONLY").unwrap_or_default();
+    let runs = |part: &str| only.is_empty() || only == part;
     let mut lines = Vec::new();
-    lines.extend(startup_lines(&shipped.binary, &hello, &minibrowser, &page).await);
-    lines.extend(search_and_memory_lines(&shipped.binary).await);
-    lines.push(tray_line(&shipped.binary).await);
-    lines.extend(list_all::lines().await);
-    lines.extend(shipped.size_lines());
+    if runs("startup") {
+        lines.extend(startup_lines(&shipped.binary, &hello, &minibrowser, &page).await);
+    }
+    if runs("memory") {
+        lines.extend(search_and_memory_lines(&shipped.binary).await);
+    }
+    if runs("tray") {
+        lines.push(tray_line(&shipped.binary).await);
+    }
+    if runs("list-all") {
+        lines.extend(list_all::lines().await);
+    }
+    if runs("sizes") {
+        lines.extend(shipped.size_lines());
+    }
 
     let table = table::markdown(&lines, &table::machine());
     println!("\n{table}");
@@ -180,6 +193,16 @@ async fn startup_lines(app: &Path, hello: &Path, minibrowser: &Path, page: &str)
                 .against_floor("hello window", &floor_paint, format!("{ratio:.2}× floor"))
                 .at_most(floor_paint.median * 1.1, "≤ 1.1× floor"),
         );
+        // Where the time goes, for Token Desk and its floor under its own choice.
+        if label == RENDERINGS[2].label {
+            for (name, starts) in [("hello-world Tauri window", &floor), ("Token Desk", &desk)] {
+                for (phase, samples) in [("page starts loading", &starts.page_start), ("page loaded", &starts.page_loaded)] {
+                    if !samples.is_empty() {
+                        lines.push(Line::info(format!("Start-up phase: {name}, {phase}"), label, Figure::of(samples, "ms")));
+                    }
+                }
+            }
+        }
         memory.push(Line::info("Memory (PSS): MiniBrowser, static page", label, Figure::of(&mini.pss, "MB")));
         memory.push(Line::info("Memory (PSS): hello-world Tauri window", label, Figure::of(&floor.pss, "MB")));
         memory.push(
@@ -198,8 +221,8 @@ async fn startup_lines(app: &Path, hello: &Path, minibrowser: &Path, page: &str)
 async fn search_and_memory_lines(app: &Path) -> Vec<Line> {
     let hello = target_dir().join("release/hello-floor");
     let own_choice = RENDERINGS[2];
-    let floor = startup::measure(&Program::HelloWindow { binary: &hello }, own_choice, 1).await;
-    let floor = Figure::of(&floor.pss, "MB");
+    let floor_starts = startup::measure(&Program::HelloWindow { binary: &hello }, own_choice, 1).await;
+    let floor = Figure::of(&floor_starts.pss, "MB");
 
     let sim = simulator(10_000).await;
     let app = Launch::command(app.to_path_buf(), Vec::new()).rendering(&[]).start().await;
@@ -236,9 +259,17 @@ async fn search_and_memory_lines(app: &Path) -> Vec<Line> {
     app.press(&fantoccini::key::Key::Enter).await;
     app.wait_for(&role("tab", "General")).await;
     let loaded = Figure::of(&memory::pss_samples(pid).await, "MB");
+    let by_process = |name: &str, processes: &[(String, f64)]| -> Vec<Line> {
+        processes
+            .iter()
+            .map(|(process, mb)| Line::info(format!("Memory (PSS) of {process}: {name}"), RENDERINGS[2].label, Figure::exact(*mb, "MB")))
+            .collect()
+    };
+    let mut breakdown = by_process("hello-world window", &floor_starts.by_process);
+    breakdown.extend(by_process(&format!("Token Desk, {total} tokens and a token page"), &memory::pss_by_process(pid)));
     let setting = RENDERINGS[2].label;
     let over = loaded.median - floor.median;
-    vec![
+    let mut lines = vec![
         // The fill's own select-all and delete are keystrokes too: kept, they repaint the list.
         Line::info(format!("Search: keystroke to repaint, {total} tokens"), setting, Figure::of(&samples, "ms"))
             .at_most(16.0, "< 16 ms"),
@@ -250,7 +281,9 @@ async fn search_and_memory_lines(app: &Path) -> Vec<Line> {
         Line::info(format!("Memory (PSS): Token Desk, {total} tokens and a token page"), setting, loaded)
             .against_floor("hello window", &floor, format!("{over:+.0} MB"))
             .at_most(floor.median + 40.0, "≤ floor + 40 MB"),
-    ]
+    ];
+    lines.extend(breakdown);
+    lines
 }
 
 /// From the tray's "Disable token" › a token click (dbusmenu's `Event`, as a

@@ -14,6 +14,17 @@ pub async fn pss_samples(pid: u32) -> Vec<f64> {
     samples
 }
 
+/// The PSS of each process of `pid`'s tree, by command name, in MB: where the memory is.
+pub fn pss_by_process(pid: u32) -> Vec<(String, f64)> {
+    process_tree(pid)
+        .into_iter()
+        .map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
+            (name, pss_kib(pid) as f64 / 1024.0)
+        })
+        .collect()
+}
+
 /// `pid` and all its descendants.
 fn process_tree(pid: u32) -> Vec<u32> {
     let mut tree = vec![pid];

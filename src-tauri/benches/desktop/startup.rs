@@ -39,7 +39,13 @@ pub const RENDERINGS: [Rendering; 3] = [
 /// First paints (ms) of several starts, and the PSS (MB) of the first one once painted.
 pub struct Starts {
     pub first_paint: Vec<f64>,
+    /// From process start to the page beginning to load (`performance.timeOrigin`), ms.
+    pub page_start: Vec<f64>,
+    /// From process start to the page's `DOMContentLoaded` handlers done, ms.
+    pub page_loaded: Vec<f64>,
     pub pss: Vec<f64>,
+    /// The first start's PSS by process (MB), read with `pss`.
+    pub by_process: Vec<(String, f64)>,
     /// Starts whose first paint came before the probe could watch for it (not counted).
     pub too_early: usize,
 }
@@ -56,7 +62,8 @@ pub enum Program<'a> {
 
 /// `runs` starts of `program` under `rendering`.
 pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -> Starts {
-    let mut starts = Starts { first_paint: Vec::new(), pss: Vec::new(), too_early: 0 };
+    let mut starts =
+        Starts { first_paint: Vec::new(), page_start: Vec::new(), page_loaded: Vec::new(), pss: Vec::new(), by_process: Vec::new(), too_early: 0 };
     for run in 0..runs {
         let (app, _floor_files) = launch(program, rendering).await;
         let started = epoch_ms(app.session_requested_at());
@@ -72,8 +79,15 @@ pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -
             Some(at) => starts.first_paint.push(at - started),
             None => starts.too_early += 1,
         }
+        let phases = app.client().execute(PHASES, Vec::new()).await.expect("the page's timing");
+        if let (Some(origin), Some(loaded)) = (phases[0].as_f64(), phases[1].as_f64()) {
+            starts.page_start.push(origin - started);
+            starts.page_loaded.push(origin + loaded - started);
+        }
         if run == 0 {
-            starts.pss = pss_samples(app.app_pid().expect("the program is running")).await;
+            let pid = app.app_pid().expect("the program is running");
+            starts.pss = pss_samples(pid).await;
+            starts.by_process = crate::memory::pss_by_process(pid);
         }
         drop(app);
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -96,6 +110,11 @@ async fn launch(program: &Program<'_>, rendering: Rendering) -> (AppUnderTest, t
     };
     (launch.rendering(rendering.variables).start().await, floor_files)
 }
+
+/// When the page began to load (wall clock) and, from then, when its
+/// `DOMContentLoaded` handlers were done (ms).
+const PHASES: &str = "const [navigation] = performance.getEntriesByType('navigation');
+    return [performance.timeOrigin, navigation ? navigation.domContentLoadedEventEnd : null];";
 
 /// The static page's own mark (see `crates/hello-floor/page/index.html`).
 const PAGE_MARK: &str = "return window.__firstPaint ?? null;";
