@@ -196,9 +196,15 @@ async fn startup_lines(app: &Path, hello: &Path, minibrowser: &Path, page: &str)
         // Where the time goes, for Token Desk and its floor under its own choice.
         if label == RENDERINGS[2].label {
             for (name, starts) in [("hello-world Tauri window", &floor), ("Token Desk", &desk)] {
-                for (phase, samples) in [("page starts loading", &starts.page_start), ("page loaded", &starts.page_loaded)] {
+                for (phase, samples) in
+                    [("page starts loading", &starts.page_start), ("page loaded", &starts.page_loaded)]
+                {
                     if !samples.is_empty() {
-                        lines.push(Line::info(format!("Start-up phase: {name}, {phase}"), label, Figure::of(samples, "ms")));
+                        lines.push(Line::info(
+                            format!("Start-up phase: {name}, {phase}"),
+                            label,
+                            Figure::of(samples, "ms"),
+                        ));
                     }
                 }
             }
@@ -262,7 +268,9 @@ async fn search_and_memory_lines(app: &Path) -> Vec<Line> {
     let by_process = |name: &str, processes: &[(String, f64)]| -> Vec<Line> {
         processes
             .iter()
-            .map(|(process, mb)| Line::info(format!("Memory (PSS) of {process}: {name}"), RENDERINGS[2].label, Figure::exact(*mb, "MB")))
+            .map(|(process, mb)| {
+                Line::info(format!("Memory (PSS) of {process}: {name}"), RENDERINGS[2].label, Figure::exact(*mb, "MB"))
+            })
             .collect()
     };
     let mut breakdown = by_process("hello-world window", &floor_starts.by_process);

@@ -19,7 +19,10 @@ pub fn pss_by_process(pid: u32) -> Vec<(String, f64)> {
     process_tree(pid)
         .into_iter()
         .map(|pid| {
-            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
+            // The program's own name (`comm` cuts it at 15 characters).
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let program = cmdline.split(|byte| *byte == 0).next().unwrap_or_default();
+            let name = String::from_utf8_lossy(program).rsplit('/').next().unwrap_or_default().to_owned();
             (name, pss_kib(pid) as f64 / 1024.0)
         })
         .collect()

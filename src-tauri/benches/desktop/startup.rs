@@ -62,8 +62,14 @@ pub enum Program<'a> {
 
 /// `runs` starts of `program` under `rendering`.
 pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -> Starts {
-    let mut starts =
-        Starts { first_paint: Vec::new(), page_start: Vec::new(), page_loaded: Vec::new(), pss: Vec::new(), by_process: Vec::new(), too_early: 0 };
+    let mut starts = Starts {
+        first_paint: Vec::new(),
+        page_start: Vec::new(),
+        page_loaded: Vec::new(),
+        pss: Vec::new(),
+        by_process: Vec::new(),
+        too_early: 0,
+    };
     for run in 0..runs {
         let (app, _floor_files) = launch(program, rendering).await;
         let started = epoch_ms(app.session_requested_at());
@@ -105,7 +111,9 @@ async fn launch(program: &Program<'_>, rendering: Rendering) -> (AppUnderTest, t
         Program::MiniBrowser { binary, .. } => {
             Launch::command(binary.to_path_buf(), vec!["--automation".into()]).in_kept_files(floor_files.path())
         }
-        Program::HelloWindow { binary } => Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(floor_files.path()),
+        Program::HelloWindow { binary } => {
+            Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(floor_files.path())
+        }
         Program::TokenDesk { binary, files } => Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(files),
     };
     (launch.rendering(rendering.variables).start().await, floor_files)
