@@ -177,7 +177,9 @@ async fn startup_lines(app: &Path, hello: &Path, minibrowser: &Path, page: &str)
         let Rendering { label, .. } = rendering;
         let mini = startup::measure(&Program::MiniBrowser { binary: minibrowser, page }, rendering, STARTS).await;
         let floor = startup::measure(&Program::HelloWindow { binary: hello }, rendering, STARTS).await;
-        let desk = startup::measure(&Program::TokenDesk { binary: app, files: files.path() }, rendering, STARTS).await;
+        let desk =
+            startup::measure(&Program::TokenDesk { binary: app, files: files.path(), sim: &sim }, rendering, STARTS)
+                .await;
         let (mini_paint, floor_paint) = (Figure::of(&mini.first_paint, "ms"), Figure::of(&floor.first_paint, "ms"));
         let desk_paint = Figure::of(&desk.first_paint, "ms");
         let ratio = desk_paint.median / floor_paint.median;
@@ -196,9 +198,13 @@ async fn startup_lines(app: &Path, hello: &Path, minibrowser: &Path, page: &str)
         // Where the time goes, for Token Desk and its floor under its own choice.
         if label == RENDERINGS[2].label {
             for (name, starts) in [("hello-world Tauri window", &floor), ("Token Desk", &desk)] {
-                for (phase, samples) in
-                    [("page starts loading", &starts.page_start), ("page loaded", &starts.page_loaded)]
-                {
+                let phases = [
+                    ("page starts loading", &starts.page_start),
+                    ("page loaded", &starts.page_loaded),
+                    ("first list request at the Marketplace (the tray's)", &starts.first_request),
+                    ("last page of the window's list requested", &starts.last_request),
+                ];
+                for (phase, samples) in phases {
                     if !samples.is_empty() {
                         lines.push(Line::info(
                             format!("Start-up phase: {name}, {phase}"),

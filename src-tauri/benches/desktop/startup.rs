@@ -43,6 +43,11 @@ pub struct Starts {
     pub page_start: Vec<f64>,
     /// From process start to the page's `DOMContentLoaded` handlers done, ms.
     pub page_loaded: Vec<f64>,
+    /// From process start to the first token list request reaching the simulator
+    /// (the tray's first 25 active tokens), ms.
+    pub first_request: Vec<f64>,
+    /// From process start to the last page of the window's list reaching the simulator, ms.
+    pub last_request: Vec<f64>,
     pub pss: Vec<f64>,
     /// The first start's PSS by process (MB), read with `pss`.
     pub by_process: Vec<(String, f64)>,
@@ -57,7 +62,7 @@ pub enum Program<'a> {
     /// A Tauri app whose page marks its own first paint.
     HelloWindow { binary: &'a Path },
     /// Token Desk on `files` that hold a saved connection.
-    TokenDesk { binary: &'a Path, files: &'a Path },
+    TokenDesk { binary: &'a Path, files: &'a Path, sim: &'a marketplace_sim::SimHandle },
 }
 
 /// `runs` starts of `program` under `rendering`.
@@ -66,6 +71,8 @@ pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -
         first_paint: Vec::new(),
         page_start: Vec::new(),
         page_loaded: Vec::new(),
+        first_request: Vec::new(),
+        last_request: Vec::new(),
         pss: Vec::new(),
         by_process: Vec::new(),
         too_early: 0,
@@ -89,6 +96,24 @@ pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -
         if let (Some(origin), Some(loaded)) = (phases[0].as_f64(), phases[1].as_f64()) {
             starts.page_start.push(origin - started);
             starts.page_loaded.push(origin + loaded - started);
+        }
+        if let Program::TokenDesk { sim, .. } = program {
+            // The journal keeps monotonic instants: place the start among them.
+            let since_start = SystemTime::now().duration_since(app.session_requested_at()).unwrap_or_default();
+            let start = Instant::now().checked_sub(since_start).expect("a start in the past");
+            let lists: Vec<f64> = sim
+                .journal()
+                .arrivals()
+                .into_iter()
+                .filter(|arrival| {
+                    arrival.at >= start && arrival.method == "GET" && arrival.path.ends_with("/api-tokens")
+                })
+                .map(|arrival| arrival.at.duration_since(start).as_secs_f64() * 1000.0)
+                .collect();
+            if let (Some(first), Some(last)) = (lists.first(), lists.last()) {
+                starts.first_request.push(*first);
+                starts.last_request.push(*last);
+            }
         }
         if run == 0 {
             let pid = app.app_pid().expect("the program is running");
@@ -114,7 +139,9 @@ async fn launch(program: &Program<'_>, rendering: Rendering) -> (AppUnderTest, t
         Program::HelloWindow { binary } => {
             Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(floor_files.path())
         }
-        Program::TokenDesk { binary, files } => Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(files),
+        Program::TokenDesk { binary, files, .. } => {
+            Launch::command(binary.to_path_buf(), Vec::new()).in_kept_files(files)
+        }
     };
     (launch.rendering(rendering.variables).start().await, floor_files)
 }
