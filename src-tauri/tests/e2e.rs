@@ -10,6 +10,7 @@
     reason = "a test states its expectations by panicking"
 )]
 
+mod cli_import;
 mod clipboard_hygiene;
 mod support;
 mod token_screens;

@@ -3,6 +3,7 @@
 // through Tauri's own IPC mock and records every call.
 
 import { resetOrphanedSecretsNotice } from '../src/components/OrphanedSecrets.svelte';
+import { cliImport } from '../src/state/cli-import.svelte';
 import { cleanup } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { Channel } from '@tauri-apps/api/core';
@@ -173,5 +174,6 @@ export async function resetAll(): Promise<void> {
   assignableModules.reset();
   clipboard.reset();
   resetOrphanedSecretsNotice();
+  cliImport.reset();
   router.toList();
 }

@@ -185,3 +185,85 @@ describe('Keychain entries without a connection', () => {
     expect(screen.queryByRole('region', { name: 'Keychain entries without a connection' })).toBeNull();
   });
 });
+
+describe('SoftwareOne CLI accounts kept in plain text', () => {
+  const file = '/home/me/.swocli/accounts.json';
+  const account = (tokenId: string, name: string, alreadyConnected = false) => ({
+    name,
+    accountId: 'ACC-1111-2222',
+    tokenId,
+    environment: 'Production',
+    customAddress: false,
+    hasSecret: true,
+    alreadyConnected,
+    isActive: false,
+  });
+
+  it('are imported as checked connections, then leave the file only once the user confirms', async () => {
+    let imported = false;
+    const backend = renderWelcome({
+      cli_accounts: () => ({
+        path: file,
+        accounts: [account('TKN-0000-0001', 'Billing robot', imported), account('TKN-0000-0002', 'Old CI')],
+      }),
+      import_cli_accounts: () => {
+        imported = true;
+        return [
+          { outcome: 'imported', tokenId: 'TKN-0000-0001', connection: connection({ label: 'Billing robot' }) },
+          {
+            outcome: 'failed',
+            tokenId: 'TKN-0000-0002',
+            name: 'Old CI',
+            error: deskError('unauthorized', 'The API token was refused.'),
+          },
+        ];
+      },
+      strip_cli_secrets: 1,
+    });
+
+    const region = await screen.findByRole('region', { name: 'SoftwareOne CLI accounts' });
+    expect(region.textContent).toContain('2 API secrets of SoftwareOne');
+    expect(region.textContent).toContain(file);
+    await fireEvent.click(within(region).getByRole('button', { name: 'Import…' }));
+    // Both are offered and chosen; the user leaves one out.
+    const old = within(region).getByRole('checkbox', { name: /Old CI/ }) as HTMLInputElement;
+    expect(old.checked).toBe(true);
+    await fireEvent.click(within(region).getByRole('button', { name: 'Import 2' }));
+
+    await waitFor(() => expect(backend.callsTo('import_cli_accounts')).toHaveLength(1));
+    expect(backend.callsTo('import_cli_accounts')[0]).toMatchObject({ tokenIds: ['TKN-0000-0001', 'TKN-0000-0002'] });
+    expect(await within(region).findByText(/Billing robot: connected/)).toBeTruthy();
+    expect(within(region).getByText(/Old CI: not imported\. The API token was refused\./)).toBeTruthy();
+
+    // Removing the plain-text copy needs an explicit confirmation, and says what the CLI will need.
+    expect(region.textContent).toContain('CLI will then ask for that secret again');
+    const remove = within(region).getByRole('button', { name: 'Remove it from the file' }) as HTMLButtonElement;
+    expect(remove.disabled).toBe(true);
+    await fireEvent.click(remove);
+    expect(backend.callsTo('strip_cli_secrets')).toHaveLength(0);
+    await fireEvent.click(within(region).getByRole('checkbox', { name: /the CLI will need it again/ }));
+    await fireEvent.click(remove);
+    await waitFor(() => expect(backend.callsTo('strip_cli_secrets')).toHaveLength(1));
+    await waitFor(() => expect(region.textContent).toContain("One secret removed from SoftwareOne's CLI file"));
+  });
+
+  it("a file that is not the CLI's says so", async () => {
+    renderWelcome({
+      cli_accounts: () => {
+        throw deskError(
+          'validation',
+          `${file} is not the SoftwareOne CLI's accounts file: it holds no list of accounts.`,
+        );
+      },
+    });
+    const region = await screen.findByRole('region', { name: 'SoftwareOne CLI accounts' });
+    expect(region.textContent).toContain('holds no list of accounts');
+  });
+
+  it('say nothing when there is no file', async () => {
+    const backend = renderWelcome({ cli_accounts: null });
+    await secretInput();
+    await waitFor(() => expect(backend.callsTo('cli_accounts')).toHaveLength(1));
+    expect(screen.queryByRole('region', { name: 'SoftwareOne CLI accounts' })).toBeNull();
+  });
+});

@@ -37,6 +37,8 @@ pub struct DeskConfig {
     /// How long a keychain call may take before the user is told to look for
     /// an unlock prompt.
     pub keychain_timeout: std::time::Duration,
+    /// SoftwareOne's CLI accounts file, offered for import (`None`: no home folder).
+    pub cli_accounts_file: Option<PathBuf>,
 }
 
 /// Long enough for a keychain to wake up, short enough that a hidden unlock
@@ -51,6 +53,9 @@ impl DeskConfig {
             app_version: app_version.into(),
             retry: Default::default(),
             keychain_timeout: KEYCHAIN_TIMEOUT,
+            cli_accounts_file: std::env::var_os("HOME")
+                .filter(|home| !home.is_empty())
+                .map(|home| crate::cli_import::cli_accounts_file_in(std::path::Path::new(&home))),
         }
     }
 }
@@ -118,6 +123,8 @@ pub struct Desk {
     pub(crate) panic_turn: tokio::sync::Mutex<()>,
     /// Held while the connections file is planned, written and adopted.
     store_writes: tokio::sync::Mutex<()>,
+    /// SoftwareOne's CLI accounts file (see [`DeskConfig::cli_accounts_file`]).
+    cli_accounts_file: Option<PathBuf>,
 }
 
 impl Desk {
@@ -154,6 +161,7 @@ impl Desk {
             snapshots: SnapshotStore::new(&config.config_dir),
             panic_turn: tokio::sync::Mutex::new(()),
             store_writes: tokio::sync::Mutex::new(()),
+            cli_accounts_file: config.cli_accounts_file,
         }
     }
 
@@ -200,6 +208,11 @@ impl Desk {
     pub(crate) fn emit(&self, event: DeskEvent) {
         // No listener is fine: nobody needs to know.
         let _ = self.events.send(event);
+    }
+
+    /// SoftwareOne's CLI accounts file, where it would be.
+    pub(crate) fn cli_accounts_file(&self) -> Option<PathBuf> {
+        self.cli_accounts_file.clone()
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {

@@ -8,6 +8,7 @@
 
 mod app_info;
 mod audit_actions;
+mod cli_import;
 mod clipboard;
 mod connection_actions;
 pub mod connection_store;
@@ -35,6 +36,7 @@ pub mod validation;
 pub mod views;
 
 pub use app_info::AppInfo;
+pub use cli_import::{CLI_ACCOUNTS_FILE, CliAccountView, CliAccounts, CliImportResult};
 pub use clipboard::{ClipboardStatus, CopyReceipt, InMemoryClipboard, SystemClipboard};
 pub use connection_actions::{ConnectionList, NewConnection};
 pub use connections::{AccountSummary, Connection};

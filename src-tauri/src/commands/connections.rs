@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use desk_core::{Connection, ConnectionList, Desk, DeskError, NewConnection};
+use desk_core::{CliAccounts, CliImportResult, Connection, ConnectionList, Desk, DeskError, NewConnection};
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::DeskState;
@@ -91,4 +91,32 @@ pub async fn orphaned_secrets(desk: DeskState<'_>) -> Result<Vec<String>, DeskEr
 #[specta::specta]
 pub async fn remove_orphaned_secrets(desk: DeskState<'_>) -> Result<u32, DeskError> {
     desk.remove_orphaned_secrets().await.map(|removed| u32::try_from(removed).unwrap_or(u32::MAX))
+}
+
+/// SoftwareOne's CLI accounts (`~/.swocli/accounts.json`), when that file
+/// exists, for the import offer: names, ids and environments, never a secret.
+#[tauri::command]
+#[specta::specta]
+pub async fn cli_accounts(desk: DeskState<'_>) -> Result<Option<CliAccounts>, DeskError> {
+    desk.cli_accounts()
+}
+
+/// Imports the CLI accounts signing in with `token_ids`, each checked with
+/// the Marketplace, its secret moved to the keychain; answers each outcome.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_cli_accounts(
+    desk: DeskState<'_>,
+    token_ids: Vec<String>,
+    ca_certificate_pem: Option<String>,
+) -> Result<Vec<CliImportResult>, DeskError> {
+    desk.import_cli_accounts(&token_ids, ca_certificate_pem).await
+}
+
+/// Takes the imported accounts' secrets out of the CLI's file, after the
+/// user's explicit confirmation; answers how many went.
+#[tauri::command]
+#[specta::specta]
+pub async fn strip_cli_secrets(desk: DeskState<'_>) -> Result<u32, DeskError> {
+    desk.strip_cli_secrets()
 }

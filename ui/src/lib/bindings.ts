@@ -40,6 +40,21 @@ export const commands = {
 	orphanedSecrets: () => typedError<string[], DeskError>(__TAURI_INVOKE("orphaned_secrets")),
 	/**  Deletes those entries; answers how many went. */
 	removeOrphanedSecrets: () => typedError<number, DeskError>(__TAURI_INVOKE("remove_orphaned_secrets")),
+	/**
+	 *  SoftwareOne's CLI accounts (`~/.swocli/accounts.json`), when that file
+	 *  exists, for the import offer: names, ids and environments, never a secret.
+	 */
+	cliAccounts: () => typedError<CliAccounts | null, DeskError>(__TAURI_INVOKE("cli_accounts")),
+	/**
+	 *  Imports the CLI accounts signing in with `token_ids`, each checked with
+	 *  the Marketplace, its secret moved to the keychain; answers each outcome.
+	 */
+	importCliAccounts: (tokenIds: string[], caCertificatePem: string | null) => typedError<CliImportResult[], DeskError>(__TAURI_INVOKE("import_cli_accounts", { tokenIds, caCertificatePem })),
+	/**
+	 *  Takes the imported accounts' secrets out of the CLI's file, after the
+	 *  user's explicit confirmation; answers how many went.
+	 */
+	stripCliSecrets: () => typedError<number, DeskError>(__TAURI_INVOKE("strip_cli_secrets")),
 	/**  One page of tokens, filtered, searched and sorted. */
 	listTokens: (connectionId: string, query: TokenListQuery) => typedError<TokenPage, DeskError>(__TAURI_INVOKE("list_tokens", { connectionId, query })),
 	/**  Every matching token, streamed to `on_batch` page by page; returns the count. */
@@ -184,6 +199,44 @@ export type AuditRole =
 "object" | 
 /**  What the token did. */
 "actor";
+
+/**  One account of the CLI, as the window shows it: never its secret. */
+export type CliAccountView = {
+	/**  The CLI's name for it. */
+	name: string,
+	/**  The Marketplace account (`ACC-…`), as the CLI noted it. */
+	accountId: string,
+	/**  The token it signs in with (`TKN-…`); what the import is asked for by. */
+	tokenId: string,
+	/**  Where it points, as a connection would show it ("Production", a host). */
+	environment: string,
+	/**
+	 *  Whether it points at an address of its own (a proxy, a simulator), which
+	 *  may need an extra CA certificate to be trusted.
+	 */
+	customAddress: boolean,
+	/**  Whether the file holds its secret (an account already stripped has none). */
+	hasSecret: boolean,
+	/**  Whether a connection already signs in with this token. */
+	alreadyConnected: boolean,
+	/**  The CLI's current account. */
+	isActive: boolean,
+};
+
+/**  The CLI's accounts file, found. */
+export type CliAccounts = {
+	/**  The file, for the window to name. */
+	path: string,
+	/**  Its accounts, in the file's order. */
+	accounts: CliAccountView[],
+};
+
+/**  What became of one account asked for. */
+export type CliImportResult = 
+/**  Checked with the Marketplace and saved: its secret is in the keychain. */
+{ outcome: "imported"; tokenId: string; connection: Connection } | 
+/**  Not imported, and why (a refused token, an unreachable address…). */
+{ outcome: "failed"; tokenId: string; name: string; error: DeskError };
 
 /**  What Token Desk has on the clipboard changed: a copied secret went on, or came off. */
 export type ClipboardChangedEvent = ClipboardStatus;
