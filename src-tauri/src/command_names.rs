@@ -31,6 +31,8 @@ pub const APP_COMMANDS: &[&str] = &[
     "token_audit",
     "audit_record",
     "event_types",
+    "export_audit",
+    "cancel_export",
     "get_settings",
     "update_settings",
     "clear_clipboard",

@@ -48,6 +48,8 @@ macro_rules! app_ipc {
                 $crate::commands::audit::token_audit,
                 $crate::commands::audit::audit_record,
                 $crate::commands::audit::event_types,
+                $crate::commands::audit::export_audit::<$runtime>,
+                $crate::commands::audit::cancel_export,
                 $crate::commands::settings::get_settings::<$runtime>,
                 $crate::commands::settings::update_settings,
                 $crate::commands::settings::clear_clipboard,

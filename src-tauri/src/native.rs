@@ -66,3 +66,24 @@ pub fn notify<R: Runtime>(app: &AppHandle<R>, notice: &TrayNotice) {
 fn mnemonic(label: &str) -> String {
     if cfg!(target_os = "linux") { format!("_{}", label.replace('_', "__")) } else { label.to_owned() }
 }
+
+/// Asks where to save a file, in a native save dialog proposing `file_name`
+/// in the Downloads folder (else the home folder); `None` when closed without one.
+pub async fn save_path<R: Runtime>(app: &AppHandle<R>, file_name: &str, extension: &str) -> Option<std::path::PathBuf> {
+    use tauri::Manager;
+    let folder = [app.path().download_dir(), app.path().home_dir()].into_iter().flatten().find(|dir| dir.is_dir());
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title("Export the audit trail")
+        .set_file_name(file_name)
+        .add_filter(extension.to_uppercase(), &[extension]);
+    if let Some(folder) = folder {
+        dialog = dialog.set_directory(folder);
+    }
+    dialog.save_file(move |chosen| {
+        let _ = sender.send(chosen);
+    });
+    receiver.await.ok().flatten().and_then(|chosen| chosen.into_path().ok())
+}

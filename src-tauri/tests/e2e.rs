@@ -10,6 +10,7 @@
     reason = "a test states its expectations by panicking"
 )]
 
+mod audit_export;
 mod cli_import;
 mod clipboard_hygiene;
 mod support;

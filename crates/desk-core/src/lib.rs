@@ -8,6 +8,7 @@
 
 mod app_info;
 mod audit_actions;
+mod audit_export;
 mod cli_import;
 mod clipboard;
 mod connection_actions;
@@ -36,6 +37,7 @@ pub mod validation;
 pub mod views;
 
 pub use app_info::AppInfo;
+pub use audit_export::{AuditExportScope, CancelFlag, ExportFormat, ExportProgress, ExportSummary};
 pub use cli_import::{CLI_ACCOUNTS_FILE, CliAccountView, CliAccounts, CliImportResult};
 pub use clipboard::{ClipboardStatus, CopyReceipt, InMemoryClipboard, SystemClipboard};
 pub use connection_actions::{ConnectionList, NewConnection};

@@ -1,8 +1,10 @@
 //! The token page's Audit trail tab.
 
-use desk_core::DeskError;
 use desk_core::queries::AuditQuery;
 use desk_core::views::{AuditPage, AuditRecordView, EventTypeView};
+use desk_core::{AuditExportScope, CancelFlag, DeskError, ExportFormat, ExportProgress, ExportSummary};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
 
 use super::DeskState;
 
@@ -33,4 +35,58 @@ pub async fn audit_record(
 #[specta::specta]
 pub async fn event_types(desk: DeskState<'_>, connection_id: String) -> Result<Vec<EventTypeView>, DeskError> {
     desk.event_types(&connection_id).await
+}
+
+/// The export running now, if any, so that `cancel_export` can stop it.
+#[derive(Default)]
+pub struct RunningExport(std::sync::Mutex<Option<CancelFlag>>);
+
+/// Exports audit records to a file the user picks in a native save dialog.
+/// Rust opens the dialog and writes the file: the window itself has no file
+/// system or dialog access. Progress arrives on `on_progress`; the answer is
+/// `None` when the dialog was closed without a file.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_audit<R: Runtime>(
+    app: AppHandle<R>,
+    desk: DeskState<'_>,
+    running: State<'_, RunningExport>,
+    connection_id: String,
+    scope: AuditExportScope,
+    format: ExportFormat,
+    on_progress: Channel<ExportProgress>,
+) -> Result<Option<ExportSummary>, DeskError> {
+    let Some(path) = crate::native::save_path(&app, &export_file_name(&scope, format), format.extension()).await else {
+        return Ok(None);
+    };
+    let cancel = CancelFlag::default();
+    *running.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(cancel.clone());
+    let exported = desk
+        .export_audit(&connection_id, &scope, format, &path, &cancel, |progress| {
+            let _ = on_progress.send(progress);
+        })
+        .await;
+    running.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+    exported.map(Some)
+}
+
+/// Stops the running export between two pages; its file is not written.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_export(running: State<'_, RunningExport>) -> Result<(), DeskError> {
+    if let Some(cancel) = running.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).as_ref() {
+        cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// `audit-TKN-1234-5678.csv`, or `audit-2026-06-01-to-2026-06-30.json`.
+fn export_file_name(scope: &AuditExportScope, format: ExportFormat) -> String {
+    let what = match scope {
+        AuditExportScope::Token { token_id, .. } => token_id.clone(),
+        AuditExportScope::Range { from, to } => {
+            format!("{}-to-{}", from.get(..10).unwrap_or_default(), to.get(..10).unwrap_or_default())
+        }
+    };
+    format!("audit-{what}.{}", format.extension())
 }

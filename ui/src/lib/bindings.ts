@@ -90,6 +90,15 @@ export const commands = {
 	auditRecord: (connectionId: string, recordId: string) => typedError<AuditRecordView, DeskError>(__TAURI_INVOKE("audit_record", { connectionId, recordId })),
 	/**  Every audit event type, for the event filter. */
 	eventTypes: (connectionId: string) => typedError<EventTypeView[], DeskError>(__TAURI_INVOKE("event_types", { connectionId })),
+	/**
+	 *  Exports audit records to a file the user picks in a native save dialog.
+	 *  Rust opens the dialog and writes the file: the window itself has no file
+	 *  system or dialog access. Progress arrives on `on_progress`; the answer is
+	 *  `None` when the dialog was closed without a file.
+	 */
+	exportAudit: (connectionId: string, scope: AuditExportScope, format: ExportFormat, onProgress: Channel<ExportProgress>) => typedError<ExportSummary | null, DeskError>(__TAURI_INVOKE("export_audit", { connectionId, scope, format, onProgress })),
+	/**  Stops the running export between two pages; its file is not written. */
+	cancelExport: () => typedError<null, DeskError>(__TAURI_INVOKE("cancel_export")),
 	/**  The user's settings (async, off the main thread, like every command). */
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	/**  Saves new settings and returns them as saved. */
@@ -146,6 +155,13 @@ export type AuditEntryView = {
 	/**  What it happened to: its name. */
 	objectName: string | null,
 };
+
+/**  What to export. */
+export type AuditExportScope = 
+/**  A token's trail: what was done to it, or what it did. */
+{ kind: "token"; tokenId: string; role: AuditRole } | 
+/**  Every record the connection may see between two times (RFC 3339, UTC). */
+{ kind: "range"; from: string; to: string };
 
 /**  One page of an audit trail. */
 export type AuditPage = {
@@ -386,6 +402,23 @@ export type EventTypeView = {
 	key: string,
 	/**  Display name. */
 	name: string,
+};
+
+/**  The file's format. */
+export type ExportFormat = "csv" | "json";
+
+/**  How far an export is: records written, and how many there are in all when known. */
+export type ExportProgress = {
+	written: number,
+	total: number | null,
+};
+
+/**  A finished export. */
+export type ExportSummary = {
+	/**  Records written. */
+	records: number,
+	/**  Where the file is. */
+	path: string,
 };
 
 /**  A message about one form field. */
