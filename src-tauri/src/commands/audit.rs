@@ -80,13 +80,29 @@ pub async fn cancel_export(running: State<'_, RunningExport>) -> Result<(), Desk
     Ok(())
 }
 
-/// `audit-TKN-1234-5678.csv`, or `audit-2026-06-01-to-2026-06-30.json`.
+/// `audit-TKN-1234-5678.csv`, or `audit-2026-06-01-to-2026-06-30.json`. Only
+/// letters, digits and dashes of what the window sent reach the proposed name.
 fn export_file_name(scope: &AuditExportScope, format: ExportFormat) -> String {
+    let plain = |text: &str, most: usize| -> String {
+        text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(most).collect()
+    };
     let what = match scope {
-        AuditExportScope::Token { token_id, .. } => token_id.clone(),
-        AuditExportScope::Range { from, to } => {
-            format!("{}-to-{}", from.get(..10).unwrap_or_default(), to.get(..10).unwrap_or_default())
-        }
+        AuditExportScope::Token { token_id, .. } => plain(token_id, 20),
+        AuditExportScope::Range { from, to } => format!("{}-to-{}", plain(from, 10), plain(to, 10)),
     };
     format!("audit-{what}.{}", format.extension())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use desk_core::queries::AuditRole;
+
+    #[test]
+    fn the_proposed_file_name_holds_no_path() {
+        let token = AuditExportScope::Token { token_id: "TKN-1234-5678".into(), role: AuditRole::Object };
+        assert_eq!(export_file_name(&token, ExportFormat::Csv), "audit-TKN-1234-5678.csv");
+        let range = AuditExportScope::Range { from: "2026-06-01T00:00:00Z".into(), to: "../../etc/passwd".into() };
+        assert_eq!(export_file_name(&range, ExportFormat::Json), "audit-2026-06-01-to-etcpasswd.json");
+    }
 }
