@@ -13,6 +13,8 @@ use marketplace_api::{ApiSecret, Client, ClientConfig};
 use tokio::sync::broadcast;
 
 use crate::clipboard::{ClipboardGuard, SystemClipboard};
+use crate::clock::{Clock, SystemClock};
+use crate::local_store::LocalStore;
 use crate::connection_store::{ConnectionStore, PendingChange};
 use crate::connections::{Connection, unknown_connection};
 use crate::error::{DeskError, ErrorKind};
@@ -39,6 +41,11 @@ pub struct DeskConfig {
     pub keychain_timeout: std::time::Duration,
     /// SoftwareOne's CLI accounts file, offered for import (`None`: no home folder).
     pub cli_accounts_file: Option<PathBuf>,
+    /// Where "now" comes from, for review dates and rotations.
+    pub clock: Arc<dyn Clock>,
+    /// Replaces every rotation grace period but "now" (end-to-end tests,
+    /// which cannot wait an hour).
+    pub grace_override: Option<chrono::Duration>,
 }
 
 /// Long enough for a keychain to wake up, short enough that a hidden unlock
@@ -56,6 +63,8 @@ impl DeskConfig {
             cli_accounts_file: std::env::var_os("HOME")
                 .filter(|home| !home.is_empty())
                 .map(|home| crate::cli_import::cli_accounts_file_in(std::path::Path::new(&home))),
+            clock: Arc::new(SystemClock),
+            grace_override: None,
         }
     }
 }
@@ -125,6 +134,17 @@ pub struct Desk {
     store_writes: tokio::sync::Mutex<()>,
     /// SoftwareOne's CLI accounts file (see [`DeskConfig::cli_accounts_file`]).
     cli_accounts_file: Option<PathBuf>,
+    clock: Arc<dyn Clock>,
+    /// When this desk opened: a plan that came due before it did came due
+    /// while Token Desk was closed.
+    pub(crate) opened_at: chrono::DateTime<chrono::Utc>,
+    pub(crate) grace_override: Option<chrono::Duration>,
+    /// Review-by dates, kept on this device.
+    pub(crate) review_dates: LocalStore<crate::review_dates::ReviewDates>,
+    /// Rotations under way and recently finished.
+    pub(crate) rotations_store: LocalStore<crate::rotation::Rotations>,
+    /// The origins each token was seen acting from.
+    pub(crate) origins: LocalStore<crate::usage::OriginHistory>,
 }
 
 impl Desk {
@@ -162,7 +182,38 @@ impl Desk {
             panic_turn: tokio::sync::Mutex::new(()),
             store_writes: tokio::sync::Mutex::new(()),
             cli_accounts_file: config.cli_accounts_file,
+            opened_at: config.clock.now(),
+            clock: config.clock,
+            grace_override: config.grace_override,
+            review_dates: LocalStore::open(&config.config_dir, crate::review_dates::FILE_NAME, "review dates"),
+            rotations_store: LocalStore::open(&config.config_dir, crate::rotation::FILE_NAME, "rotations"),
+            origins: LocalStore::open(&config.config_dir, crate::usage::FILE_NAME, "origin history"),
         }
+    }
+
+    /// The desk's time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Does what is due by now: review reminders and review-date disables,
+    /// rotations whose grace period ended, and new origins on the active
+    /// connection. Returns what to tell the user; the shell runs this at
+    /// start and then every so often.
+    pub async fn run_schedules(&self) -> Vec<crate::review_dates::Reminder> {
+        let mut reminders = self.check_review_dates().await;
+        reminders.extend(self.check_rotations().await);
+        if let Some(active) = self.connections().active_id {
+            match self.check_new_origins(&active).await {
+                Ok(found) => reminders.extend(found),
+                Err(error) => tracing::info!("new origins were not checked this time: {}", error.message),
+            }
+        }
+        reminders
+    }
+
+    pub(crate) fn notes_changed(&self, connection_id: &str) {
+        self.emit(DeskEvent::NotesChanged { connection_id: connection_id.to_owned() });
     }
 
     /// Gives the desk the system clipboard, for copies and their clearing.

@@ -48,6 +48,12 @@ pub enum DeskEvent {
         /// The connection.
         connection_id: String,
     },
+    /// What Token Desk keeps on this device about a connection's tokens
+    /// changed: review dates, rotations.
+    NotesChanged {
+        /// The connection.
+        connection_id: String,
+    },
     /// A copied secret went onto the clipboard or came off it.
     ClipboardChanged(crate::clipboard::ClipboardStatus),
 }

@@ -79,6 +79,14 @@ pub enum FaultWhen {
     Always,
     /// On the next N matching requests, then never.
     NextN(u32),
+    /// Let `skip` matching requests through, then fire on the next `then`: a
+    /// fault in the middle of a sequence (the third GET of a rotation).
+    AfterN {
+        /// Matching requests let through first.
+        skip: u32,
+        /// Matching requests that then fail.
+        then: u32,
+    },
     /// On this share (0..1) of the matching requests, drawn from a seeded RNG.
     Share(f64),
 }
@@ -153,6 +161,16 @@ impl Faults {
                     let fires = *remaining > 0;
                     *remaining = remaining.saturating_sub(1);
                     fires
+                }
+                FaultWhen::AfterN { skip, then } => {
+                    if *skip > 0 {
+                        *skip -= 1;
+                        false
+                    } else {
+                        let fires = *then > 0;
+                        *then = then.saturating_sub(1);
+                        fires
+                    }
                 }
                 FaultWhen::Share(share) => rng.random::<f64>() < *share,
             };
@@ -421,6 +439,20 @@ mod tests {
         assert_eq!(faults.decide("POST", "/a/b").1, None);
         faults.clear();
         assert_eq!(faults.decide("POST", "/a"), (Duration::ZERO, None));
+    }
+
+    #[test]
+    fn after_n_lets_some_through_then_fires_then_stops() {
+        let faults = Faults::new(1);
+        faults.add(FaultRule {
+            method: Some("GET".into()),
+            path: Some("/a".into()),
+            action: FaultAction::Status(401),
+            when: FaultWhen::AfterN { skip: 2, then: 1 },
+        });
+        let fired: Vec<bool> = (0..4).map(|_| faults.decide("GET", "/a/b").1.is_some()).collect();
+        assert_eq!(fired, [false, false, true, false]);
+        assert_eq!(faults.decide("POST", "/a/b").1, None, "other methods do not count");
     }
 
     #[test]

@@ -40,6 +40,7 @@ mod tls;
 
 pub use faults::{FaultAction, FaultParseError, FaultRule, FaultWhen, Faults};
 pub use journal::{Arrival, Journal};
+pub use store::CallOrigin;
 
 use store::Store;
 
@@ -136,6 +137,7 @@ pub struct SimHandle {
     account_ids: Vec<String>,
     faults: Faults,
     journal: Journal,
+    store: Arc<RwLock<Store>>,
     server: Option<JoinHandle<()>>,
 }
 
@@ -155,6 +157,18 @@ fn kind_index(kind: AccountKind) -> usize {
 }
 
 impl SimHandle {
+    /// Records that `token_id` called the API from `origin` just now, as the
+    /// platform's audit trail would (a test's way to make a token act from
+    /// somewhere other than 127.0.0.1). False when there is no such token.
+    pub fn record_token_activity(&self, token_id: &str, origin: &CallOrigin) -> bool {
+        let mut store = self.store.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if store.tokens.get(token_id).is_none() {
+            return false;
+        }
+        store.record_token_activity(token_id, origin, clock::now_millis());
+        true
+    }
+
     /// `https://127.0.0.1:PORT`, without the `/public/v1` prefix.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -220,7 +234,8 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
     for rule in config.faults {
         faults.add(rule);
     }
-    let state = AppState { store: Arc::new(RwLock::new(store)), put_replaces: config.put_replaces };
+    let store = Arc::new(RwLock::new(store));
+    let state = AppState { store: store.clone(), put_replaces: config.put_replaces };
     let journal = Journal::default();
     let router = routes::router(state, faults.clone(), journal.clone());
 
@@ -236,6 +251,7 @@ pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         account_ids,
         faults,
         journal,
+        store,
         server: Some(server),
     })
 }

@@ -6,7 +6,7 @@ use rand::seq::IndexedRandom;
 use serde_json::json;
 
 use crate::AccountKind;
-use crate::store::{Account, Actor, Module, Store, TokenEvent, User};
+use crate::store::{Account, Actor, CallOrigin, Module, Store, TokenEvent, User};
 
 /// Seeded timestamps lie before this instant (2026-11-01T00:00:00Z), so that the same seed
 /// always gives the same data; live changes use the real clock.
@@ -214,10 +214,45 @@ pub fn populate(store: &mut Store, tokens_per_account: usize) {
         add_admin_token(store, account);
     }
     // Interleave accounts so that creation order mixes them, as on a real platform.
+    let mut used = Vec::new();
     for n in 0..tokens_per_account {
         for account in 0..store.accounts.len() {
-            add_seed_token(store, account, n, tokens_per_account);
+            used.extend(add_seed_token(store, account, n, tokens_per_account));
         }
+    }
+    // Last, so the tokens above are the same with or without this history.
+    for (n, (token_id, last_access)) in used.into_iter().enumerate() {
+        add_seed_activity(store, &token_id, n, last_access);
+    }
+}
+
+/// Where seed tokens call from: documentation addresses (RFC 5737), real places.
+const ORIGINS: [(&str, &str, &str, &str); 4] = [
+    ("203.0.113.10", "GB", "United Kingdom", "Scotland"),
+    ("198.51.100.24", "DE", "Germany", "Bavaria"),
+    ("192.0.2.55", "US", "United States", "Virginia"),
+    ("203.0.113.77", "ES", "Spain", "Madrid"),
+];
+
+const USER_AGENTS: [&str; 4] =
+    ["python-requests/2.32.3", "swo-cli/1.4.0", "Terraform/1.9.5 swo-provider/0.8.1", "curl/8.5.0"];
+
+/// One to three calls by a token that was used, the last at its last access;
+/// every other token calls from a second place too.
+fn add_seed_activity(store: &mut Store, token_id: &str, n: usize, last_access: i64) {
+    let calls = 1 + n % 3;
+    for call in 0..calls {
+        let place = if n % 2 == 1 && call + 1 == calls { (n + 1) % ORIGINS.len() } else { n % ORIGINS.len() };
+        let (ip, country_code, country_name, region) = ORIGINS[place];
+        let origin = CallOrigin {
+            ip: ip.into(),
+            user_agent: USER_AGENTS[n % USER_AGENTS.len()].into(),
+            country_code: country_code.into(),
+            country_name: country_name.into(),
+            region: region.into(),
+        };
+        let at = last_access - (calls - 1 - call) as i64 * 3 * DAY_MILLIS;
+        store.record_token_activity(token_id, &origin, at);
     }
 }
 
@@ -297,7 +332,8 @@ fn add_admin_token(store: &mut Store, account: usize) {
     store.admin_tokens.push(id);
 }
 
-fn add_seed_token(store: &mut Store, account: usize, n: usize, total: usize) {
+/// Adds one token and its history; returns its id and last access when it was used and is active.
+fn add_seed_token(store: &mut Store, account: usize, n: usize, total: usize) -> Option<(String, i64)> {
     let kind = store.accounts[account].kind;
     let assignable: Vec<String> =
         store.modules.iter().filter(|m| m.in_default_group(kind)).map(|m| m.id.clone()).collect();
@@ -332,4 +368,5 @@ fn add_seed_token(store: &mut Store, account: usize, n: usize, total: usize) {
     if let Some(at) = last_access {
         store.tokens.update(&id, |token| token["lastAccessAt"] = json!(crate::clock::format_millis(at)));
     }
+    last_access.filter(|_| status == "Active").map(|at| (id, at))
 }

@@ -96,3 +96,20 @@ pub fn desk_with_clipboard(
     config.retry = quick_retries();
     Desk::open(config, secrets).with_clipboard(clipboard).expect("a clipboard")
 }
+
+/// A desk over `config_dir` and `secrets` whose time is `clock`'s.
+pub fn desk_at(
+    config_dir: &std::path::Path,
+    secrets: Arc<dyn SecretStore>,
+    clock: Arc<desk_core::clock::ManualClock>,
+) -> Desk {
+    let mut config = DeskConfig::new(config_dir, "0.0.0-test");
+    config.retry = quick_retries();
+    config.clock = clock;
+    Desk::open(config, secrets).with_clipboard(Arc::new(InMemoryClipboard::default())).expect("a clipboard")
+}
+
+/// Noon UTC on 2026-11-30: far from midnight in most time zones, so "today" is one day wherever the test runs.
+pub fn noon() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z").expect("a time").with_timezone(&chrono::Utc)
+}

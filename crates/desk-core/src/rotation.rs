@@ -1,0 +1,492 @@
+//! Guided rotation. The platform has no rotate call, so Token Desk makes one
+//! with an overlap window: a new token with the old one's modules and
+//! description, then the old one disabled after a grace period the user
+//! chooses. The plan is kept on this device, so the disable survives a
+//! restart; one that came due while the app was closed is not done behind
+//! the user's back but asked about at the next start.
+//!
+//! Rotating the token a connection signs in with goes in an order that never
+//! strands the connection: the new secret is checked with `whoami`, swapped
+//! into the keychain, and only then is the old token disabled. A failure at
+//! any step takes back what was done and leaves the connection as it was.
+
+use chrono::Duration;
+use marketplace_api::{ApiSecret, NewApiToken};
+use serde::{Deserialize, Serialize};
+
+use crate::desk::{ConnectionSource, Desk};
+use crate::error::{DeskError, ErrorKind};
+use crate::events::{DeskEvent, TokenChange, TokenChanged};
+use crate::ids::{IdKind, checked};
+use crate::review_dates::Reminder;
+use crate::validation::NAME_MAX_CHARS;
+use crate::views::TokenView;
+
+/// The file the rotations live in.
+pub(crate) const FILE_NAME: &str = "rotations.json";
+
+/// Finished rotations stay on show this long.
+const KEEP_FINISHED_DAYS: i64 = 7;
+
+/// How long both tokens work side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum GracePeriod {
+    /// Disable the old token at once.
+    Now,
+    /// One hour.
+    OneHour,
+    /// One day.
+    OneDay,
+    /// Seven days.
+    SevenDays,
+}
+
+impl GracePeriod {
+    fn length(self) -> Duration {
+        match self {
+            Self::Now => Duration::zero(),
+            Self::OneHour => Duration::hours(1),
+            Self::OneDay => Duration::days(1),
+            Self::SevenDays => Duration::days(7),
+        }
+    }
+}
+
+/// Where a rotation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum RotationState {
+    /// Both tokens work; the old one is disabled at `disableAt`.
+    Waiting,
+    /// The grace period ended while Token Desk was closed: the user decides.
+    NeedsAnswer,
+    /// The old token is disabled.
+    Done,
+    /// The user kept both tokens.
+    Cancelled,
+}
+
+/// A rotation, as the token pages and the list show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Rotation {
+    /// Its id.
+    pub id: String,
+    /// The token being replaced.
+    pub old_token_id: String,
+    /// Its name.
+    pub old_name: String,
+    /// The token replacing it.
+    pub new_token_id: String,
+    /// Its name.
+    pub new_name: String,
+    /// When it began (RFC 3339).
+    pub started_at: String,
+    /// When the old token is (or was) to be disabled (RFC 3339).
+    pub disable_at: String,
+    /// Where it stands.
+    pub state: RotationState,
+    /// When it finished, if it did (RFC 3339).
+    pub finished_at: Option<String>,
+    /// The last failure to disable the old token, tried again until it works.
+    pub problem: Option<String>,
+    /// The connection's own token was rotated: its secret was swapped.
+    pub sign_in: bool,
+}
+
+/// What Rotate… answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationStarted {
+    /// The plan.
+    pub rotation: Rotation,
+    /// The new token. Its value is offered once, by copy or reveal, unless
+    /// it is the connection's own (then it went straight to the keychain).
+    pub new_token: TokenView,
+}
+
+/// Every rotation, per connection id.
+pub(crate) type Rotations = std::collections::BTreeMap<String, Vec<Rotation>>;
+
+/// The new token's name: the old one with today's date as a suffix (a date
+/// suffix from an earlier rotation is replaced, not stacked), within the
+/// platform's length and characters.
+pub fn rotated_name(old_name: &str, today: chrono::NaiveDate) -> String {
+    let suffix = format!(" {}", today.format("%Y-%m-%d"));
+    let trimmed = old_name.trim();
+    let base = match trimmed.rsplit_once(' ') {
+        Some((head, tail)) if chrono::NaiveDate::parse_from_str(tail, "%Y-%m-%d").is_ok() => head.trim_end(),
+        _ => trimmed,
+    };
+    // Characters the platform refuses in a name become spaces.
+    let cleaned: String = base
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '"') { c } else { ' ' })
+        .collect();
+    let room = NAME_MAX_CHARS - suffix.chars().count();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let base: String = cleaned.chars().take(room).collect();
+    let base = if base.trim().is_empty() { "Rotated token".to_owned() } else { base.trim_end().to_owned() };
+    format!("{base}{suffix}")
+}
+
+impl Desk {
+    /// The rotations of a connection still under way, and those finished in the last week.
+    pub fn rotations(&self, connection_id: &str) -> Vec<Rotation> {
+        let cutoff = self.now() - Duration::days(KEEP_FINISHED_DAYS);
+        self.rotations_store
+            .get()
+            .remove(connection_id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|rotation| {
+                rotation.finished_at.as_deref().and_then(crate::clock::parse_rfc3339).is_none_or(|at| at >= cutoff)
+            })
+            .collect()
+    }
+
+    /// Rotates a token: creates its successor with the same modules and
+    /// description and plans the old one's disable after `grace`. For the
+    /// connection's own token, the new secret is checked and swapped into
+    /// the keychain before anything else happens to the old one.
+    pub async fn rotate_token(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+        grace: GracePeriod,
+    ) -> Result<RotationStarted, DeskError> {
+        checked(IdKind::Token, token_id)?;
+        let source = self.source(connection_id)?;
+        let connection = source.connection().clone();
+        let sign_in = connection.token_id.eq_ignore_ascii_case(token_id);
+        let client = self.client(connection_id).await?;
+        let old = client.get_token(token_id, &["-token"]).await?;
+        if old.status.as_ref().is_some_and(|status| status.as_str() != "Active") {
+            let status = old.status.as_ref().map(|status| status.as_str().to_owned()).unwrap_or_default();
+            return Err(DeskError::new(
+                ErrorKind::Refused,
+                format!("{token_id} is {status}: only an active token is rotated. Create a new token instead."),
+            ));
+        }
+        if self.rotations(connection_id).iter().any(|r| r.old_token_id == old.id && matches!(r.state, RotationState::Waiting | RotationState::NeedsAnswer)) {
+            return Err(DeskError::new(ErrorKind::Refused, "This token is already being rotated: finish or cancel that rotation first."));
+        }
+        let now = self.now();
+        let old_name = old.name.clone().unwrap_or_else(|| old.id.clone());
+        let account_id = old.account.as_ref().map(|account| account.id.clone()).unwrap_or(connection.account.id.clone());
+        let created = client
+            .create_token(&NewApiToken {
+                account_id,
+                name: rotated_name(&old_name, now.with_timezone(&chrono::Local).date_naive()),
+                description: old.description.clone(),
+                icon: None,
+                module_ids: old.modules.iter().map(|module| module.id.clone()).collect(),
+            })
+            .await?;
+        tracing::info!(connection = %connection_id, old = %old.id, new = %created.id, "rotation: successor created");
+        self.token_changed_now(connection_id, &created.id, TokenChange::Created);
+        if sign_in && let Err(error) = self.swap_sign_in_secret(&source, &created.id).await {
+            // Nothing may be left half-done: the successor goes again.
+            self.take_back_successor(connection_id, &created.id).await;
+            return Err(error);
+        }
+        let mut rotation = Rotation {
+            id: uuid::Uuid::new_v4().to_string(),
+            old_token_id: old.id.clone(),
+            old_name,
+            new_token_id: created.id.clone(),
+            new_name: created.name.clone().unwrap_or_else(|| created.id.clone()),
+            started_at: crate::clock::rfc3339(now),
+            disable_at: crate::clock::rfc3339(now + self.grace_length(grace)),
+            state: RotationState::Waiting,
+            finished_at: None,
+            problem: None,
+            sign_in,
+        };
+        if grace == GracePeriod::Now {
+            rotation = self.disable_old_token(connection_id, rotation).await;
+        }
+        let kept = rotation.clone();
+        let key = connection_id.to_owned();
+        self.rotations_store.change(move |all| all.entry(key).or_default().push(kept)).await?;
+        self.notes_changed(connection_id);
+        Ok(RotationStarted { rotation, new_token: TokenView::from(&created) })
+    }
+
+    /// Disables a rotation's old token now (the answer to "the grace period
+    /// ended while Token Desk was closed", or "Disable now" on a token page).
+    pub async fn finish_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
+        let rotation = self.find_rotation(connection_id, rotation_id)?;
+        if !matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
+            return Ok(rotation);
+        }
+        let done = self.disable_old_token(connection_id, rotation).await;
+        self.save_rotation(connection_id, &done).await?;
+        match &done.problem {
+            Some(problem) if done.state != RotationState::Done => {
+                Err(DeskError::new(ErrorKind::Server, format!("The old token is still active: {problem}")))
+            }
+            _ => Ok(done),
+        }
+    }
+
+    /// Keeps both tokens: the old one is not disabled.
+    pub async fn cancel_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
+        let mut rotation = self.find_rotation(connection_id, rotation_id)?;
+        if matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
+            rotation.state = RotationState::Cancelled;
+            rotation.finished_at = Some(crate::clock::rfc3339(self.now()));
+            self.save_rotation(connection_id, &rotation).await?;
+            tracing::info!(connection = %connection_id, old = %rotation.old_token_id, "rotation cancelled: both tokens stay");
+        }
+        Ok(rotation)
+    }
+
+    /// Disables the old tokens whose grace period ended while the app ran;
+    /// those that ended while it was closed become questions for the user.
+    pub async fn check_rotations(&self) -> Vec<Reminder> {
+        let now = self.now();
+        let mut reminders = Vec::new();
+        let known: Vec<String> = self.connections().connections.into_iter().map(|c| c.id).collect();
+        for (connection_id, rotations) in self.rotations_store.get() {
+            if !known.contains(&connection_id) {
+                continue;
+            }
+            for rotation in rotations {
+                let due = crate::clock::parse_rfc3339(&rotation.disable_at).is_none_or(|at| at <= now);
+                if rotation.state != RotationState::Waiting || !due {
+                    continue;
+                }
+                let came_due_while_closed =
+                    crate::clock::parse_rfc3339(&rotation.disable_at).is_none_or(|at| at < self.opened_at);
+                let (next, reminder) = if came_due_while_closed {
+                    let reminder = Reminder {
+                        title: format!("Disable {}?", rotation.old_name),
+                        body: format!(
+                            "Its grace period after the rotation to {} ended while Token Desk was closed. Open it to decide.",
+                            rotation.new_name
+                        ),
+                        connection_id: connection_id.clone(),
+                        token_id: rotation.old_token_id.clone(),
+                    };
+                    (Rotation { state: RotationState::NeedsAnswer, ..rotation }, Some(reminder))
+                } else {
+                    let had_problem = rotation.problem.is_some();
+                    let next = self.disable_old_token(&connection_id, rotation).await;
+                    let reminder = match (&next.state, &next.problem) {
+                        (RotationState::Done, _) => Some(Reminder {
+                            title: format!("{} was disabled", next.old_name),
+                            body: format!("Its grace period ended; {} replaces it.", next.new_name),
+                            connection_id: connection_id.clone(),
+                            token_id: next.old_token_id.clone(),
+                        }),
+                        (_, Some(problem)) if !had_problem => Some(Reminder {
+                            title: format!("{} could not be disabled", next.old_name),
+                            body: format!("{problem} Token Desk tries again."),
+                            connection_id: connection_id.clone(),
+                            token_id: next.old_token_id.clone(),
+                        }),
+                        _ => None,
+                    };
+                    (next, reminder)
+                };
+                match self.save_rotation(&connection_id, &next).await {
+                    Ok(()) => reminders.extend(reminder),
+                    Err(error) => tracing::warn!("a rotation could not be saved: {}", error.message),
+                }
+            }
+        }
+        reminders
+    }
+
+    fn grace_length(&self, grace: GracePeriod) -> Duration {
+        match (grace, self.grace_override) {
+            (GracePeriod::Now, _) => Duration::zero(),
+            (_, Some(length)) => length,
+            (grace, None) => grace.length(),
+        }
+    }
+
+    fn find_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
+        self.rotations_store
+            .get()
+            .get(connection_id)
+            .and_then(|all| all.iter().find(|rotation| rotation.id == rotation_id).cloned())
+            .ok_or_else(|| DeskError::new(ErrorKind::NotFound, "This rotation is no longer on record."))
+    }
+
+    async fn save_rotation(&self, connection_id: &str, rotation: &Rotation) -> Result<(), DeskError> {
+        let cutoff = self.now() - Duration::days(KEEP_FINISHED_DAYS * 4);
+        let rotation = rotation.clone();
+        self.rotations_store
+            .change(|all| {
+                let list = all.entry(connection_id.to_owned()).or_default();
+                match list.iter_mut().find(|kept| kept.id == rotation.id) {
+                    Some(kept) => *kept = rotation,
+                    None => list.push(rotation),
+                }
+                // Old finished rotations are history nobody shows: let them go.
+                list.retain(|kept| {
+                    kept.finished_at.as_deref().and_then(crate::clock::parse_rfc3339).is_none_or(|at| at >= cutoff)
+                });
+            })
+            .await?;
+        self.notes_changed(connection_id);
+        Ok(())
+    }
+
+    /// Disables the old token; the rotation comes back Done, or still
+    /// Waiting with the problem noted.
+    async fn disable_old_token(&self, connection_id: &str, mut rotation: Rotation) -> Rotation {
+        let result = async {
+            let client = self.client(connection_id).await?;
+            // The connection's own token is only ever the new one by now: the
+            // swap happened before. Never cut the connection off from here.
+            if self.connection(connection_id)?.token_id.eq_ignore_ascii_case(&rotation.old_token_id) {
+                return Err(DeskError::new(
+                    ErrorKind::Refused,
+                    "This connection still signs in with the old token, so Token Desk does not disable it.",
+                ));
+            }
+            match client.disable_token(&rotation.old_token_id).await {
+                Ok(_) => Ok(()),
+                // Disabled or deleted meanwhile: what the rotation wanted is done.
+                Err(error) if matches!(error.kind(), marketplace_api::ErrorKind::NotFound) => Ok(()),
+                Err(error) => {
+                    let still_active = client
+                        .get_token(&rotation.old_token_id, &["-token"])
+                        .await
+                        .map(|token| token.status.as_ref().is_none_or(|status| status.as_str() == "Active"))
+                        .unwrap_or(true);
+                    if still_active { Err(DeskError::from(error)) } else { Ok(()) }
+                }
+            }
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                tracing::info!(connection = %connection_id, old = %rotation.old_token_id, "rotation: old token disabled");
+                self.token_changed_now(connection_id, &rotation.old_token_id, TokenChange::Disabled);
+                rotation.state = RotationState::Done;
+                rotation.finished_at = Some(crate::clock::rfc3339(self.now()));
+                rotation.problem = None;
+            }
+            Err(error) => {
+                tracing::warn!(connection = %connection_id, old = %rotation.old_token_id, "rotation: the old token could not be disabled: {}", error.message);
+                rotation.problem = Some(error.message);
+            }
+        }
+        rotation
+    }
+
+    /// The sign-in swap: read the successor's value, check it with
+    /// `whoami`, put it in the keychain (or the demo's memory), and point
+    /// the connection at it. Each step is undone if a later one fails.
+    async fn swap_sign_in_secret(&self, source: &ConnectionSource, new_token_id: &str) -> Result<(), DeskError> {
+        let connection = source.connection();
+        let client = self.client(&connection.id).await?;
+        let mut successor = client.get_token(new_token_id, &[]).await?;
+        let secret: ApiSecret = successor.token.take().ok_or_else(|| {
+            DeskError::new(ErrorKind::Server, format!("The Marketplace did not send the value of {new_token_id}."))
+        })?;
+        let demo_ca = match source {
+            ConnectionSource::Demo(_) => self.state().demo.as_ref().map(|demo| demo.ca_pem.clone()),
+            ConnectionSource::Saved(_) => None,
+        };
+        let ca = demo_ca.or_else(|| connection.ca_certificate_pem.clone());
+        let fresh = self.build_client(&connection.base_url, secret.clone(), ca.as_deref())?;
+        let identity = fresh.whoami().await.map_err(|error| {
+            let error = DeskError::from(error);
+            DeskError::new(error.kind, format!("The new token could not sign in ({}); nothing was changed.", error.message))
+        })?;
+        if !identity.token.id.eq_ignore_ascii_case(new_token_id) {
+            return Err(DeskError::new(
+                ErrorKind::Server,
+                format!("The new secret signed in as {}, not {new_token_id}; nothing was changed.", identity.token.id),
+            ));
+        }
+        match source {
+            ConnectionSource::Demo(_) => {
+                let mut state = self.state();
+                let demo = state.demo.as_mut().ok_or_else(|| crate::connections::unknown_connection(&connection.id))?;
+                demo.secret = secret;
+                demo.connection.token_id = new_token_id.to_owned();
+                state.clients.insert(connection.id.clone(), fresh);
+            }
+            ConnectionSource::Saved(_) => {
+                let previous = self.load_secret(connection).await?;
+                self.store_secret(connection, &secret).await.map_err(|error| {
+                    DeskError::new(
+                        error.kind,
+                        format!("The new secret could not be saved in the OS keychain ({}); nothing was changed.", error.message),
+                    )
+                })?;
+                let new_id = new_token_id.to_owned();
+                let pointed = self
+                    .change_store(|store| store.plan_update(&connection.id, move |saved| saved.token_id = new_id))
+                    .await;
+                if let Err(error) = pointed {
+                    if let Some(previous) = previous
+                        && self.store_secret(connection, &previous).await.is_err()
+                    {
+                        tracing::error!("the old secret could not be put back in the keychain after a failed rotation");
+                    }
+                    return Err(DeskError::new(
+                        error.kind,
+                        format!("The connection could not be updated ({}); nothing was changed.", error.message),
+                    ));
+                }
+                self.state().clients.insert(connection.id.clone(), fresh);
+            }
+        }
+        tracing::info!(connection = %connection.id, new = %new_token_id, "rotation: the connection signs in with its new token");
+        self.emit(DeskEvent::ConnectionsChanged);
+        Ok(())
+    }
+
+    /// Deletes a successor whose rotation failed, so no stray token stays behind.
+    async fn take_back_successor(&self, connection_id: &str, new_token_id: &str) {
+        let deleted = match self.client(connection_id).await {
+            Ok(client) => client.delete_token(new_token_id).await.map_err(DeskError::from),
+            Err(error) => Err(error),
+        };
+        match deleted {
+            Ok(()) => self.token_changed_now(connection_id, new_token_id, TokenChange::Deleted),
+            Err(error) => tracing::warn!(
+                connection = %connection_id, token = %new_token_id,
+                "the unused successor of a failed rotation could not be deleted: {}", error.message
+            ),
+        }
+    }
+
+    pub(crate) fn token_changed_now(&self, connection_id: &str, token_id: &str, change: TokenChange) {
+        self.emit(DeskEvent::TokenChanged(TokenChanged {
+            connection_id: connection_id.to_owned(),
+            token_id: token_id.to_owned(),
+            change,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn the_date_suffix_replaces_an_earlier_one_and_fits_the_platform() {
+        assert_eq!(rotated_name("CI deploy", day("2026-11-30")), "CI deploy 2026-11-30");
+        assert_eq!(rotated_name("CI deploy 2026-01-02", day("2026-11-30")), "CI deploy 2026-11-30");
+        assert_eq!(rotated_name("ERP: sync, nightly", day("2026-11-30")), "ERP sync nightly 2026-11-30");
+        let long = "x".repeat(NAME_MAX_CHARS);
+        let rotated = rotated_name(&long, day("2026-11-30"));
+        assert_eq!(rotated.chars().count(), NAME_MAX_CHARS);
+        assert!(rotated.ends_with(" 2026-11-30"));
+        assert!(crate::validation::name_problems(&rotated).is_none());
+        assert_eq!(rotated_name(":::", day("2026-11-30")), "Rotated token 2026-11-30");
+    }
+}

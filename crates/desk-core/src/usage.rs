@@ -1,0 +1,294 @@
+//! Usage insight from the audit trail: what the platform tells of a token's
+//! use (`lastAccessAt`) and what its own audit records add (the last thing
+//! it did, the addresses, countries and user agents it acted from). The
+//! platform has no "last used from where"; this is it, from the records the
+//! token made.
+//!
+//! A history of the origins each token acted from is kept on this device,
+//! so that a token acting from an address or a country not seen before is
+//! noticed ("new origin"), once per origin.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::StreamExt;
+use marketplace_api::models::AuditRecord;
+use marketplace_api::rql::{Filter, LikePattern, Query};
+use serde::{Deserialize, Serialize};
+
+use crate::desk::Desk;
+use crate::error::DeskError;
+use crate::ids::{IdKind, checked};
+use crate::local_store::PerToken;
+use crate::review_dates::Reminder;
+use crate::views::AuditEntryView;
+
+/// The file the origin history lives in.
+pub(crate) const FILE_NAME: &str = "origins.json";
+
+/// Records read for one token's insight, newest first.
+pub const USAGE_RECORDS_MAX: u32 = 1_000;
+
+/// Records read per check for new origins.
+const ORIGIN_CHECK_RECORDS_MAX: u64 = 1_000;
+
+/// A value seen in a token's records, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Seen {
+    /// The address, country or user agent.
+    pub value: String,
+    /// More about it: an address's country and region.
+    pub detail: Option<String>,
+    /// The first record that shows it (RFC 3339).
+    pub first_seen: Option<String>,
+    /// The last record that shows it (RFC 3339).
+    pub last_seen: Option<String>,
+    /// How many records show it.
+    pub records: u32,
+}
+
+/// What is known of a token's use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenUsage {
+    /// The platform's approximate last use (RFC 3339).
+    pub last_access_at: Option<String>,
+    /// The newest audit record the token made.
+    pub last_activity: Option<AuditEntryView>,
+    /// The addresses it acted from, most recent first.
+    pub ips: Vec<Seen>,
+    /// The countries it acted from, most recent first.
+    pub countries: Vec<Seen>,
+    /// The user agents it acted with, most recent first.
+    pub user_agents: Vec<Seen>,
+    /// Records read.
+    pub records_read: u32,
+    /// True when the token made more records than were read (the oldest were left out).
+    pub truncated: bool,
+}
+
+/// The origins a token was seen acting from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct KnownOrigins {
+    ips: BTreeSet<String>,
+    countries: BTreeSet<String>,
+}
+
+/// The origin history of every connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct OriginHistory {
+    /// Per connection: the newest record time already looked at.
+    checked_until: BTreeMap<String, String>,
+    /// Per connection: the ids of the records at that time (the next check starts there again).
+    checked_ids: BTreeMap<String, BTreeSet<String>>,
+    known: PerToken<KnownOrigins>,
+}
+
+/// Where one record came from.
+struct Origin<'a> {
+    ip: Option<&'a str>,
+    country: Option<&'a str>,
+    region: Option<&'a str>,
+    user_agent: Option<&'a str>,
+}
+
+fn origin(record: &AuditRecord) -> Origin<'_> {
+    let api = record.request.as_ref().and_then(|request| request.api.as_ref());
+    let geo = api.and_then(|api| api.geolocation.as_ref());
+    Origin {
+        ip: api.and_then(|api| api.ip.as_deref()).filter(|ip| !ip.is_empty()),
+        country: geo.and_then(|geo| geo.country_name.as_deref().or(geo.country_code.as_deref())).filter(|c| !c.is_empty()),
+        region: geo.and_then(|geo| geo.region.as_deref()),
+        user_agent: api.and_then(|api| api.user_agent.as_deref()).filter(|agent| !agent.is_empty()),
+    }
+}
+
+/// Tallies values over records given newest first.
+#[derive(Default)]
+struct Tally {
+    order: Vec<String>,
+    seen: BTreeMap<String, Seen>,
+}
+
+impl Tally {
+    fn add(&mut self, value: &str, detail: Option<String>, at: Option<&str>) {
+        let entry = self.seen.entry(value.to_owned()).or_insert_with(|| {
+            self.order.push(value.to_owned());
+            Seen { value: value.to_owned(), detail, first_seen: None, last_seen: at.map(str::to_owned), records: 0 }
+        });
+        entry.records = entry.records.saturating_add(1);
+        if at.is_some() {
+            entry.first_seen = at.map(str::to_owned);
+        }
+    }
+
+    fn into_list(mut self) -> Vec<Seen> {
+        self.order.iter().filter_map(|value| self.seen.remove(value)).collect()
+    }
+}
+
+/// The insight from a token's records, newest first.
+pub(crate) fn summarize(last_access_at: Option<String>, records: &[AuditRecord], truncated: bool) -> TokenUsage {
+    let (mut ips, mut countries, mut agents) = (Tally::default(), Tally::default(), Tally::default());
+    for record in records {
+        let at = record.timestamp.as_deref();
+        let from = origin(record);
+        if let Some(ip) = from.ip {
+            let place: Vec<&str> = [from.country, from.region].into_iter().flatten().collect();
+            ips.add(ip, (!place.is_empty()).then(|| place.join(", ")), at);
+        }
+        if let Some(country) = from.country {
+            countries.add(country, None, at);
+        }
+        if let Some(agent) = from.user_agent {
+            agents.add(agent, None, at);
+        }
+    }
+    TokenUsage {
+        last_access_at,
+        last_activity: records.first().map(AuditEntryView::from),
+        ips: ips.into_list(),
+        countries: countries.into_list(),
+        user_agents: agents.into_list(),
+        records_read: u32::try_from(records.len()).unwrap_or(u32::MAX),
+        truncated,
+    }
+}
+
+impl Desk {
+    /// What is known of a token's use: the platform's last access, and what
+    /// the records it made show.
+    pub async fn token_usage(&self, connection_id: &str, token_id: &str) -> Result<TokenUsage, DeskError> {
+        checked(IdKind::Token, token_id)?;
+        let client = self.client(connection_id).await?;
+        let token = client.get_token(token_id, &["-token"]).await?;
+        let query = Query::new().filter(Filter::eq("actor.id", token_id)).order_by_desc("timestamp");
+        let mut pages = client.list_all_audit_records(query);
+        let mut records = Vec::new();
+        let mut truncated = false;
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            records.extend(page.items);
+            if records.len() >= USAGE_RECORDS_MAX as usize {
+                truncated = page.total.is_some_and(|total| total > u64::from(USAGE_RECORDS_MAX));
+                records.truncate(USAGE_RECORDS_MAX as usize);
+                break;
+            }
+        }
+        Ok(summarize(token.last_access_at, &records, truncated))
+    }
+
+    /// Reads the records tokens made since the last check and notices the
+    /// origins a token had not acted from before. The first check of a
+    /// connection, and a token's first records, only learn: a token's first
+    /// address is not news. Each new origin is told once.
+    pub async fn check_new_origins(&self, connection_id: &str) -> Result<Vec<Reminder>, DeskError> {
+        let client = self.client(connection_id).await?;
+        let history = self.origins.get();
+        let since = history.checked_until.get(connection_id).cloned();
+        let already = history.checked_ids.get(connection_id).cloned().unwrap_or_default();
+        let mut filters = vec![Filter::ilike("actor.id", LikePattern::starts_with("TKN-"))];
+        if let Some(since) = &since {
+            filters.push(Filter::ge("timestamp", since.as_str()));
+        }
+        let query = Query::new().filter(Filter::and(filters)).order_by_desc("timestamp").order_by_desc("id");
+        let mut pages = client.list_all_audit_records(query);
+        let mut records: Vec<AuditRecord> = Vec::new();
+        while let Some(page) = pages.next().await {
+            records.extend(page?.items);
+            if records.len() as u64 >= ORIGIN_CHECK_RECORDS_MAX {
+                break;
+            }
+        }
+        let learning = since.is_none();
+        let connection = connection_id.to_owned();
+        let reminders = self
+            .origins
+            .change(move |history| {
+                let mut reminders = Vec::new();
+                // Oldest first, so "first seen" is the first time it happened.
+                for record in records.iter().rev().filter(|record| !already.contains(&record.id)) {
+                    let Some(actor) = record.actor.as_ref().filter(|actor| actor.id.starts_with("TKN-")) else { continue };
+                    let from = origin(record);
+                    let known = history.known.entry(connection.clone()).or_default().entry(actor.id.clone()).or_default();
+                    let new_ip = from.ip.filter(|ip| !known.ips.contains(*ip));
+                    let new_country = from.country.filter(|country| !known.countries.contains(*country));
+                    let had_history = !known.ips.is_empty() || !known.countries.is_empty();
+                    if let Some(ip) = new_ip {
+                        known.ips.insert(ip.to_owned());
+                    }
+                    if let Some(country) = new_country {
+                        known.countries.insert(country.to_owned());
+                    }
+                    if learning || !had_history || (new_ip.is_none() && new_country.is_none()) {
+                        continue;
+                    }
+                    let name = actor.name.clone().unwrap_or_else(|| actor.id.clone());
+                    let place = [from.ip, from.country].into_iter().flatten().collect::<Vec<_>>().join(", ");
+                    let what = if new_country.is_some() { "a country" } else { "an address" };
+                    reminders.push(Reminder {
+                        title: format!("New origin for {name}"),
+                        body: format!(
+                            "{name} ({}) acted from {what} it had not used before: {place}{}.",
+                            actor.id,
+                            record.timestamp.as_deref().map(|at| format!(", at {at}")).unwrap_or_default()
+                        ),
+                        connection_id: connection.clone(),
+                        token_id: actor.id.clone(),
+                    });
+                }
+                if let Some(newest) = records.first().and_then(|record| record.timestamp.clone()) {
+                    let at_newest: BTreeSet<String> = records
+                        .iter()
+                        .filter(|record| record.timestamp.as_deref() == Some(newest.as_str()))
+                        .map(|record| record.id.clone())
+                        .collect();
+                    history.checked_until.insert(connection.clone(), newest);
+                    history.checked_ids.insert(connection, at_newest);
+                } else if learning {
+                    // Nothing yet: the next check's records are new, not a baseline.
+                    history.checked_until.insert(connection, String::new());
+                }
+                reminders
+            })
+            .await?;
+        Ok(reminders)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, at: &str, ip: &str, country: &str, agent: &str) -> AuditRecord {
+        serde_json::from_value(serde_json::json!({
+            "id": id,
+            "event": "platform.commerce.order.created",
+            "timestamp": at,
+            "actor": { "id": "TKN-1111-2222", "name": "CI" },
+            "request": { "api": { "ip": ip, "userAgent": agent, "geolocation": { "countryName": country, "region": "R" } } },
+        }))
+        .expect("a record")
+    }
+
+    #[test]
+    fn origins_are_tallied_with_first_and_last_seen() {
+        // Newest first, as the platform lists them.
+        let records = [
+            record("AUD-3", "2026-11-03T00:00:00Z", "192.0.2.1", "Spain", "curl/8"),
+            record("AUD-2", "2026-11-02T00:00:00Z", "198.51.100.2", "Germany", "curl/8"),
+            record("AUD-1", "2026-11-01T00:00:00Z", "192.0.2.1", "Spain", "python"),
+        ];
+        let usage = summarize(Some("2026-11-03T00:00:05Z".into()), &records, false);
+        assert_eq!(usage.last_activity.as_ref().map(|entry| entry.id.as_str()), Some("AUD-3"));
+        let ips: Vec<_> = usage.ips.iter().map(|seen| (seen.value.as_str(), seen.records)).collect();
+        assert_eq!(ips, [("192.0.2.1", 2), ("198.51.100.2", 1)]);
+        assert_eq!(usage.ips[0].first_seen.as_deref(), Some("2026-11-01T00:00:00Z"));
+        assert_eq!(usage.ips[0].last_seen.as_deref(), Some("2026-11-03T00:00:00Z"));
+        assert_eq!(usage.ips[0].detail.as_deref(), Some("Spain, R"));
+        assert_eq!(usage.countries.len(), 2);
+        assert_eq!(usage.user_agents.iter().map(|seen| seen.value.as_str()).collect::<Vec<_>>(), ["curl/8", "python"]);
+    }
+}
