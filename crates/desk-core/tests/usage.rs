@@ -1,0 +1,89 @@
+//! Usage insight and new-origin detection through the desk, over audit
+//! records the simulator holds for calls from two places.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test states its expectations by panicking"
+)]
+
+mod common;
+
+use common::World;
+use desk_core::queries::{TokenListQuery, TokenState};
+use marketplace_sim::{AccountKind, CallOrigin};
+
+fn from(ip: &str, country: &str, agent: &str) -> CallOrigin {
+    CallOrigin {
+        ip: ip.into(),
+        user_agent: agent.into(),
+        country_code: country[..2].to_uppercase(),
+        country_name: country.into(),
+        region: "Somewhere".into(),
+    }
+}
+
+async fn a_token(world: &World, connection: &str) -> String {
+    let own = world.desk.connection(connection).unwrap().token_id;
+    let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
+    let tokens = world.desk.list_tokens(connection, &query).await.unwrap().items;
+    tokens.into_iter().find(|token| token.id != own).unwrap().id
+}
+
+#[tokio::test]
+async fn a_token_acting_from_a_new_place_is_told_once() {
+    let world = World::new(6).await;
+    let connection = world.connect(AccountKind::Client).await.id;
+    let token = a_token(&world, &connection).await;
+    assert!(world.sim.record_token_activity(&token, &from("192.0.2.10", "Spain", "python-requests/2.32")));
+
+    // The first check learns what is already there: no news.
+    assert!(world.desk.check_new_origins(&connection).await.unwrap().is_empty());
+    // Again from the same place: still none.
+    world.sim.record_token_activity(&token, &from("192.0.2.10", "Spain", "python-requests/2.32"));
+    assert!(world.desk.check_new_origins(&connection).await.unwrap().is_empty());
+
+    // From a second address, in another country: told, once.
+    world.sim.record_token_activity(&token, &from("198.51.100.99", "Germany", "curl/8.5"));
+    let told = world.desk.check_new_origins(&connection).await.unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].token_id, token);
+    assert!(told[0].title.starts_with("New origin"), "{}", told[0].title);
+    assert!(told[0].body.contains("198.51.100.99") && told[0].body.contains("Germany"), "{}", told[0].body);
+    assert!(world.desk.check_new_origins(&connection).await.unwrap().is_empty(), "once");
+    world.sim.record_token_activity(&token, &from("198.51.100.99", "Germany", "curl/8.5"));
+    assert!(world.desk.check_new_origins(&connection).await.unwrap().is_empty(), "a known place again is no news");
+
+    // The history is kept on this device: a restarted desk does not tell it again.
+    let reopened = common::desk_with(world.config_dir.path(), world.secrets.clone());
+    assert!(reopened.check_new_origins(&connection).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_token_page_shows_where_and_how_a_token_was_used() {
+    let world = World::new(6).await;
+    let connection = world.connect(AccountKind::Client).await.id;
+    let token = a_token(&world, &connection).await;
+    let quiet = world.desk.token_usage(&connection, &token).await.unwrap();
+    let seeded = quiet.records_read;
+    world.sim.record_token_activity(&token, &from("192.0.2.10", "Spain", "python-requests/2.32"));
+    // Records are stamped to the millisecond: keep the two apart.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    world.sim.record_token_activity(&token, &from("198.51.100.99", "Germany", "curl/8.5"));
+
+    let usage = world.desk.token_usage(&connection, &token).await.unwrap();
+    assert_eq!(usage.records_read, seeded + 2);
+    assert!(!usage.truncated);
+    let newest = usage.last_activity.as_ref().expect("its last activity");
+    assert_eq!(newest.actor_id.as_deref(), Some(token.as_str()));
+    assert_eq!(usage.ips[0].value, "198.51.100.99", "most recent first");
+    assert_eq!(usage.ips[0].detail.as_deref(), Some("Germany, Somewhere"));
+    assert!(usage.ips.iter().any(|seen| seen.value == "192.0.2.10"));
+    assert_eq!(usage.countries[0].value, "Germany");
+    assert_eq!(usage.user_agents[0].value, "curl/8.5");
+    assert!(usage.ips[0].first_seen.is_some() && usage.ips[0].last_seen >= usage.ips[0].first_seen);
+
+    let missing = world.desk.token_usage(&connection, "TKN-9999-9999").await.expect_err("no such token");
+    assert_eq!(missing.kind, desk_core::ErrorKind::NotFound);
+}
