@@ -21,6 +21,25 @@ pub struct ConnectionsChangedEvent;
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct ClipboardChangedEvent(pub desk_core::ClipboardStatus);
 
+/// What Token Desk keeps on this device about a connection's tokens changed
+/// (review dates, rotations): reload them.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct NotesChangedEvent {
+    /// The connection.
+    pub connection_id: String,
+}
+
+/// A reminder was clicked: show this token.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenTokenEvent {
+    /// The connection the token belongs to.
+    pub connection_id: String,
+    /// The token.
+    pub token_id: String,
+}
+
 /// Forwards every desk event to the windows, for the app's lifetime.
 pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
     let app = app.clone();
@@ -31,6 +50,7 @@ pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
                 Ok(DeskEvent::TokenChanged(changed)) => TokenChangedEvent(changed).emit(&app),
                 Ok(DeskEvent::ConnectionsChanged) => ConnectionsChangedEvent.emit(&app),
                 Ok(DeskEvent::ClipboardChanged(status)) => ClipboardChangedEvent(status).emit(&app),
+                Ok(DeskEvent::NotesChanged { connection_id }) => NotesChangedEvent { connection_id }.emit(&app),
                 // The window asked for that list itself; only the tray follows it.
                 Ok(DeskEvent::TokensRefreshed { .. } | DeskEvent::PanicSnapshotChanged { .. }) => continue,
                 Err(RecvError::Lagged(missed)) => {

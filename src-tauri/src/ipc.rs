@@ -50,6 +50,13 @@ macro_rules! app_ipc {
                 $crate::commands::audit::event_types,
                 $crate::commands::audit::export_audit::<$runtime>,
                 $crate::commands::audit::cancel_export,
+                $crate::commands::audit::token_usage,
+                $crate::commands::review::review_dates,
+                $crate::commands::review::set_review_by,
+                $crate::commands::rotation::rotations,
+                $crate::commands::rotation::rotate_token,
+                $crate::commands::rotation::finish_rotation,
+                $crate::commands::rotation::cancel_rotation,
                 $crate::commands::settings::get_settings::<$runtime>,
                 $crate::commands::settings::update_settings,
                 $crate::commands::settings::clear_clipboard,
@@ -58,6 +65,8 @@ macro_rules! app_ipc {
                 $crate::events::TokenChangedEvent,
                 $crate::events::ConnectionsChangedEvent,
                 $crate::events::ClipboardChangedEvent,
+                $crate::events::NotesChangedEvent,
+                $crate::events::OpenTokenEvent,
             ])
             // One TypeScript type per Rust type: the IPC types are plain data
             // whose serialized and deserialized shapes agree.

@@ -10,6 +10,7 @@ pub mod ipc;
 mod logging;
 mod native;
 mod navigation;
+mod schedules;
 mod shutdown;
 mod tray;
 mod tray_actions;
@@ -45,7 +46,8 @@ pub fn run(core_dumps: Result<(), String>) {
             if std::env::var_os(desk_core::rendering::DISABLE_COMPOSITING).is_some_and(|value| value != "0") {
                 tracing::info!("WebKit draws without compositing (no GPU render node, or the user said so)");
             }
-            let config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
+            let mut config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
+            config.grace_override = schedules::grace_override();
             let clipboard = Arc::new(clipboard::PluginClipboard(app.handle().clone()));
             let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?);
             // The keychain and the TLS set-up, while the webview loads.
@@ -54,6 +56,7 @@ pub fn run(core_dumps: Result<(), String>) {
                 async move { desk.prepare_active_connection().await }
             });
             install_ipc(app, &ipc, desk.clone());
+            schedules::start(app.handle(), desk.clone());
             shutdown::exit_on_termination_signals(app.handle());
             // The window works without a tray: a tray that fails to build is logged, not fatal.
             let has_tray = tray::install(app.handle(), &desk).unwrap_or_else(|error| {

@@ -284,13 +284,14 @@ impl Desk {
                     pending = false;
                 }
                 match events.recv().await {
-                    Ok(DeskEvent::ClipboardChanged(_)) => {}
+                    // Neither changes what the menu lists.
+                    Ok(DeskEvent::ClipboardChanged(_) | DeskEvent::NotesChanged { .. }) => {}
                     Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => pending = true,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 }
                 // Fold a burst (a panic's dozens of changes) into one refresh.
                 while let Ok(event) = events.try_recv() {
-                    pending |= !matches!(event, DeskEvent::ClipboardChanged(_));
+                    pending |= !matches!(event, DeskEvent::ClipboardChanged(_) | DeskEvent::NotesChanged { .. });
                 }
             }
         }

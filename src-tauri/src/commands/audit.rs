@@ -1,8 +1,8 @@
-//! The token page's Audit trail tab.
+//! The token page's Audit trail and Usage tabs.
 
 use desk_core::queries::AuditQuery;
 use desk_core::views::{AuditPage, AuditRecordView, EventTypeView};
-use desk_core::{AuditExportScope, CancelFlag, DeskError, ExportFormat, ExportProgress, ExportSummary};
+use desk_core::{AuditExportScope, CancelFlag, DeskError, ExportFormat, ExportProgress, ExportSummary, TokenUsage};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
@@ -35,6 +35,13 @@ pub async fn audit_record(
 #[specta::specta]
 pub async fn event_types(desk: DeskState<'_>, connection_id: String) -> Result<Vec<EventTypeView>, DeskError> {
     desk.event_types(&connection_id).await
+}
+
+/// What a token's own audit records tell of its use (the Usage tab).
+#[tauri::command]
+#[specta::specta]
+pub async fn token_usage(desk: DeskState<'_>, connection_id: String, token_id: String) -> Result<TokenUsage, DeskError> {
+    desk.token_usage(&connection_id, &token_id).await
 }
 
 /// The export running now, if any, so that `cancel_export` can stop it.

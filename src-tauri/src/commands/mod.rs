@@ -5,6 +5,8 @@
 pub mod app;
 pub mod audit;
 pub mod connections;
+pub mod review;
+pub mod rotation;
 pub mod settings;
 pub mod tokens;
 

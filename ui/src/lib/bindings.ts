@@ -99,6 +99,20 @@ export const commands = {
 	exportAudit: (connectionId: string, scope: AuditExportScope, format: ExportFormat, onProgress: Channel<ExportProgress>) => typedError<ExportSummary | null, DeskError>(__TAURI_INVOKE("export_audit", { connectionId, scope, format, onProgress })),
 	/**  Stops the running export between two pages; its file is not written. */
 	cancelExport: () => typedError<null, DeskError>(__TAURI_INVOKE("cancel_export")),
+	/**  What a token's own audit records tell of its use (the Usage tab). */
+	tokenUsage: (connectionId: string, tokenId: string) => typedError<TokenUsage, DeskError>(__TAURI_INVOKE("token_usage", { connectionId, tokenId })),
+	/**  Every review date of the connection's tokens. */
+	reviewDates: (connectionId: string) => __TAURI_INVOKE<TokenReview[]>("review_dates", { connectionId }),
+	/**  Sets a token's review date, or removes it with `None`. */
+	setReviewBy: (connectionId: string, tokenId: string, review: ReviewBy | null) => typedError<TokenReview | null, DeskError>(__TAURI_INVOKE("set_review_by", { connectionId, tokenId, review })),
+	/**  The connection's rotations under way and recently finished. */
+	rotations: (connectionId: string) => __TAURI_INVOKE<Rotation[]>("rotations", { connectionId }),
+	/**  Creates a token's successor and plans the old one's disable after `grace`. */
+	rotateToken: (connectionId: string, tokenId: string, grace: GracePeriod) => typedError<RotationStarted, DeskError>(__TAURI_INVOKE("rotate_token", { connectionId, tokenId, grace })),
+	/**  Disables a rotation's old token now. */
+	finishRotation: (connectionId: string, rotationId: string) => typedError<Rotation, DeskError>(__TAURI_INVOKE("finish_rotation", { connectionId, rotationId })),
+	/**  Keeps both tokens of a rotation. */
+	cancelRotation: (connectionId: string, rotationId: string) => typedError<Rotation, DeskError>(__TAURI_INVOKE("cancel_rotation", { connectionId, rotationId })),
 	/**  The user's settings (async, off the main thread, like every command). */
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	/**  Saves new settings and returns them as saved. */
@@ -111,6 +125,8 @@ export const commands = {
 export const events = {
 	clipboardChangedEvent: makeEvent<ClipboardChangedEvent, ClipboardChangedEvent>("clipboard-changed-event"),
 	connectionsChangedEvent: makeEvent<ConnectionsChangedEvent, ConnectionsChangedEvent>("connections-changed-event"),
+	notesChangedEvent: makeEvent<NotesChangedEvent, NotesChangedEvent>("notes-changed-event"),
+	openTokenEvent: makeEvent<OpenTokenEvent, OpenTokenEvent>("open-token-event"),
 	tokenChangedEvent: makeEvent<TokenChangedEvent, TokenChangedEvent>("token-changed-event"),
 };
 
@@ -347,6 +363,16 @@ export type DeskError = {
 	traceId: string | null,
 };
 
+/**  What the "disable at the date" option did. */
+export type DisableOutcome = {
+	/**  When it acted (RFC 3339). */
+	at: string,
+	/**  True: the token is disabled. False: the disable failed; it is tried again. */
+	disabled: boolean,
+	/**  What happened, in words. */
+	message: string,
+};
+
 /**  A Marketplace environment. */
 export type Environment = 
 /**  The production platform. */
@@ -432,6 +458,17 @@ export type FieldError = {
 	message: string,
 };
 
+/**  How long both tokens work side by side. */
+export type GracePeriod = 
+/**  Disable the old token at once. */
+"now" | 
+/**  One hour. */
+"oneHour" | 
+/**  One day. */
+"oneDay" | 
+/**  Seven days. */
+"sevenDays";
+
 /**  A module as the token screens show it. */
 export type ModuleView = {
 	/**  `MOD-NNNN`. */
@@ -469,6 +506,23 @@ export type NewToken = {
 	moduleIds?: string[],
 };
 
+/**
+ *  What Token Desk keeps on this device about a connection's tokens changed
+ *  (review dates, rotations): reload them.
+ */
+export type NotesChangedEvent = {
+	/**  The connection. */
+	connectionId: string,
+};
+
+/**  A reminder was clicked: show this token. */
+export type OpenTokenEvent = {
+	/**  The connection the token belongs to. */
+	connectionId: string,
+	/**  The token. */
+	tokenId: string,
+};
+
 /**  Where a page sits in its list. */
 export type Paging = {
 	/**  Offset of the first item. */
@@ -477,6 +531,89 @@ export type Paging = {
 	limit: number,
 	/**  How many match in all, when the server said. */
 	total: number | null,
+};
+
+/**  What the token page sets. */
+export type ReviewBy = {
+	/**  The date (`YYYY-MM-DD`, the user's calendar). */
+	date: string,
+	/**  Disable the token on that date (while Token Desk runs, or at its next start). */
+	disableAtDate?: boolean,
+};
+
+/**  How close a review is. */
+export type ReviewStage = 
+/**  More than 30 days away. */
+"later" | 
+/**  Within 30 days. */
+"within30Days" | 
+/**  Within 7 days. */
+"within7Days" | 
+/**  Tomorrow. */
+"tomorrow" | 
+/**  Today, or past. */
+"due";
+
+/**  A rotation, as the token pages and the list show it. */
+export type Rotation = {
+	/**  Its id. */
+	id: string,
+	/**  The token being replaced. */
+	oldTokenId: string,
+	/**  Its name. */
+	oldName: string,
+	/**  The token replacing it. */
+	newTokenId: string,
+	/**  Its name. */
+	newName: string,
+	/**  When it began (RFC 3339). */
+	startedAt: string,
+	/**  When the old token is (or was) to be disabled (RFC 3339). */
+	disableAt: string,
+	/**  Where it stands. */
+	state: RotationState,
+	/**  When it finished, if it did (RFC 3339). */
+	finishedAt: string | null,
+	/**  The last failure to disable the old token, tried again until it works. */
+	problem: string | null,
+	/**  The connection's own token was rotated: its secret was swapped. */
+	signIn: boolean,
+};
+
+/**  What Rotate… answers. */
+export type RotationStarted = {
+	/**  The plan. */
+	rotation: Rotation,
+	/**
+	 *  The new token. Its value is offered once, by copy or reveal, unless
+	 *  it is the connection's own (then it went straight to the keychain).
+	 */
+	newToken: TokenView,
+};
+
+/**  Where a rotation stands. */
+export type RotationState = 
+/**  Both tokens work; the old one is disabled at `disableAt`. */
+"waiting" | 
+/**  The grace period ended while Token Desk was closed: the user decides. */
+"needsAnswer" | 
+/**  The old token is disabled. */
+"done" | 
+/**  The user kept both tokens. */
+"cancelled";
+
+/**  A value seen in a token's records, and when. */
+export type Seen = {
+	/**  The address, country or user agent. */
+	value: string,
+	/**  More about it: an address's country and region. */
+	detail: string | null,
+	/**  The first record that shows it (RFC 3339). */
+	firstSeen: string | null,
+	/**  The last record that shows it (RFC 3339). */
+	lastSeen: string | null,
+	/**  How many records show it. */
+	records: number,
 };
 
 /**  What the Settings screen changes. */
@@ -578,6 +715,22 @@ export type TokenPage = {
 	paging: Paging,
 };
 
+/**  A token's review date as the list and the token page show it. */
+export type TokenReview = {
+	/**  The token (`TKN-…`). */
+	tokenId: string,
+	/**  The date (`YYYY-MM-DD`). */
+	date: string,
+	/**  Whole days from today to the date (negative: overdue). */
+	daysLeft: number,
+	/**  How close it is. */
+	stage: ReviewStage,
+	/**  Disable the token on the date. */
+	disableAtDate: boolean,
+	/**  What the disable did, once it acted. */
+	disableOutcome: DisableOutcome | null,
+};
+
 /**  One sort key. */
 export type TokenSort = {
 	/**  The field. */
@@ -607,6 +760,24 @@ export type TokenState =
 "Disabled" | 
 /**  Soft-deleted (only operations accounts see these). */
 "Deleted";
+
+/**  What is known of a token's use. */
+export type TokenUsage = {
+	/**  The platform's approximate last use (RFC 3339). */
+	lastAccessAt: string | null,
+	/**  The newest audit record the token made. */
+	lastActivity: AuditEntryView | null,
+	/**  The addresses it acted from, most recent first. */
+	ips: Seen[],
+	/**  The countries it acted from, most recent first. */
+	countries: Seen[],
+	/**  The user agents it acted with, most recent first. */
+	userAgents: Seen[],
+	/**  Records read. */
+	recordsRead: number,
+	/**  True when the token made more records than were read (the oldest were left out). */
+	truncated: boolean,
+};
 
 /**  An API token as the UI sees it: everything but its value. */
 export type TokenView = {
