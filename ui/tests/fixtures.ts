@@ -22,6 +22,7 @@ import { tokenList } from '../src/state/tokens.svelte';
 import { assignableModules } from '../src/state/modules.svelte';
 import { router } from '../src/state/router.svelte';
 import { clipboard } from '../src/state/clipboard.svelte';
+import { notes } from '../src/state/notes.svelte';
 
 /** A saved (non-demo) connection on the Test environment; override what a test needs. */
 export function connection(overrides: Partial<Connection> = {}): Connection {
@@ -103,6 +104,9 @@ export type Call = { command: string; args: Args };
  */
 export function mockBackend(answers: Record<string, Answer>) {
   const calls: Call[] = [];
+  // Nothing kept on this device unless a test says otherwise.
+  answers.review_dates ??= [];
+  answers.rotations ??= [];
   mockIPC(
     (command, args) => {
       const payload = (args ?? {}) as Args;
@@ -175,5 +179,6 @@ export async function resetAll(): Promise<void> {
   clipboard.reset();
   resetOrphanedSecretsNotice();
   cliImport.reset();
+  notes.reset();
   router.toList();
 }

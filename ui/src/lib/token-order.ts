@@ -1,13 +1,25 @@
 // Local filtering and sorting of the token list: once every page has streamed
 // in, both happen here, instantly, instead of asking the Marketplace again.
 
-import type { TokenSortField, TokenState, TokenView } from './bindings';
+import type { TokenReview, TokenSortField, TokenState, TokenView } from './bindings';
 
 /** How the list is ordered. */
 export type TokenOrder = { field: TokenSortField; descending: boolean };
 
+/** Review dates to filter on: any, due within 30 days (or past), or due today or past. */
+export type ReviewFilter = 'any' | 'soon' | 'due';
+
 /** Which tokens the list shows. */
-export type TokenFilter = { status: TokenState | null; search: string };
+export type TokenFilter = {
+  status: TokenState | null;
+  search: string;
+  /** By review date (kept on this device). */
+  review?: ReviewFilter;
+  /** Only tokens not used for this many days (never used included). */
+  unusedDays?: number | null;
+};
+
+const DAY_MS = 24 * 3600 * 1000;
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
@@ -29,13 +41,41 @@ export function prepareSearch(tokens: readonly TokenView[]): void {
   for (const token of tokens) haystack(token);
 }
 
-/** The tokens that match `filter`, in the order given. */
-export function filterTokens(tokens: readonly TokenView[], filter: TokenFilter): TokenView[] {
-  const needle = filter.search.trim().toLowerCase();
-  if (!needle && !filter.status) return tokens as TokenView[];
-  return tokens.filter(
-    (token) => (!filter.status || token.status === filter.status) && (!needle || haystack(token).includes(needle)),
+/** Whether a filter narrows the list at all. */
+export function isFiltering(filter: TokenFilter): boolean {
+  return (
+    filter.search.trim() !== '' ||
+    filter.status !== null ||
+    (filter.review ?? 'any') !== 'any' ||
+    (filter.unusedDays ?? null) !== null
   );
+}
+
+/** The tokens that match `filter`, in the order given; `reviews` are the review dates by token id. */
+export function filterTokens(
+  tokens: readonly TokenView[],
+  filter: TokenFilter,
+  reviews: ReadonlyMap<string, TokenReview> = new Map(),
+  now: number = Date.now(),
+): TokenView[] {
+  const needle = filter.search.trim().toLowerCase();
+  const review = filter.review ?? 'any';
+  const unusedDays = filter.unusedDays ?? null;
+  if (!needle && !filter.status && review === 'any' && unusedDays === null) return tokens as TokenView[];
+  const usedSince = unusedDays === null ? 0 : now - unusedDays * DAY_MS;
+  return tokens.filter((token) => {
+    if (filter.status && token.status !== filter.status) return false;
+    if (needle && !haystack(token).includes(needle)) return false;
+    if (review !== 'any') {
+      const stage = reviews.get(token.id)?.stage;
+      if (!stage || stage === 'later' || (review === 'due' && stage !== 'due')) return false;
+    }
+    if (unusedDays !== null) {
+      const last = time(token.lastAccessAt);
+      if (last !== null && last >= usedSince) return false;
+    }
+    return true;
+  });
 }
 
 /** A date as milliseconds, so `Z` and `+00:00`, or different fractions, compare right. */

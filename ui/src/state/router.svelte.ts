@@ -2,7 +2,7 @@
 // small state machine rather than a router library.
 
 /** A tab of the token page. */
-export type TokenTab = 'general' | 'modules' | 'details' | 'audit';
+export type TokenTab = 'general' | 'modules' | 'details' | 'usage' | 'audit';
 
 /** A screen of the connected app. */
 export type Screen =

@@ -5,6 +5,7 @@ import { Channel } from '@tauri-apps/api/core';
 import type { DeskError, TokenBatch, TokenChanged, TokenView } from '../lib/bindings';
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
 import { filterTokens, prepareSearch, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
+import { notes } from './notes.svelte';
 
 /** How long the last batches may trail the command's answer before the list counts as broken. */
 const BATCH_GRACE_MS = 15_000;
@@ -63,7 +64,7 @@ class TokenListState {
   error = $state<DeskError | null>(null);
 
   /** The filter the user set. */
-  filter = $state<TokenFilter>({ status: null, search: '' });
+  filter = $state<TokenFilter>({ status: null, search: '', review: 'any', unusedDays: null });
   /** The order the user chose. */
   order = $state<TokenOrder>({ field: 'name', descending: false });
   /** The row the keyboard and the copy shortcut act on. */
@@ -72,7 +73,7 @@ class TokenListState {
   /** Every token, sorted: recomputed when tokens or the order change, not per keystroke. */
   sorted = $derived(sortTokens(this.all, this.order));
   /** What the list shows. */
-  visible = $derived(filterTokens(this.sorted, this.filter));
+  visible = $derived(filterTokens(this.sorted, this.filter, notes.reviews));
   /** The selected token, when it is loaded. */
   selected = $derived(this.all.find((token) => token.id === this.selectedId) ?? null);
 
@@ -181,7 +182,7 @@ class TokenListState {
     this.fetched = 0;
     this.total = null;
     this.error = null;
-    this.filter = { status: null, search: '' };
+    this.filter = { status: null, search: '', review: 'any', unusedDays: null };
     this.order = { field: 'name', descending: false };
     this.selectedId = null;
     this.pending = [];
