@@ -3,11 +3,17 @@
 //! often, and turns what it finds into desktop notifications that open
 //! their token when clicked.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use desk_core::{Desk, Reminder};
 use tauri::{AppHandle, Runtime};
+use tauri_plugin_notification::NotificationExt;
+use tauri_specta::Event;
+
+use crate::events::OpenTokenEvent;
 
 /// How often the schedules run. A reminder is a day-level thing and a grace
 /// period at least an hour: a minute is prompt enough.
@@ -41,8 +47,17 @@ pub fn grace_override() -> Option<chrono::Duration> {
     None
 }
 
+/// Which reminder (by notification id) opens which token.
+#[derive(Default)]
+struct ReminderTargets {
+    next_id: AtomicI32,
+    targets: Mutex<HashMap<i32, Reminder>>,
+}
+
 /// Starts the schedules for the app's lifetime.
 pub fn start<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
+    let targets = Arc::new(ReminderTargets::default());
+    listen_for_clicks(app, targets.clone());
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let mut ticks = tokio::time::interval(period());
@@ -50,55 +65,44 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
         loop {
             ticks.tick().await;
             for reminder in desk.run_schedules().await {
-                notify(&app, reminder);
+                notify(&app, &targets, reminder);
             }
         }
     });
 }
 
-/// Shows a reminder as a desktop notification; clicking it opens the token.
-fn notify<R: Runtime>(app: &AppHandle<R>, reminder: Reminder) {
+/// Shows a reminder as a desktop notification; a click on it opens the token.
+fn notify<R: Runtime>(app: &AppHandle<R>, targets: &ReminderTargets, reminder: Reminder) {
     tracing::info!(connection = %reminder.connection_id, token = %reminder.token_id, "reminder: {}", reminder.title);
-    #[cfg(target_os = "linux")]
-    {
-        let app = app.clone();
-        // The D-Bus call, and the wait for a click, block: off the async workers.
-        tauri::async_runtime::spawn_blocking(move || {
-            let shown = notify_rust::Notification::new()
-                .appname("Token Desk")
-                .summary(&reminder.title)
-                .body(&reminder.body)
-                .icon("token-desk")
-                .action("default", "Open the token")
-                .show();
-            match shown {
-                Ok(handle) => handle.wait_for_action(|action| {
-                    if action == "default" {
-                        open_token(&app, &reminder);
-                    }
-                }),
-                Err(error) => tracing::warn!("the reminder could not be shown: {error}"),
-            }
-        });
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        // Elsewhere the notification plugin shows it; a click brings the app forward.
-        use tauri_plugin_notification::NotificationExt;
-        if let Err(error) = app.notification().builder().title(&reminder.title).body(&reminder.body).show() {
-            tracing::warn!("the reminder could not be shown: {error}");
+    let id = targets.next_id.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+    let shown = app.notification().builder().id(id).title(&reminder.title).body(&reminder.body).show();
+    match shown {
+        Ok(()) => {
+            targets.targets.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id, reminder);
         }
+        Err(error) => tracing::warn!("the reminder could not be shown: {error}"),
     }
 }
 
-/// Brings the window forward on the reminder's token.
-#[cfg(target_os = "linux")]
-fn open_token<R: Runtime>(app: &AppHandle<R>, reminder: &Reminder) {
-    use crate::events::OpenTokenEvent;
-    use tauri_specta::Event;
-    crate::window::show_main(app);
-    let event = OpenTokenEvent { connection_id: reminder.connection_id.clone(), token_id: reminder.token_id.clone() };
-    if let Err(error) = event.emit(app) {
-        tracing::warn!("the clicked reminder could not reach the window: {error}");
+/// A click on a reminder brings the window forward on its token.
+fn listen_for_clicks<R: Runtime>(app: &AppHandle<R>, targets: Arc<ReminderTargets>) {
+    let handle = app.clone();
+    let listening = app.notification().on_action(move |performed| {
+        if performed.action_id() != "tap" {
+            return;
+        }
+        let Some(id) = performed.notification().map(|notification| notification.id()) else { return };
+        let Some(reminder) = targets.targets.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&id)
+        else {
+            return;
+        };
+        crate::window::show_main(&handle);
+        let event = OpenTokenEvent { connection_id: reminder.connection_id, token_id: reminder.token_id };
+        if let Err(error) = event.emit(&handle) {
+            tracing::warn!("the clicked reminder could not reach the window: {error}");
+        }
+    });
+    if let Err(error) = listening {
+        tracing::warn!("clicks on reminders will not open their token: {error}");
     }
 }

@@ -37,6 +37,7 @@ pub struct Launch {
     with_tray: bool,
     kept_files: Option<PathBuf>,
     rendering: Vec<(&'static str, &'static str)>,
+    environment: Vec<(&'static str, String)>,
 }
 
 impl Launch {
@@ -54,7 +55,14 @@ impl Launch {
         // compositing, which the app chooses on machines with no GPU (like
         // CI's): so the tests keep it on, as on a machine with a GPU.
         let rendering = vec![(desk_core::rendering::DISABLE_COMPOSITING, "0")];
-        Self { binary: binary.canonicalize().unwrap_or(binary), args, with_tray: false, kept_files: None, rendering }
+        Self {
+            binary: binary.canonicalize().unwrap_or(binary),
+            args,
+            with_tray: false,
+            kept_files: None,
+            rendering,
+            environment: Vec::new(),
+        }
     }
 
     /// With exactly these WebKitGTK rendering variables (none: the program's
@@ -62,6 +70,14 @@ impl Launch {
     #[allow(dead_code, reason = "only the benchmark compares rendering settings")]
     pub fn rendering(mut self, variables: &[(&'static str, &'static str)]) -> Self {
         self.rendering = variables.to_vec();
+        self
+    }
+
+    /// With `variable` set to `value` in the app's environment (the debug
+    /// build's shortened schedules).
+    #[allow(dead_code, reason = "only the lifecycle tests shorten schedules")]
+    pub fn env(mut self, variable: &'static str, value: impl Into<String>) -> Self {
+        self.environment.push((variable, value.into()));
         self
     }
 
@@ -118,7 +134,7 @@ pub struct AppUnderTest {
     tray_host: Option<tray_host::TrayHost>,
     /// Held for the app's lifetime (dropped last); async, so that tests on
     /// their own runtimes wait for it without blocking a worker.
-    _turn: tokio::sync::MutexGuard<'static, ()>,
+    turn: Option<tokio::sync::MutexGuard<'static, ()>>,
 }
 
 impl AppUnderTest {
@@ -151,6 +167,10 @@ impl AppUnderTest {
             "E2E tests need a display and a D-Bus session: run them under scripts/desktop-session.sh"
         );
         let turn = ONE_APP_AT_A_TIME.lock().await;
+        Self::launch_in_turn(launch, turn).await
+    }
+
+    async fn launch_in_turn(launch: Launch, turn: tokio::sync::MutexGuard<'static, ()>) -> Self {
         let sandbox = match &launch.kept_files {
             Some(dir) => Files::Kept(dir.clone()),
             None => {
@@ -195,6 +215,7 @@ impl AppUnderTest {
             command.env_remove(variable);
         }
         command.envs(launch.rendering.iter().copied());
+        command.envs(launch.environment.iter().map(|(variable, value)| (*variable, value.as_str())));
         let driver = command.spawn().expect("WebKitWebDriver starts (package webkit2gtk-driver)");
         let mut app = Self {
             client: None,
@@ -203,7 +224,7 @@ impl AppUnderTest {
             session_requested_at: SystemTime::now(),
             sandbox: Some(sandbox),
             tray_host,
-            _turn: turn,
+            turn: Some(turn),
         };
         app.client = Some(app.connect(port, &launch.args).await);
         app
@@ -286,6 +307,22 @@ impl AppUnderTest {
         assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
         self.wait_until_gone(Some(app_pid)).await;
         self.logs()
+    }
+
+    /// Quits the app and starts `launch` (not before `not_before`) within the
+    /// same turn, so that no other test's app (which empties the keychain as
+    /// it starts) runs in between: a restart, as a user has one. Give
+    /// `launch` kept files.
+    #[allow(dead_code, reason = "only the lifecycle tests restart the app")]
+    pub async fn restart(mut self, launch: Launch, not_before: Instant) -> AppUnderTest {
+        let app_pid = self.app_pid().expect("the app process is running under the driver");
+        let sent = Command::new("kill").arg("-TERM").arg(app_pid.to_string()).status();
+        assert!(sent.is_ok_and(|status| status.success()), "could not signal the app");
+        self.wait_until_gone(Some(app_pid)).await;
+        let turn = self.turn.take().expect("an app holds its turn");
+        drop(self);
+        tokio::time::sleep(not_before.saturating_duration_since(Instant::now())).await;
+        Self::launch_in_turn(launch, turn).await
     }
 
     /// Quits like [`AppUnderTest::terminate_and_wait_for_exit`] and checks

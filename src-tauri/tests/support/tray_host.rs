@@ -65,8 +65,12 @@ impl Watcher {
 /// One desktop notification the app sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
+    /// The id the service gave it.
+    pub id: u32,
     pub summary: String,
     pub body: String,
+    /// The actions it offers, as `[key, label, …]` (`default` is a click on it).
+    pub actions: Vec<String>,
 }
 
 #[derive(Clone, Default)]
@@ -94,14 +98,23 @@ impl NotificationService {
         _app_icon: &str,
         summary: &str,
         body: &str,
-        _actions: Vec<String>,
+        actions: Vec<String>,
         _hints: HashMap<String, OwnedValue>,
         _expire_timeout: i32,
     ) -> u32 {
         let mut inbox = self.inbox.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        inbox.push(Notification { summary: summary.to_owned(), body: body.to_owned() });
-        u32::try_from(inbox.len()).unwrap_or(u32::MAX)
+        let id = u32::try_from(inbox.len() + 1).unwrap_or(u32::MAX);
+        inbox.push(Notification { id, summary: summary.to_owned(), body: body.to_owned(), actions });
+        id
     }
+
+    /// What a notification server sends when the user clicks a notification or one of its actions.
+    #[zbus(signal)]
+    async fn action_invoked(
+        emitter: &zbus::object_server::SignalEmitter<'_>,
+        id: u32,
+        action_key: &str,
+    ) -> zbus::Result<()>;
 
     async fn get_capabilities(&self) -> Vec<String> {
         vec!["body".to_owned()]
@@ -161,6 +174,21 @@ impl TrayHost {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Clicks notification `id`, as a person clicking its bubble: the
+    /// service tells the app its `default` action was invoked.
+    #[allow(dead_code, reason = "only the lifecycle tests click a notification")]
+    pub async fn click_notification(&self, id: u32) {
+        let service = self
+            .connection
+            .object_server()
+            .interface::<_, NotificationService>("/org/freedesktop/Notifications")
+            .await
+            .expect("the notification service is served");
+        NotificationService::action_invoked(service.signal_emitter(), id, "default")
+            .await
+            .expect("the click is signalled");
     }
 
     /// Waits for the process `pid` to register its tray item. Other apps on
