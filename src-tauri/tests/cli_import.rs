@@ -26,8 +26,7 @@ async fn cli_accounts_are_imported_and_their_secret_leaves_the_plain_text_file()
     ]);
     std::fs::write(&cli_file, serde_json::to_vec_pretty(&accounts).expect("json")).expect("the CLI's file");
     // Kept files keep the keychain too: start from one with no Token Desk entry.
-    let _ = std::process::Command::new("secret-tool").args(["clear", "service", "token-desk"]).status();
-    let app = Launch::app().in_kept_files(files.path()).start().await;
+    let app = Launch::app().in_kept_files(files.path()).with_fresh_keychain().start().await;
 
     let region = "//*[@role='region'][@aria-label='SoftwareOne CLI accounts']";
     app.wait_for(region).await;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use marketplace_api::{ApiSecret, Client, ClientConfig};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 
-use crate::support::screen::{TOKEN_ROWS, button, literal};
+use crate::support::screen::{TOKEN_ROWS, button, literal, role};
 use crate::support::{AppUnderTest, Launch};
 
 /// Debug builds run the schedules every this many seconds (the app's `schedules` module).
@@ -93,6 +93,62 @@ async fn a_review_date_gives_a_reminder_that_opens_its_token() {
     app.tray_host().click_notification(reminder.id).await;
     app.wait_for(&format!("//h1[normalize-space()={}]", literal(&name))).await;
     app.wait_for_text("Review by").await;
+
+    // Its Usage tab: where the seeded calls came from, read from its own audit records.
+    app.click(&role("tab", "Usage")).await;
+    app.wait_for_text("Addresses").await;
+    let shown = app.page_text().await;
+    let seeded = ["203.0.113.10", "198.51.100.24", "192.0.2.55", "203.0.113.77"];
+    assert!(seeded.iter().any(|ip| shown.contains(ip)), "a seeded address is listed:\n{shown}");
+    app.screenshot("usage-tab").await;
+
+    // A date of today with "disable on that date": the app disables it while it runs, and says so.
+    let connection = app.invoke("list_connections", serde_json::json!({})).await.expect("connections");
+    let connection_id = connection["activeId"].clone();
+    let tokens = app
+        .invoke("list_tokens", serde_json::json!({ "connectionId": connection_id, "query": { "status": "Active" } }))
+        .await
+        .expect("tokens");
+    let own = connection["connections"][0]["tokenId"].clone();
+    let doomed = tokens["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|token| token["id"] != own && token["id"] != id.as_str())
+        .expect("a third active token")
+        .clone();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    app.invoke(
+        "set_review_by",
+        serde_json::json!({ "connectionId": connection_id, "tokenId": doomed["id"],
+                            "review": { "date": today, "disableAtDate": true } }),
+    )
+    .await
+    .expect("set for today");
+    let doomed_id = doomed["id"].as_str().expect("an id");
+    let doomed_name = doomed["name"].as_str().expect("a name");
+    wait_for_status(&sim, doomed_id, "Disabled", Duration::from_secs(20)).await;
+    app.tray_host().wait_for_notification(&format!("{doomed_name} was disabled"), Duration::from_secs(10)).await;
+    app.click_button("API tokens").await;
+    app.click(&format!("{TOKEN_ROWS}[contains(., {})]", literal(doomed_name))).await;
+    app.wait_for_text("Review due:").await;
+    app.wait_for_text("Disabled on its review date").await;
+    app.screenshot("review-date-disabled").await;
+
+    // The create wizard offers a review date too.
+    app.click_button("API tokens").await;
+    app.click_button("New token").await;
+    app.fill("Name", "Reviewed robot").await;
+    app.click("//label[contains(., 'In 90 days')]").await;
+    app.screenshot("create-review-date").await;
+    app.click_button("Next: modules").await;
+    app.click_button("Next: review").await;
+    app.wait_for_text("(in 90 days)").await;
+    app.click_button("Create token").await;
+    app.wait_for_text("Token created").await;
+    let reviews = app.invoke("review_dates", serde_json::json!({ "connectionId": connection_id })).await.expect("dates");
+    let created = reviews.as_array().expect("a list").iter().find(|review| review["daysLeft"] == 90);
+    assert!(created.is_some(), "the new token has its date: {reviews}");
     drop(app);
 }
 
@@ -139,11 +195,9 @@ async fn a_rotation_makes_two_tokens_and_disables_the_old_one_after_its_grace_pe
 async fn a_grace_period_that_ended_while_closed_is_asked_about_at_the_next_start() {
     let sim = simulator().await;
     let files = tempfile::tempdir().expect("the app's files");
-    // Kept files keep the keychain too: start from one with no Token Desk entry.
-    let _ = std::process::Command::new("secret-tool").args(["clear", "service", "token-desk"]).status();
     let launch = || Launch::app().in_kept_files(files.path()).env(SCHEDULE_SECS, "1").env(GRACE_SECS, "5");
 
-    let app = launch().start().await;
+    let app = launch().with_fresh_keychain().start().await;
     let connection = app.connect_as_vendor(&sim, "Restart").await;
     let (old_id, old_name) = open_another_active_token(&app).await;
     let rotated = app

@@ -164,7 +164,8 @@ impl Desk {
         checked(IdKind::Token, token_id)?;
         let client = self.client(connection_id).await?;
         let token = client.get_token(token_id, &["-token"]).await?;
-        let query = Query::new().filter(Filter::eq("actor.id", token_id)).order_by_desc("timestamp");
+        // Rendered: the last activity is shown as its summary reads, placeholders filled in.
+        let query = Query::new().filter(Filter::eq("actor.id", token_id)).order_by_desc("timestamp").render();
         let mut pages = client.list_all_audit_records(query);
         let mut records = Vec::new();
         let mut truncated = false;

@@ -77,6 +77,8 @@ async fn the_token_page_shows_where_and_how_a_token_was_used() {
     assert!(!usage.truncated);
     let newest = usage.last_activity.as_ref().expect("its last activity");
     assert_eq!(newest.actor_id.as_deref(), Some(token.as_str()));
+    let summary = newest.summary.as_deref().expect("a summary");
+    assert!(summary.starts_with("Order ORD-") && !summary.contains("{{"), "rendered: {summary}");
     assert_eq!(usage.ips[0].value, "198.51.100.99", "most recent first");
     assert_eq!(usage.ips[0].detail.as_deref(), Some("Germany, Somewhere"));
     assert!(usage.ips.iter().any(|seen| seen.value == "192.0.2.10"));

@@ -36,6 +36,8 @@ pub struct Launch {
     args: Vec<String>,
     with_tray: bool,
     kept_files: Option<PathBuf>,
+    /// Empty the keychain of Token Desk entries even with kept files.
+    fresh_keychain: bool,
     rendering: Vec<(&'static str, &'static str)>,
     environment: Vec<(&'static str, String)>,
 }
@@ -60,6 +62,7 @@ impl Launch {
             args,
             with_tray: false,
             kept_files: None,
+            fresh_keychain: false,
             rendering,
             environment: Vec::new(),
         }
@@ -70,6 +73,14 @@ impl Launch {
     #[allow(dead_code, reason = "only the benchmark compares rendering settings")]
     pub fn rendering(mut self, variables: &[(&'static str, &'static str)]) -> Self {
         self.rendering = variables.to_vec();
+        self
+    }
+
+    /// With kept files, but a keychain emptied of Token Desk entries first
+    /// (within the test's turn, so no other test's app adds one meanwhile).
+    #[allow(dead_code, reason = "only some tests keep files from a fresh start")]
+    pub fn with_fresh_keychain(mut self) -> Self {
+        self.fresh_keychain = true;
         self
     }
 
@@ -173,19 +184,19 @@ impl AppUnderTest {
     async fn launch_in_turn(launch: Launch, turn: tokio::sync::MutexGuard<'static, ()>) -> Self {
         let sandbox = match &launch.kept_files {
             Some(dir) => Files::Kept(dir.clone()),
-            None => {
-                // Each app starts with a keychain holding no Token Desk entry: the
-                // session's keyring is shared, and an earlier test's connections would
-                // otherwise show up as this app's orphaned entries.
-                let _ = Command::new("secret-tool")
-                    .args(["clear", "service", "token-desk"])
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status();
-                Files::Throwaway(tempfile::Builder::new().prefix("token-desk-e2e-").tempdir().expect("temp dir"))
-            }
+            None => Files::Throwaway(tempfile::Builder::new().prefix("token-desk-e2e-").tempdir().expect("temp dir")),
         };
+        if launch.kept_files.is_none() || launch.fresh_keychain {
+            // Each app starts with a keychain holding no Token Desk entry: the
+            // session's keyring is shared, and an earlier test's connections would
+            // otherwise show up as this app's orphaned entries.
+            let _ = Command::new("secret-tool")
+                .args(["clear", "service", "token-desk"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
         // Started within the turn: the session bus has one tray host at a
         // time, and the app registers with it as it starts.
         let tray_host = if launch.with_tray { Some(tray_host::TrayHost::start().await) } else { None };
