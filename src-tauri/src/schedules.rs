@@ -92,8 +92,7 @@ fn listen_for_clicks<R: Runtime>(app: &AppHandle<R>, targets: Arc<ReminderTarget
             return;
         }
         let Some(id) = performed.notification().map(|notification| notification.id()) else { return };
-        let Some(reminder) = targets.targets.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&id)
-        else {
+        let Some(reminder) = targets.targets.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&id) else {
             return;
         };
         crate::window::show_main(&handle);

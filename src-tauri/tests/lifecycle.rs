@@ -146,7 +146,8 @@ async fn a_review_date_gives_a_reminder_that_opens_its_token() {
     app.wait_for_text("(in 90 days)").await;
     app.click_button("Create token").await;
     app.wait_for_text("Token created").await;
-    let reviews = app.invoke("review_dates", serde_json::json!({ "connectionId": connection_id })).await.expect("dates");
+    let reviews =
+        app.invoke("review_dates", serde_json::json!({ "connectionId": connection_id })).await.expect("dates");
     let created = reviews.as_array().expect("a list").iter().find(|review| review["daysLeft"] == 90);
     assert!(created.is_some(), "the new token has its date: {reviews}");
     drop(app);

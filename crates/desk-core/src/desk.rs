@@ -14,12 +14,12 @@ use tokio::sync::broadcast;
 
 use crate::clipboard::{ClipboardGuard, SystemClipboard};
 use crate::clock::{Clock, SystemClock};
-use crate::local_store::LocalStore;
 use crate::connection_store::{ConnectionStore, PendingChange};
 use crate::connections::{Connection, unknown_connection};
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
 use crate::keychain::SecretStore;
+use crate::local_store::LocalStore;
 use crate::panic_button::SnapshotStore;
 use crate::settings::{Settings, SettingsStore};
 use crate::tray::TrayCache;

@@ -141,8 +141,9 @@ fn view(token_id: &str, entry: &ReviewEntry, today: NaiveDate) -> TokenReview {
 
 /// The date a form sent, refused when it is not a date or is already past.
 fn checked_date(text: &str, today: NaiveDate) -> Result<NaiveDate, DeskError> {
-    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| DeskError::invalid_field("reviewBy", format!("\"{}\" is not a date like 2027-03-31.", text.trim())))?;
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        DeskError::invalid_field("reviewBy", format!("\"{}\" is not a date like 2027-03-31.", text.trim()))
+    })?;
     if date < today {
         return Err(DeskError::invalid_field("reviewBy", "Choose today or a later date."));
     }
@@ -230,7 +231,10 @@ impl Desk {
             }
             for (token_id, entry) in tokens {
                 let stage = ReviewStage::of((entry.date - today).num_days());
-                if entry.disable_at_date && stage == ReviewStage::Due && entry.disable_outcome.as_ref().is_none_or(|o| !o.disabled) {
+                if entry.disable_at_date
+                    && stage == ReviewStage::Due
+                    && entry.disable_outcome.as_ref().is_none_or(|o| !o.disabled)
+                {
                     reminders.extend(self.disable_on_review_date(&connection_id, &token_id, &entry).await);
                 }
                 if stage == ReviewStage::Later || entry.reminded.is_some_and(|given| given >= stage) {
@@ -255,7 +259,12 @@ impl Desk {
         reminders
     }
 
-    async fn disable_on_review_date(&self, connection_id: &str, token_id: &str, entry: &ReviewEntry) -> Option<Reminder> {
+    async fn disable_on_review_date(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+        entry: &ReviewEntry,
+    ) -> Option<Reminder> {
         let name = &entry.token_name;
         let result = async {
             let client = self.client(connection_id).await?;
@@ -285,7 +294,10 @@ impl Desk {
                 };
                 let reminder = acted.then(|| Reminder {
                     title: format!("{name} was disabled"),
-                    body: format!("Its review date, {}, came; Token Desk disabled {token_id} as you asked.", entry.date),
+                    body: format!(
+                        "Its review date, {}, came; Token Desk disabled {token_id} as you asked.",
+                        entry.date
+                    ),
                     connection_id: connection_id.to_owned(),
                     token_id: token_id.to_owned(),
                 });
@@ -340,7 +352,13 @@ impl Desk {
     }
 }
 
-fn reminder_for(connection_id: &str, token_id: &str, entry: &ReviewEntry, stage: ReviewStage, today: NaiveDate) -> Reminder {
+fn reminder_for(
+    connection_id: &str,
+    token_id: &str,
+    entry: &ReviewEntry,
+    stage: ReviewStage,
+    today: NaiveDate,
+) -> Reminder {
     let name = &entry.token_name;
     let days = (entry.date - today).num_days();
     let when = match days {
@@ -349,11 +367,8 @@ fn reminder_for(connection_id: &str, token_id: &str, entry: &ReviewEntry, stage:
         1 => "is due tomorrow".to_owned(),
         _ => format!("is due in {days} days, on {}", entry.date),
     };
-    let then = if entry.disable_at_date && stage != ReviewStage::Due {
-        " Token Desk disables it on that date."
-    } else {
-        ""
-    };
+    let then =
+        if entry.disable_at_date && stage != ReviewStage::Due { " Token Desk disables it on that date." } else { "" };
     Reminder {
         title: if stage == ReviewStage::Due { format!("Review {name} now") } else { format!("Review {name} soon") },
         body: format!("The review of {name} ({token_id}) {when}.{then}"),

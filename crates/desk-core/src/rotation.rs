@@ -169,12 +169,20 @@ impl Desk {
                 format!("{token_id} is {status}: only an active token is rotated. Create a new token instead."),
             ));
         }
-        if self.rotations(connection_id).iter().any(|r| r.old_token_id == old.id && matches!(r.state, RotationState::Waiting | RotationState::NeedsAnswer)) {
-            return Err(DeskError::new(ErrorKind::Refused, "This token is already being rotated: finish or cancel that rotation first."));
+        if self
+            .rotations(connection_id)
+            .iter()
+            .any(|r| r.old_token_id == old.id && matches!(r.state, RotationState::Waiting | RotationState::NeedsAnswer))
+        {
+            return Err(DeskError::new(
+                ErrorKind::Refused,
+                "This token is already being rotated: finish or cancel that rotation first.",
+            ));
         }
         let now = self.now();
         let old_name = old.name.clone().unwrap_or_else(|| old.id.clone());
-        let account_id = old.account.as_ref().map(|account| account.id.clone()).unwrap_or(connection.account.id.clone());
+        let account_id =
+            old.account.as_ref().map(|account| account.id.clone()).unwrap_or(connection.account.id.clone());
         let created = client
             .create_token(&NewApiToken {
                 account_id,
@@ -398,7 +406,10 @@ impl Desk {
         let fresh = self.build_client(&connection.base_url, secret.clone(), ca.as_deref())?;
         let identity = fresh.whoami().await.map_err(|error| {
             let error = DeskError::from(error);
-            DeskError::new(error.kind, format!("The new token could not sign in ({}); nothing was changed.", error.message))
+            DeskError::new(
+                error.kind,
+                format!("The new token could not sign in ({}); nothing was changed.", error.message),
+            )
         })?;
         if !identity.token.id.eq_ignore_ascii_case(new_token_id) {
             return Err(DeskError::new(
@@ -419,7 +430,10 @@ impl Desk {
                 self.store_secret(connection, &secret).await.map_err(|error| {
                     DeskError::new(
                         error.kind,
-                        format!("The new secret could not be saved in the OS keychain ({}); nothing was changed.", error.message),
+                        format!(
+                            "The new secret could not be saved in the OS keychain ({}); nothing was changed.",
+                            error.message
+                        ),
                     )
                 })?;
                 let new_id = new_token_id.to_owned();

@@ -99,7 +99,9 @@ fn origin(record: &AuditRecord) -> Origin<'_> {
     let geo = api.and_then(|api| api.geolocation.as_ref());
     Origin {
         ip: api.and_then(|api| api.ip.as_deref()).filter(|ip| !ip.is_empty()),
-        country: geo.and_then(|geo| geo.country_name.as_deref().or(geo.country_code.as_deref())).filter(|c| !c.is_empty()),
+        country: geo
+            .and_then(|geo| geo.country_name.as_deref().or(geo.country_code.as_deref()))
+            .filter(|c| !c.is_empty()),
         region: geo.and_then(|geo| geo.region.as_deref()),
         user_agent: api.and_then(|api| api.user_agent.as_deref()).filter(|agent| !agent.is_empty()),
     }
@@ -211,9 +213,12 @@ impl Desk {
                 let mut reminders = Vec::new();
                 // Oldest first, so "first seen" is the first time it happened.
                 for record in records.iter().rev().filter(|record| !already.contains(&record.id)) {
-                    let Some(actor) = record.actor.as_ref().filter(|actor| actor.id.starts_with("TKN-")) else { continue };
+                    let Some(actor) = record.actor.as_ref().filter(|actor| actor.id.starts_with("TKN-")) else {
+                        continue;
+                    };
                     let from = origin(record);
-                    let known = history.known.entry(connection.clone()).or_default().entry(actor.id.clone()).or_default();
+                    let known =
+                        history.known.entry(connection.clone()).or_default().entry(actor.id.clone()).or_default();
                     let new_ip = from.ip.filter(|ip| !known.ips.contains(*ip));
                     let new_country = from.country.filter(|country| !known.countries.contains(*country));
                     let had_history = !known.ips.is_empty() || !known.countries.is_empty();

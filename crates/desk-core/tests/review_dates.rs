@@ -89,11 +89,7 @@ async fn reminders_fire_at_30_7_and_1_days_and_when_due_each_once() {
 async fn a_restart_after_a_long_gap_gives_one_reminder_and_the_dates_stay() {
     let (world, clock, connection, token) = world_at_noon().await;
     let date = day_in(&clock, 40);
-    world
-        .desk
-        .set_review_by(&connection, &token, Some(ReviewBy { date, disable_at_date: false }))
-        .await
-        .expect("set");
+    world.desk.set_review_by(&connection, &token, Some(ReviewBy { date, disable_at_date: false })).await.expect("set");
     drop(world.desk.check_review_dates().await);
 
     // The app was closed from 40 days ahead until 2 days after the date.

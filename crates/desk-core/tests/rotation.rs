@@ -187,7 +187,11 @@ async fn the_sign_in_token_is_swapped_before_the_old_one_goes() {
     let started = world.desk.rotate_token(&connection, &old_id, GracePeriod::Now).await.expect("rotated");
     let new_id = started.new_token.id.clone();
     assert!(started.rotation.sign_in);
-    assert_eq!(world.desk.connection(&connection).unwrap().token_id, new_id, "the connection signs in with the new one");
+    assert_eq!(
+        world.desk.connection(&connection).unwrap().token_id,
+        new_id,
+        "the connection signs in with the new one"
+    );
     let entry_after = keychain.load(&connection).unwrap().unwrap().expose().to_owned();
     assert_ne!(entry_after, entry_before);
     assert!(entry_after.contains(&format!("idt:{new_id}:")), "the keychain holds the new secret");

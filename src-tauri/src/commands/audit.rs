@@ -40,7 +40,11 @@ pub async fn event_types(desk: DeskState<'_>, connection_id: String) -> Result<V
 /// What a token's own audit records tell of its use (the Usage tab).
 #[tauri::command]
 #[specta::specta]
-pub async fn token_usage(desk: DeskState<'_>, connection_id: String, token_id: String) -> Result<TokenUsage, DeskError> {
+pub async fn token_usage(
+    desk: DeskState<'_>,
+    connection_id: String,
+    token_id: String,
+) -> Result<TokenUsage, DeskError> {
     desk.token_usage(&connection_id, &token_id).await
 }
 
