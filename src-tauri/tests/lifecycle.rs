@@ -6,9 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use marketplace_api::{ApiSecret, Client, ClientConfig};
-use marketplace_sim::{AccountKind, SimConfig, SimHandle};
+use marketplace_sim::{SimConfig, SimHandle};
 
+use crate::support::marketplace::{operations, status_of};
 use crate::support::screen::{TOKEN_ROWS, button, literal, role};
 use crate::support::{AppUnderTest, Launch};
 
@@ -21,18 +21,6 @@ async fn simulator() -> SimHandle {
     marketplace_sim::start(SimConfig { tokens_per_account: 6, seed: 11, ..SimConfig::default() })
         .await
         .expect("the simulator starts")
-}
-
-/// The operations admin: sees every token, and is never rotated here.
-fn operations(sim: &SimHandle) -> Client {
-    let config = ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(AccountKind::Operations)))
-        .with_extra_ca_pem(sim.ca_pem());
-    Client::new(config).expect("client")
-}
-
-async fn status_of(sim: &SimHandle, token_id: &str) -> String {
-    let token = operations(sim).get_token(token_id, &[]).await.expect("the token");
-    token.status.map(|status| status.as_str().to_owned()).unwrap_or_default()
 }
 
 async fn wait_for_status(sim: &SimHandle, token_id: &str, wanted: &str, within: Duration) {

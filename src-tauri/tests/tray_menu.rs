@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use marketplace_api::{ApiSecret, Client, ClientConfig};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 
 use crate::support::AppUnderTest;
 use crate::support::desktop::{Desktop, keys};
+use crate::support::marketplace::{operations, status_of};
 use crate::support::tray_host::{MenuEntry, TrayHost, TrayMenu};
 
 const DISABLE: &str = "Disable token";
@@ -23,13 +23,6 @@ async fn simulator(tokens: usize) -> SimHandle {
         .expect("the simulator starts")
 }
 
-/// The operations admin sees every account's tokens, and none of these tests disables it.
-fn operations(sim: &SimHandle) -> Client {
-    let config = ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(AccountKind::Operations)))
-        .with_extra_ca_pem(sim.ca_pem());
-    Client::new(config).expect("client")
-}
-
 /// `(id, name, status)` of every token of the vendor's account.
 async fn vendor_tokens(sim: &SimHandle) -> Vec<(String, String, String)> {
     let account = sim.account_id(AccountKind::Vendor);
@@ -40,11 +33,6 @@ async fn vendor_tokens(sim: &SimHandle) -> Vec<(String, String, String)> {
         .into_iter()
         .map(|t| (t.id, t.name.unwrap_or_default(), t.status.map(|s| s.as_str().to_owned()).unwrap_or_default()))
         .collect()
-}
-
-async fn status_of(sim: &SimHandle, token_id: &str) -> String {
-    let token = operations(sim).get_token(token_id, &[]).await.expect("the token");
-    token.status.map(|s| s.as_str().to_owned()).unwrap_or_default()
 }
 
 /// The tray menu of the app once it lists the connection's active tokens.

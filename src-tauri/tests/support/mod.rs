@@ -7,6 +7,7 @@
 //! killed when the [`AppUnderTest`] is dropped, also when a test fails.
 
 pub mod desktop;
+pub mod marketplace;
 pub mod screen;
 pub mod tray_host;
 
