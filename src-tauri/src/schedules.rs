@@ -47,6 +47,9 @@ pub fn grace_override() -> Option<chrono::Duration> {
     None
 }
 
+/// How many shown reminders still open their token when clicked.
+const KEPT_TARGETS: usize = 200;
+
 /// Which reminder (by notification id) opens which token.
 #[derive(Default)]
 struct ReminderTargets {
@@ -78,7 +81,14 @@ fn notify<R: Runtime>(app: &AppHandle<R>, targets: &ReminderTargets, reminder: R
     let shown = app.notification().builder().id(id).title(&reminder.title).body(&reminder.body).show();
     match shown {
         Ok(()) => {
-            targets.targets.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id, reminder);
+            let mut kept = targets.targets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            kept.insert(id, reminder);
+            // Reminders nobody clicked: the oldest stop opening their token after a while.
+            if kept.len() > KEPT_TARGETS
+                && let Some(oldest) = kept.keys().min().copied()
+            {
+                kept.remove(&oldest);
+            }
         }
         Err(error) => tracing::warn!("the reminder could not be shown: {error}"),
     }

@@ -143,6 +143,9 @@ pub struct Desk {
     pub(crate) review_dates: LocalStore<crate::review_dates::ReviewDates>,
     /// Rotations under way and recently finished.
     pub(crate) rotations_store: LocalStore<crate::rotation::Rotations>,
+    /// Held while a rotation is started, finished, cancelled or checked: the
+    /// schedule and the user never act on the same rotation at once.
+    pub(crate) rotation_turn: tokio::sync::Mutex<()>,
     /// The origins each token was seen acting from.
     pub(crate) origins: LocalStore<crate::usage::OriginHistory>,
 }
@@ -187,6 +190,7 @@ impl Desk {
             grace_override: config.grace_override,
             review_dates: LocalStore::open(&config.config_dir, crate::review_dates::FILE_NAME, "review dates"),
             rotations_store: LocalStore::open(&config.config_dir, crate::rotation::FILE_NAME, "rotations"),
+            rotation_turn: tokio::sync::Mutex::new(()),
             origins: LocalStore::open(&config.config_dir, crate::usage::FILE_NAME, "origin history"),
         }
     }

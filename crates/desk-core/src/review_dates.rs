@@ -176,19 +176,25 @@ impl Desk {
             None => None,
             Some(review) => {
                 let date = checked_date(&review.date, today)?;
-                if review.disable_at_date && connection.token_id.eq_ignore_ascii_case(token_id) {
+                if review.disable_at_date
+                    && let Some(label) = self.signed_in_elsewhere(&connection, token_id)
+                {
                     return Err(DeskError::invalid_field(
                         "disableAtDate",
-                        "Token Desk signs in with this token: disabling it on the date would cut this connection off. \
-                         Rotate it instead.",
+                        format!(
+                            "\"{label}\" signs in with this token: disabling it on the date would cut that connection \
+                             off. Rotate it instead."
+                        ),
                     ));
                 }
                 let token = self.client(connection_id).await?.get_token(token_id, &["-token"]).await?;
+                // The same date again (only the option changed): its reminders were given already.
+                let kept = self.review_entry(connection_id, token_id).filter(|kept| kept.date == date);
                 Some(ReviewEntry {
                     date,
                     disable_at_date: review.disable_at_date,
-                    reminded: None,
-                    disable_outcome: None,
+                    reminded: kept.as_ref().and_then(|kept| kept.reminded),
+                    disable_outcome: kept.and_then(|kept| kept.disable_outcome).filter(|_| review.disable_at_date),
                     token_name: token.name.unwrap_or_else(|| token_id.to_owned()),
                 })
             }
@@ -229,15 +235,27 @@ impl Desk {
             if !known.contains(&connection_id) {
                 continue;
             }
-            for (token_id, entry) in tokens {
+            for (token_id, snapshot) in tokens {
+                // The user may have changed or removed it while earlier tokens were handled.
+                let Some(entry) = self.review_entry(&connection_id, &token_id).filter(|entry| *entry == snapshot)
+                else {
+                    continue;
+                };
                 let stage = ReviewStage::of((entry.date - today).num_days());
                 if entry.disable_at_date
                     && stage == ReviewStage::Due
-                    && entry.disable_outcome.as_ref().is_none_or(|o| !o.disabled)
+                    && entry.disable_outcome.as_ref().is_none_or(|outcome| !outcome.disabled)
+                    && let Some(told) = self.disable_on_review_date(&connection_id, &token_id, &entry).await
                 {
-                    reminders.extend(self.disable_on_review_date(&connection_id, &token_id, &entry).await);
+                    // "Disabled on its review date" says it is due: one notification, not two.
+                    let _ = self.change_review(&connection_id, &token_id, |kept| kept.reminded = Some(stage)).await;
+                    reminders.push(told);
+                    continue;
                 }
                 if stage == ReviewStage::Later || entry.reminded.is_some_and(|given| given >= stage) {
+                    continue;
+                }
+                if !self.still_there(&connection_id, &token_id).await {
                     continue;
                 }
                 let reminder = reminder_for(&connection_id, &token_id, &entry, stage, today);
@@ -250,7 +268,10 @@ impl Desk {
                     })
                     .await;
                 match recorded {
-                    Ok(()) => reminders.push(reminder),
+                    Ok(()) => {
+                        reminders.push(reminder);
+                        self.notes_changed(&connection_id);
+                    }
                     // Not recorded means it would fire again: skip it until it can be recorded.
                     Err(error) => tracing::warn!("a review reminder was held back: {}", error.message),
                 }
@@ -267,6 +288,13 @@ impl Desk {
     ) -> Option<Reminder> {
         let name = &entry.token_name;
         let result = async {
+            let connection = self.connection(connection_id)?;
+            if let Some(label) = self.signed_in_elsewhere(&connection, token_id) {
+                return Err(DeskError::new(
+                    ErrorKind::Refused,
+                    format!("\"{label}\" signs in with it, so Token Desk does not disable it; rotate it instead."),
+                ));
+            }
             let client = self.client(connection_id).await?;
             let current = client.get_token(token_id, &["-token"]).await?;
             if current.status.as_ref().is_some_and(|status| status.as_str() != "Active") {
@@ -305,7 +333,7 @@ impl Desk {
             }
             Err(error) if error.kind == ErrorKind::NotFound => {
                 // The token is gone: so is its date.
-                let _ = self.set_review_by(connection_id, token_id, None).await;
+                self.forget_review(connection_id, token_id).await;
                 return None;
             }
             Err(error) => {
@@ -334,6 +362,41 @@ impl Desk {
         }
         self.notes_changed(connection_id);
         reminder
+    }
+
+    /// The entry kept for a token, as it is now.
+    fn review_entry(&self, connection_id: &str, token_id: &str) -> Option<ReviewEntry> {
+        self.review_dates.get().get(connection_id).and_then(|tokens| tokens.get(token_id).cloned())
+    }
+
+    /// Whether the token still exists; a deleted one loses its date (and its
+    /// reminders). Anything but "not found" counts as there: a network fault
+    /// must not drop a date.
+    async fn still_there(&self, connection_id: &str, token_id: &str) -> bool {
+        let found = match self.client(connection_id).await {
+            Ok(client) => client.get_token(token_id, &["-token"]).await.map_err(DeskError::from),
+            Err(error) => Err(error),
+        };
+        match found {
+            Err(error) if error.kind == ErrorKind::NotFound => {
+                self.forget_review(connection_id, token_id).await;
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// Drops a token's date, if it has one (the token was deleted).
+    pub(crate) async fn forget_review(&self, connection_id: &str, token_id: &str) {
+        if self.review_entry(connection_id, token_id).is_none() {
+            return;
+        }
+        match self.set_review_by(connection_id, token_id, None).await {
+            Ok(_) => {
+                tracing::info!(connection = %connection_id, token = %token_id, "review date dropped: the token is gone")
+            }
+            Err(error) => tracing::warn!("the review date of a deleted token could not be dropped: {}", error.message),
+        }
     }
 
     async fn change_review(

@@ -106,6 +106,25 @@ pub struct RotationStarted {
     pub new_token: TokenView,
 }
 
+/// How a sign-in swap failed.
+struct SwapFailure {
+    error: DeskError,
+    /// The keychain may hold the successor's secret: the successor must stay.
+    keep_successor: bool,
+}
+
+impl From<DeskError> for SwapFailure {
+    fn from(error: DeskError) -> Self {
+        Self { error, keep_successor: false }
+    }
+}
+
+impl From<marketplace_api::Error> for SwapFailure {
+    fn from(error: marketplace_api::Error) -> Self {
+        DeskError::from(error).into()
+    }
+}
+
 /// Every rotation, per connection id.
 pub(crate) type Rotations = std::collections::BTreeMap<String, Vec<Rotation>>;
 
@@ -157,6 +176,7 @@ impl Desk {
         grace: GracePeriod,
     ) -> Result<RotationStarted, DeskError> {
         checked(IdKind::Token, token_id)?;
+        let _turn = self.rotation_turn.lock().await;
         let source = self.source(connection_id)?;
         let connection = source.connection().clone();
         let sign_in = connection.token_id.eq_ignore_ascii_case(token_id);
@@ -194,10 +214,13 @@ impl Desk {
             .await?;
         tracing::info!(connection = %connection_id, old = %old.id, new = %created.id, "rotation: successor created");
         self.token_changed_now(connection_id, &created.id, TokenChange::Created);
-        if sign_in && let Err(error) = self.swap_sign_in_secret(&source, &created.id).await {
-            // Nothing may be left half-done: the successor goes again.
-            self.take_back_successor(connection_id, &created.id).await;
-            return Err(error);
+        if sign_in && let Err(failure) = self.swap_sign_in_secret(&source, &created.id).await {
+            // Nothing may be left half-done: the successor goes again, unless
+            // the keychain may now hold its secret.
+            if !failure.keep_successor {
+                self.take_back_successor(connection_id, &created.id).await;
+            }
+            return Err(failure.error);
         }
         let mut rotation = Rotation {
             id: uuid::Uuid::new_v4().to_string(),
@@ -217,7 +240,15 @@ impl Desk {
         }
         let kept = rotation.clone();
         let key = connection_id.to_owned();
-        self.rotations_store.change(move |all| all.entry(key).or_default().push(kept)).await?;
+        if let Err(error) = self.rotations_store.change(move |all| all.entry(key).or_default().push(kept)).await {
+            // The rotation happened: say what is left to do rather than that it failed.
+            tracing::warn!("a rotation's plan could not be saved: {}", error.message);
+            rotation.problem = Some(format!(
+                "Token Desk could not save this plan ({}), so it will not disable {} by itself: disable it when you \
+                 are ready.",
+                error.message, rotation.old_token_id
+            ));
+        }
         self.notes_changed(connection_id);
         Ok(RotationStarted { rotation, new_token: TokenView::from(&created) })
     }
@@ -225,6 +256,7 @@ impl Desk {
     /// Disables a rotation's old token now (the answer to "the grace period
     /// ended while Token Desk was closed", or "Disable now" on a token page).
     pub async fn finish_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
+        let _turn = self.rotation_turn.lock().await;
         let rotation = self.find_rotation(connection_id, rotation_id)?;
         if !matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
             return Ok(rotation);
@@ -241,6 +273,7 @@ impl Desk {
 
     /// Keeps both tokens: the old one is not disabled.
     pub async fn cancel_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
+        let _turn = self.rotation_turn.lock().await;
         let mut rotation = self.find_rotation(connection_id, rotation_id)?;
         if matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
             rotation.state = RotationState::Cancelled;
@@ -254,6 +287,7 @@ impl Desk {
     /// Disables the old tokens whose grace period ended while the app ran;
     /// those that ended while it was closed become questions for the user.
     pub async fn check_rotations(&self) -> Vec<Reminder> {
+        let _turn = self.rotation_turn.lock().await;
         let now = self.now();
         let mut reminders = Vec::new();
         let known: Vec<String> = self.connections().connections.into_iter().map(|c| c.id).collect();
@@ -351,10 +385,10 @@ impl Desk {
             let client = self.client(connection_id).await?;
             // The connection's own token is only ever the new one by now: the
             // swap happened before. Never cut the connection off from here.
-            if self.connection(connection_id)?.token_id.eq_ignore_ascii_case(&rotation.old_token_id) {
+            if let Some(label) = self.signed_in_elsewhere(&self.connection(connection_id)?, &rotation.old_token_id) {
                 return Err(DeskError::new(
                     ErrorKind::Refused,
-                    "This connection still signs in with the old token, so Token Desk does not disable it.",
+                    format!("\"{label}\" still signs in with the old token, so Token Desk does not disable it."),
                 ));
             }
             match client.disable_token(&rotation.old_token_id).await {
@@ -391,7 +425,7 @@ impl Desk {
     /// The sign-in swap: read the successor's value, check it with
     /// `whoami`, put it in the keychain (or the demo's memory), and point
     /// the connection at it. Each step is undone if a later one fails.
-    async fn swap_sign_in_secret(&self, source: &ConnectionSource, new_token_id: &str) -> Result<(), DeskError> {
+    async fn swap_sign_in_secret(&self, source: &ConnectionSource, new_token_id: &str) -> Result<(), SwapFailure> {
         let connection = source.connection();
         let client = self.client(&connection.id).await?;
         let mut successor = client.get_token(new_token_id, &[]).await?;
@@ -415,7 +449,8 @@ impl Desk {
             return Err(DeskError::new(
                 ErrorKind::Server,
                 format!("The new secret signed in as {}, not {new_token_id}; nothing was changed.", identity.token.id),
-            ));
+            )
+            .into());
         }
         match source {
             ConnectionSource::Demo(_) => {
@@ -427,7 +462,7 @@ impl Desk {
             }
             ConnectionSource::Saved(_) => {
                 let previous = self.load_secret(connection).await?;
-                self.store_secret(connection, &secret).await.map_err(|error| {
+                self.replace_secret(connection, &secret).await.map_err(|error| {
                     DeskError::new(
                         error.kind,
                         format!(
@@ -441,15 +476,31 @@ impl Desk {
                     .change_store(|store| store.plan_update(&connection.id, move |saved| saved.token_id = new_id))
                     .await;
                 if let Err(error) = pointed {
-                    if let Some(previous) = previous
-                        && self.store_secret(connection, &previous).await.is_err()
-                    {
-                        tracing::error!("the old secret could not be put back in the keychain after a failed rotation");
+                    let put_back = match previous {
+                        Some(previous) => self.replace_secret(connection, &previous).await.is_ok(),
+                        None => false,
+                    };
+                    if !put_back {
+                        // The keychain holds the new secret: the connection signs in with the
+                        // new token, which must stay.
+                        self.state().clients.insert(connection.id.clone(), fresh);
+                        return Err(SwapFailure {
+                            error: DeskError::new(
+                                error.kind,
+                                format!(
+                                    "The connection could not be updated ({}), and its old secret could not be put \
+                                     back: it now signs in with {new_token_id}. Both tokens stay active.",
+                                    error.message
+                                ),
+                            ),
+                            keep_successor: true,
+                        });
                     }
                     return Err(DeskError::new(
                         error.kind,
                         format!("The connection could not be updated ({}); nothing was changed.", error.message),
-                    ));
+                    )
+                    .into());
                 }
                 self.state().clients.insert(connection.id.clone(), fresh);
             }
@@ -457,6 +508,23 @@ impl Desk {
         tracing::info!(connection = %connection.id, new = %new_token_id, "rotation: the connection signs in with its new token");
         self.emit(DeskEvent::ConnectionsChanged);
         Ok(())
+    }
+
+    /// Puts a connection's secret in the keychain, waiting as long as the
+    /// keychain takes (an unlock prompt): unlike adding a connection, a swap
+    /// must know whether the entry changed, and must never take it back later.
+    async fn replace_secret(
+        &self,
+        connection: &crate::connections::Connection,
+        secret: &ApiSecret,
+    ) -> Result<(), DeskError> {
+        let entry = crate::secret_binding::seal(secret, &crate::secret_binding::Destination::of(connection))?;
+        let secrets = std::sync::Arc::clone(&self.secrets);
+        let key = connection.id.clone();
+        tokio::task::spawn_blocking(move || secrets.save(&key, &entry))
+            .await
+            .map_err(|error| DeskError::internal(format!("the keychain call did not finish ({error})")))?
+            .map_err(DeskError::from)
     }
 
     /// Deletes a successor whose rotation failed, so no stray token stays behind.

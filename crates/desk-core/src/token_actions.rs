@@ -178,6 +178,8 @@ impl Desk {
         self.client(connection_id).await?.delete_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token deleted");
         self.token_changed(connection_id, token_id, TokenChange::Deleted);
+        // A deleted token needs no more reminders.
+        self.forget_review(connection_id, token_id).await;
         Ok(())
     }
 
@@ -288,6 +290,17 @@ impl Desk {
         ))
     }
 
+    /// The label of a saved connection (or the demo) that signs in with
+    /// `token_id` at `connection`'s Marketplace, if any: disabling it would cut
+    /// that connection off.
+    pub(crate) fn signed_in_elsewhere(
+        &self,
+        connection: &crate::connections::Connection,
+        token_id: &str,
+    ) -> Option<String> {
+        signs_in(&self.connections().connections, &connection.base_url, token_id)
+    }
+
     fn token_changed(&self, connection_id: &str, token_id: &str, change: TokenChange) {
         self.emit(DeskEvent::TokenChanged(TokenChanged {
             connection_id: connection_id.to_owned(),
@@ -303,7 +316,11 @@ fn missing_value(token_id: &str) -> DeskError {
 
 /// Whether `token_id` is the token a saved connection to the same Marketplace
 /// signs in with (ids compared without regard to case).
-fn signs_in(connections: &[crate::connections::Connection], base_url: &str, token_id: &str) -> Option<String> {
+pub(crate) fn signs_in(
+    connections: &[crate::connections::Connection],
+    base_url: &str,
+    token_id: &str,
+) -> Option<String> {
     let same_place =
         |url: &str| url.trim().trim_end_matches('/').eq_ignore_ascii_case(base_url.trim().trim_end_matches('/'));
     connections

@@ -192,27 +192,38 @@ impl Desk {
         let history = self.origins.get();
         let since = history.checked_until.get(connection_id).cloned();
         let already = history.checked_ids.get(connection_id).cloned().unwrap_or_default();
-        let mut filters = vec![Filter::ilike("actor.id", LikePattern::starts_with("TKN-"))];
-        if let Some(since) = &since {
-            filters.push(Filter::ge("timestamp", since.as_str()));
-        }
-        let query = Query::new().filter(Filter::and(filters)).order_by_desc("timestamp").order_by_desc("id");
+        let learning = since.is_none();
+        let tokens_only = Filter::ilike("actor.id", LikePattern::starts_with("TKN-"));
+        // The first look takes the newest records as what is known. Later looks
+        // go forward in time from where the last one stopped, a batch at a
+        // time, so that nothing is skipped however many records came meanwhile.
+        let query = match &since {
+            None => Query::new().filter(tokens_only).order_by_desc("timestamp").order_by_desc("id"),
+            Some(since) => Query::new()
+                .filter(Filter::and([tokens_only, Filter::ge("timestamp", since.as_str())]))
+                .order_by("timestamp")
+                .order_by("id"),
+        };
         let mut pages = client.list_all_audit_records(query);
         let mut records: Vec<AuditRecord> = Vec::new();
         while let Some(page) = pages.next().await {
             records.extend(page?.items);
             if records.len() as u64 >= ORIGIN_CHECK_RECORDS_MAX {
+                records.truncate(ORIGIN_CHECK_RECORDS_MAX as usize);
                 break;
             }
         }
-        let learning = since.is_none();
+        if learning {
+            records.reverse();
+        }
+        let now = crate::clock::rfc3339(self.now());
         let connection = connection_id.to_owned();
         let reminders = self
             .origins
             .change(move |history| {
                 let mut reminders = Vec::new();
                 // Oldest first, so "first seen" is the first time it happened.
-                for record in records.iter().rev().filter(|record| !already.contains(&record.id)) {
+                for record in records.iter().filter(|record| !already.contains(&record.id)) {
                     let Some(actor) = record.actor.as_ref().filter(|actor| actor.id.starts_with("TKN-")) else {
                         continue;
                     };
@@ -245,17 +256,25 @@ impl Desk {
                         token_id: actor.id.clone(),
                     });
                 }
-                if let Some(newest) = records.first().and_then(|record| record.timestamp.clone()) {
-                    let at_newest: BTreeSet<String> = records
-                        .iter()
-                        .filter(|record| record.timestamp.as_deref() == Some(newest.as_str()))
-                        .map(|record| record.id.clone())
-                        .collect();
-                    history.checked_until.insert(connection.clone(), newest);
-                    history.checked_ids.insert(connection, at_newest);
-                } else if learning {
-                    // Nothing yet: the next check's records are new, not a baseline.
-                    history.checked_until.insert(connection, String::new());
+                match records.last().and_then(|record| record.timestamp.clone()) {
+                    Some(newest) => {
+                        // The records at the newest time are skipped next time (the query starts at that time).
+                        let mut at_newest: BTreeSet<String> = records
+                            .iter()
+                            .filter(|record| record.timestamp.as_deref() == Some(newest.as_str()))
+                            .map(|record| record.id.clone())
+                            .collect();
+                        if since.as_deref() == Some(newest.as_str()) {
+                            at_newest.extend(already);
+                        }
+                        history.checked_until.insert(connection.clone(), newest);
+                        history.checked_ids.insert(connection, at_newest);
+                    }
+                    // Nothing yet: what comes from now on is new, not the baseline.
+                    None if learning => {
+                        history.checked_until.insert(connection, now);
+                    }
+                    None => {}
                 }
                 reminders
             })

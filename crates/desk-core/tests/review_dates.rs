@@ -116,8 +116,8 @@ async fn disable_at_the_date_disables_once_and_says_what_it_did() {
 
     clock.advance(Duration::days(3));
     let on_the_day = desk.check_review_dates().await;
-    assert_eq!(on_the_day.len(), 2, "the disable and the due reminder: {on_the_day:?}");
-    assert!(on_the_day.iter().any(|reminder| reminder.title.ends_with("was disabled")));
+    assert_eq!(on_the_day.len(), 1, "one notification says both that it is due and what was done: {on_the_day:?}");
+    assert!(on_the_day[0].title.ends_with("was disabled"), "{on_the_day:?}");
     assert_eq!(admin.get_token(&token, &[]).await.unwrap().status.unwrap().as_str(), "Disabled");
     let outcome = desk.review_dates(&connection)[0].disable_outcome.clone().expect("recorded");
     assert!(outcome.disabled && outcome.message.contains("Disabled on its review date"), "{outcome:?}");
@@ -160,5 +160,37 @@ async fn bad_dates_and_the_sign_in_token_are_refused_with_nothing_saved() {
         .await
         .expect("set");
     assert!(desk.set_review_by(&connection, &token, None).await.expect("removed").is_none());
+    assert!(desk.review_dates(&connection).is_empty());
+}
+
+#[tokio::test]
+async fn saving_the_same_date_again_keeps_its_reminders_given_and_a_deleted_token_loses_its_date() {
+    let (world, clock, connection, token) = world_at_noon().await;
+    let desk = &world.desk;
+    let date = day_in(&clock, 5);
+    desk.set_review_by(&connection, &token, Some(ReviewBy { date: date.clone(), disable_at_date: false }))
+        .await
+        .expect("set");
+    assert_eq!(desk.check_review_dates().await.len(), 1, "within 7 days");
+    // Only the option changes: the reminder already given is not given again.
+    desk.set_review_by(&connection, &token, Some(ReviewBy { date, disable_at_date: true })).await.expect("again");
+    assert!(desk.check_review_dates().await.is_empty());
+
+    // Deleted elsewhere: no reminder for a token that is gone, and its date goes too.
+    let own = desk.connection(&connection).unwrap().token_id;
+    let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
+    let listed = desk.list_tokens(&connection, &query).await.expect("tokens").items;
+    let other = listed.into_iter().find(|t| t.id != token && t.id != own);
+    let other = other.expect("another token").id;
+    desk.set_review_by(&connection, &other, Some(ReviewBy { date: day_in(&clock, 20), disable_at_date: false }))
+        .await
+        .expect("set");
+    world.admin_client(AccountKind::Vendor).delete_token(&other).await.expect("deleted behind the desk's back");
+    let reminders = desk.check_review_dates().await;
+    assert!(reminders.iter().all(|reminder| reminder.token_id != other), "{reminders:?}");
+    assert!(desk.review_dates(&connection).iter().all(|review| review.token_id != other), "its date went too");
+
+    // Deleted through the desk: the date goes at once.
+    desk.delete_token(&connection, &token, false).await.expect("deleted");
     assert!(desk.review_dates(&connection).is_empty());
 }

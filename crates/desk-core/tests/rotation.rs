@@ -240,3 +240,18 @@ async fn a_sign_in_swap_that_fails_at_any_step_leaves_the_connection_as_it_was()
     assert_eq!(count_tokens(&world, &connection).await, before);
     world.desk.list_tokens(&connection, &TokenListQuery::default()).await.expect("the connection still works");
 }
+
+#[tokio::test]
+async fn the_demo_rotates_its_own_token_in_memory_and_keeps_working() {
+    let world = World::new(2).await;
+    let demo = world.desk.start_demo().await.expect("the demo starts");
+    let old_id = demo.token_id.clone();
+    let started = world.desk.rotate_token(&demo.id, &old_id, GracePeriod::Now).await.expect("rotated");
+    assert!(started.rotation.sign_in);
+    assert_eq!(started.rotation.state, RotationState::Done);
+    assert_eq!(world.desk.connection(&demo.id).unwrap().token_id, started.new_token.id);
+    let listed = world.desk.list_tokens(&demo.id, &TokenListQuery::default()).await.expect("still works").items;
+    let old = listed.iter().find(|token| token.id == old_id).expect("the old token is listed");
+    assert_eq!(old.status, "Disabled");
+    assert!(world.secrets.is_empty(), "the demo's secret never goes to the keychain");
+}

@@ -27,10 +27,14 @@ class TokenNotes {
       this.reviews = new Map();
       this.rotations = [];
     }
-    const [reviews, rotations] = await Promise.all([
-      commands.reviewDates(connectionId),
-      commands.rotations(connectionId),
-    ]);
+    let reviews: TokenReview[];
+    let rotations: Rotation[];
+    try {
+      [reviews, rotations] = await Promise.all([commands.reviewDates(connectionId), commands.rotations(connectionId)]);
+    } catch {
+      // Both only read files Token Desk keeps: what is shown stays, and the next change reloads them.
+      return;
+    }
     if (connectionId !== this.connectionId) return;
     this.reviews = new Map(reviews.map((review) => [review.tokenId, review]));
     this.rotations = rotations;
