@@ -138,6 +138,69 @@ fn token_commands_work_end_to_end_and_never_return_a_value_unasked() {
 }
 
 #[test]
+fn review_dates_rotation_and_usage_go_through_ipc_without_a_value() {
+    let harness = Harness::new();
+    let connection = harness.connect_vendor();
+    let connection_id = connection["id"].as_str().expect("id").to_owned();
+    let own = connection["tokenId"].as_str().expect("its token id").to_owned();
+    let page = harness
+        .invoke(&harness.main, "list_tokens", json!({ "connectionId": connection_id, "query": { "status": "Active" } }))
+        .expect("list");
+    let token_id = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find_map(|t| t["id"].as_str().filter(|id| *id != own))
+        .expect("another active token")
+        .to_owned();
+
+    let (sender, received) = mpsc::channel();
+    harness.app.listen_any("notes-changed-event", move |event| {
+        let _ = sender.send(event.payload().to_owned());
+    });
+    let review = harness
+        .invoke(
+            &harness.main,
+            "set_review_by",
+            json!({ "connectionId": connection_id, "tokenId": token_id,
+                    "review": { "date": "2999-01-01", "disableAtDate": false } }),
+        )
+        .expect("set");
+    assert_eq!(review["stage"], "later");
+    let event: Value =
+        serde_json::from_str(&received.recv_timeout(Duration::from_secs(10)).expect("event")).expect("json");
+    assert_eq!(event["connectionId"], connection_id.as_str());
+    let dates = harness.invoke(&harness.main, "review_dates", json!({ "connectionId": connection_id })).expect("dates");
+    assert_eq!(dates[0]["tokenId"], token_id.as_str());
+
+    let started = harness
+        .invoke(
+            &harness.main,
+            "rotate_token",
+            json!({ "connectionId": connection_id, "tokenId": token_id, "grace": "oneDay" }),
+        )
+        .expect("rotated");
+    assert!(!started.to_string().contains("idt:"), "the new value is offered by reveal or copy only: {started}");
+    assert_eq!(started["rotation"]["state"], "waiting");
+    let rotation_id = started["rotation"]["id"].clone();
+    let cancelled = harness
+        .invoke(&harness.main, "cancel_rotation", json!({ "connectionId": connection_id, "rotationId": rotation_id }))
+        .expect("cancelled");
+    assert_eq!(cancelled["state"], "cancelled");
+    let rotations = harness.invoke(&harness.main, "rotations", json!({ "connectionId": connection_id })).expect("list");
+    assert_eq!(rotations.as_array().map(Vec::len), Some(1));
+
+    let usage = harness
+        .invoke(&harness.main, "token_usage", json!({ "connectionId": connection_id, "tokenId": token_id }))
+        .expect("usage");
+    assert!(usage["recordsRead"].is_number(), "{usage}");
+    let refused = harness
+        .invoke(&harness.main, "token_usage", json!({ "connectionId": connection_id, "tokenId": "../tokens" }))
+        .expect_err("not an id");
+    assert_eq!(refused["kind"], "validation");
+}
+
+#[test]
 fn the_access_control_list_refuses_what_the_main_window_was_not_granted() {
     let harness = Harness::new();
     // A plugin command the capability does not grant: JavaScript may not read the clipboard.

@@ -138,6 +138,13 @@ async fn a_review_date_gives_a_reminder_that_opens_its_token() {
         app.invoke("review_dates", serde_json::json!({ "connectionId": connection_id })).await.expect("dates");
     let created = reviews.as_array().expect("a list").iter().find(|review| review["daysLeft"] == 90);
     assert!(created.is_some(), "the new token has its date: {reviews}");
+
+    // A token that never did anything: its Usage tab says so plainly.
+    app.click_button("Open the token").await;
+    app.click(&role("tab", "Usage")).await;
+    app.wait_for_text("No audit record shows this token doing anything.").await;
+    app.wait_for_text("The audit trail holds nothing this token did yet").await;
+    app.screenshot("usage-empty").await;
     drop(app);
 }
 

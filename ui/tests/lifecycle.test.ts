@@ -155,3 +155,51 @@ describe('rotation notices', () => {
     expect(backend.callsTo('finish_rotation')).toEqual([{ connectionId: 'conn-1', rotationId: 'rot-1' }]);
   });
 });
+
+describe('the Usage tab', () => {
+  const seen = (value: string, detail: string | null = null) => ({
+    value,
+    detail,
+    firstSeen: '2026-11-01T00:00:00Z',
+    lastSeen: '2026-11-03T00:00:00Z',
+    records: 2,
+  });
+
+  it('reads the usage only when opened, then lists where the token acted from', async () => {
+    const backend = await renderPage({
+      token_usage: {
+        lastAccessAt: '2026-11-03T00:00:05Z',
+        lastActivity: null,
+        ips: [seen('192.0.2.1', 'Spain, Madrid')],
+        countries: [seen('Spain')],
+        userAgents: [seen('curl/8.5.0')],
+        recordsRead: 2,
+        truncated: false,
+      },
+    });
+    expect(backend.callsTo('token_usage')).toEqual([]);
+    await fireEvent.click(screen.getByRole('tab', { name: 'Usage' }));
+    const addresses = await screen.findByRole('region', { name: 'Addresses' });
+    expect(within(addresses).getByText('192.0.2.1')).toBeTruthy();
+    expect(within(addresses).getByText('Spain, Madrid')).toBeTruthy();
+    expect(screen.getByText(/From the 2 audit records this token made/)).toBeTruthy();
+    expect(backend.callsTo('token_usage')).toEqual([{ connectionId: 'conn-1', tokenId: CI.id }]);
+  });
+
+  it('says plainly when the token never did anything', async () => {
+    await renderPage({
+      token_usage: {
+        lastAccessAt: null,
+        lastActivity: null,
+        ips: [],
+        countries: [],
+        userAgents: [],
+        recordsRead: 0,
+        truncated: false,
+      },
+    });
+    await fireEvent.click(screen.getByRole('tab', { name: 'Usage' }));
+    expect(await screen.findByText(/holds nothing this token did yet/)).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Addresses' })).toBeNull();
+  });
+});

@@ -148,6 +148,8 @@ pub struct Desk {
     pub(crate) rotation_turn: tokio::sync::Mutex<()>,
     /// The origins each token was seen acting from.
     pub(crate) origins: LocalStore<crate::usage::OriginHistory>,
+    /// The user's date when the schedules last ran: at midnight, "in 3 days" becomes "in 2 days".
+    schedule_day: Mutex<Option<chrono::NaiveDate>>,
 }
 
 impl Desk {
@@ -192,6 +194,7 @@ impl Desk {
             rotations_store: LocalStore::open(&config.config_dir, crate::rotation::FILE_NAME, "rotations"),
             rotation_turn: tokio::sync::Mutex::new(()),
             origins: LocalStore::open(&config.config_dir, crate::usage::FILE_NAME, "origin history"),
+            schedule_day: Mutex::new(None),
         }
     }
 
@@ -205,6 +208,14 @@ impl Desk {
     /// connection. Returns what to tell the user; the shell runs this at
     /// start and then every so often.
     pub async fn run_schedules(&self) -> Vec<crate::review_dates::Reminder> {
+        let today = self.now().with_timezone(&chrono::Local).date_naive();
+        let last_day = self.schedule_day.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).replace(today);
+        if last_day.is_some_and(|day| day != today) {
+            // Every "in N days" shown is a day off now.
+            for connection in self.connections().connections {
+                self.notes_changed(&connection.id);
+            }
+        }
         let mut reminders = self.check_review_dates().await;
         reminders.extend(self.check_rotations().await);
         if let Some(active) = self.connections().active_id {

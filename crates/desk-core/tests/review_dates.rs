@@ -194,3 +194,21 @@ async fn saving_the_same_date_again_keeps_its_reminders_given_and_a_deleted_toke
     desk.delete_token(&connection, &token, false).await.expect("deleted");
     assert!(desk.review_dates(&connection).is_empty());
 }
+
+#[tokio::test]
+async fn a_new_day_tells_the_window_to_count_the_days_again() {
+    let (world, clock, connection, _token) = world_at_noon().await;
+    let mut events = world.desk.subscribe();
+    let notes_changed = |events: &mut tokio::sync::broadcast::Receiver<desk_core::DeskEvent>| {
+        std::iter::from_fn(|| events.try_recv().ok())
+            .any(|event| event == desk_core::DeskEvent::NotesChanged { connection_id: connection.clone() })
+    };
+    drop(world.desk.run_schedules().await);
+    assert!(!notes_changed(&mut events), "the first run has no day to compare with");
+    clock.advance(Duration::hours(1));
+    drop(world.desk.run_schedules().await);
+    assert!(!notes_changed(&mut events), "same day");
+    clock.advance(Duration::days(1));
+    drop(world.desk.run_schedules().await);
+    assert!(notes_changed(&mut events), "the next day");
+}
