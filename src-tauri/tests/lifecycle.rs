@@ -76,6 +76,12 @@ async fn a_review_date_gives_a_reminder_that_opens_its_token() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0].contains(&name) && rows[0].contains("in 30 days"), "{rows:?}");
     app.screenshot("review-date-list-filter").await;
+    // Every token again, sorted by review date: the dated one first.
+    app.click("//label[contains(., 'Review')]/select/option[.='Any date']").await;
+    app.click(&button("Review by")).await;
+    app.wait_for("//*[@role='columnheader'][@aria-sort='ascending'][contains(., 'Review by')]").await;
+    let rows = app.token_rows().await;
+    assert!(rows.len() > 1 && rows[0].contains(&name), "{rows:?}");
 
     // Clicking the reminder opens the token.
     app.tray_host().click_notification(reminder.id).await;

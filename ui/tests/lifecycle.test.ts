@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import TokenPage from '../src/screens/token/TokenPage.svelte';
 import type { Rotation, TokenReview, TokenView } from '../src/lib/bindings';
-import { filterTokens } from '../src/lib/token-order';
+import { filterTokens, sortTokens } from '../src/lib/token-order';
 import { dateInDays } from '../src/lib/review';
 import { notes } from '../src/state/notes.svelte';
 import { connection, deskError, mockBackend, MODULES, resetAll, token, type Answer } from './fixtures';
@@ -61,6 +61,13 @@ describe('the list filters', () => {
   it('"due within 30 days" keeps the soon and the overdue, "due or overdue" only those past', () => {
     expect(names({ status: null, search: '', review: 'soon' })).toEqual(['Due', 'Soon']);
     expect(names({ status: null, search: '', review: 'due' })).toEqual(['Due']);
+  });
+
+  it('sorts by review date, nearest first, tokens without one last either way', () => {
+    const sorted = (descending: boolean) =>
+      sortTokens([none, later, due, soon], { field: 'reviewBy', descending }, reviews).map((t) => t.name);
+    expect(sorted(false)).toEqual(['Due', 'Soon', 'Later', 'None']);
+    expect(sorted(true)).toEqual(['Later', 'Soon', 'Due', 'None']);
   });
 
   it('"not used for N days" keeps the stale and the never used', () => {

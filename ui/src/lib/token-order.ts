@@ -3,8 +3,11 @@
 
 import type { TokenReview, TokenSortField, TokenState, TokenView } from './bindings';
 
+/** What the list sorts by: the platform's fields, and the review date kept on this device. */
+export type ListSortField = TokenSortField | 'reviewBy';
+
 /** How the list is ordered. */
-export type TokenOrder = { field: TokenSortField; descending: boolean };
+export type TokenOrder = { field: ListSortField; descending: boolean };
 
 /** Review dates to filter on: any, due within 30 days (or past), or due today or past. */
 export type ReviewFilter = 'any' | 'soon' | 'due';
@@ -85,8 +88,15 @@ function time(iso: string | null | undefined): number | null {
   return Number.isNaN(at) ? null : at;
 }
 
-function key(token: TokenView, field: TokenSortField): string | number | null {
+function key(
+  token: TokenView,
+  field: ListSortField,
+  reviews: ReadonlyMap<string, TokenReview>,
+): string | number | null {
   switch (field) {
+    case 'reviewBy':
+      // `YYYY-MM-DD` sorts as the date it is.
+      return reviews.get(token.id)?.date ?? null;
     case 'name':
       return token.name;
     case 'id':
@@ -101,12 +111,16 @@ function key(token: TokenView, field: TokenSortField): string | number | null {
 }
 
 /** A sorted copy: missing values last whatever the direction, the id breaks ties. */
-export function sortTokens(tokens: readonly TokenView[], order: TokenOrder): TokenView[] {
+export function sortTokens(
+  tokens: readonly TokenView[],
+  order: TokenOrder,
+  reviews: ReadonlyMap<string, TokenReview> = new Map(),
+): TokenView[] {
   const direction = order.descending ? -1 : 1;
   const textual = order.field === 'name' || order.field === 'status';
   return tokens.slice().sort((a, b) => {
-    const left = key(a, order.field);
-    const right = key(b, order.field);
+    const left = key(a, order.field, reviews);
+    const right = key(b, order.field, reviews);
     if (left !== right) {
       if (left === null) return 1;
       if (right === null) return -1;

@@ -71,7 +71,7 @@ class TokenListState {
   selectedId = $state<string | null>(null);
 
   /** Every token, sorted: recomputed when tokens or the order change, not per keystroke. */
-  sorted = $derived(sortTokens(this.all, this.order));
+  sorted = $derived(sortTokens(this.all, this.order, notes.reviews));
   /** What the list shows. */
   visible = $derived(filterTokens(this.sorted, this.filter, notes.reviews));
   /** The selected token, when it is loaded. */
