@@ -229,7 +229,9 @@ impl Desk {
             new_token_id: created.id.clone(),
             new_name: created.name.clone().unwrap_or_else(|| created.id.clone()),
             started_at: crate::clock::rfc3339(now),
-            disable_at: crate::clock::rfc3339(now + self.grace_length(grace)),
+            disable_at: crate::clock::rfc3339(
+                now.checked_add_signed(self.grace_length(grace)).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            ),
             state: RotationState::Waiting,
             finished_at: None,
             problem: None,
