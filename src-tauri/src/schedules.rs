@@ -1,5 +1,5 @@
 //! Runs what the desk has scheduled (review reminders, review-date disables,
-//! rotation grace periods, new-origin checks) at start and then every so
+//! rotation grace periods, new-origin checks) shortly after start and then every so
 //! often, and turns what it finds into desktop notifications that open
 //! their token when clicked.
 
@@ -18,6 +18,10 @@ use crate::events::OpenTokenEvent;
 /// How often the schedules run. A reminder is a day-level thing and a grace
 /// period at least an hour: a minute is prompt enough.
 const EVERY: Duration = Duration::from_secs(60);
+
+/// The first run, after start-up: late enough to stay out of the way of the
+/// first token list, soon enough that what came due while closed is told at once.
+const FIRST_RUN_AFTER: Duration = Duration::from_secs(10);
 
 /// Debug builds only: run the schedules every this many seconds instead (the
 /// end-to-end tests cannot wait a minute per step).
@@ -64,7 +68,9 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
     listen_for_clicks(app, targets.clone());
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let mut ticks = tokio::time::interval(period());
+        // Not at once: the first seconds belong to the window's first token list.
+        let every = period();
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every.min(FIRST_RUN_AFTER), every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;

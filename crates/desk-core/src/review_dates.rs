@@ -309,11 +309,7 @@ impl Desk {
             Ok(acted) => {
                 if acted {
                     tracing::info!(connection = %connection_id, token = %token_id, "token disabled on its review date");
-                    self.emit(crate::events::DeskEvent::TokenChanged(crate::events::TokenChanged {
-                        connection_id: connection_id.to_owned(),
-                        token_id: token_id.to_owned(),
-                        change: crate::events::TokenChange::Disabled,
-                    }));
+                    self.token_changed(connection_id, token_id, crate::events::TokenChange::Disabled);
                 }
                 let message = if acted {
                     format!("Disabled on its review date, {}.", entry.date)

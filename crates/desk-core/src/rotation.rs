@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::desk::{ConnectionSource, Desk};
 use crate::error::{DeskError, ErrorKind};
-use crate::events::{DeskEvent, TokenChange, TokenChanged};
+use crate::events::{DeskEvent, TokenChange};
 use crate::ids::{IdKind, checked};
 use crate::review_dates::Reminder;
 use crate::validation::NAME_MAX_CHARS;
@@ -213,7 +213,7 @@ impl Desk {
             })
             .await?;
         tracing::info!(connection = %connection_id, old = %old.id, new = %created.id, "rotation: successor created");
-        self.token_changed_now(connection_id, &created.id, TokenChange::Created);
+        self.token_changed(connection_id, &created.id, TokenChange::Created);
         if sign_in && let Err(failure) = self.swap_sign_in_secret(&source, &created.id).await {
             // Nothing may be left half-done: the successor goes again, unless
             // the keychain may now hold its secret.
@@ -411,7 +411,7 @@ impl Desk {
         match result {
             Ok(()) => {
                 tracing::info!(connection = %connection_id, old = %rotation.old_token_id, "rotation: old token disabled");
-                self.token_changed_now(connection_id, &rotation.old_token_id, TokenChange::Disabled);
+                self.token_changed(connection_id, &rotation.old_token_id, TokenChange::Disabled);
                 rotation.state = RotationState::Done;
                 rotation.finished_at = Some(crate::clock::rfc3339(self.now()));
                 rotation.problem = None;
@@ -536,20 +536,12 @@ impl Desk {
             Err(error) => Err(error),
         };
         match deleted {
-            Ok(()) => self.token_changed_now(connection_id, new_token_id, TokenChange::Deleted),
+            Ok(()) => self.token_changed(connection_id, new_token_id, TokenChange::Deleted),
             Err(error) => tracing::warn!(
                 connection = %connection_id, token = %new_token_id,
                 "the unused successor of a failed rotation could not be deleted: {}", error.message
             ),
         }
-    }
-
-    pub(crate) fn token_changed_now(&self, connection_id: &str, token_id: &str, change: TokenChange) {
-        self.emit(DeskEvent::TokenChanged(TokenChanged {
-            connection_id: connection_id.to_owned(),
-            token_id: token_id.to_owned(),
-            change,
-        }));
     }
 }
 

@@ -301,7 +301,8 @@ impl Desk {
         signs_in(&self.connections().connections, &connection.base_url, token_id)
     }
 
-    fn token_changed(&self, connection_id: &str, token_id: &str, change: TokenChange) {
+    /// Tells every listener that a token changed.
+    pub(crate) fn token_changed(&self, connection_id: &str, token_id: &str, change: TokenChange) {
         self.emit(DeskEvent::TokenChanged(TokenChanged {
             connection_id: connection_id.to_owned(),
             token_id: token_id.to_owned(),

@@ -70,6 +70,15 @@ class TokenNotes {
       .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
   }
 
+  /** Answers a rotation: disable the old token now, or keep both; keeps what the desk answers. */
+  async answer(connectionId: string, rotation: Rotation, disable: boolean): Promise<Rotation> {
+    const next = disable
+      ? await call(commands.finishRotation(connectionId, rotation.id))
+      : await call(commands.cancelRotation(connectionId, rotation.id));
+    if (connectionId === this.connectionId) this.putRotation(next);
+    return next;
+  }
+
   /** Saves a review date through the desk. */
   async saveReview(connectionId: string, tokenId: string, date: string | null, disableAtDate: boolean) {
     const review = await call(commands.setReviewBy(connectionId, tokenId, date ? { date, disableAtDate } : null));
