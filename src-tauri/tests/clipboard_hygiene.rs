@@ -38,14 +38,14 @@ async fn some_token(sim: &SimHandle) -> (String, String, String) {
     )
     .expect("a client");
     let admin_id = sim.admin_secret(AccountKind::Vendor).split(':').nth(1).expect("an id").to_owned();
-    let page = api.list_tokens(&marketplace_api::rql::Query::new()).await.expect("tokens");
+    let page = api.list_tokens(&marketplace_api::rql::Query::new().select("+modules")).await.expect("tokens");
     let token = page
         .items
         .into_iter()
         .find(|t| {
             t.id != admin_id
                 && t.status == Some(marketplace_api::TokenStatus::Active)
-                && t.modules.iter().any(|m| m.name.as_deref() == Some("Access Management"))
+                && t.read_modules().unwrap_or_default().iter().any(|m| m.name.as_deref() == Some("Access Management"))
         })
         .expect("an active token with Access Management");
     let full = api.get_token(&token.id, &[]).await.expect("the token");

@@ -41,7 +41,7 @@ fn fault(method: &str, action: FaultAction, when: FaultWhen) -> FaultRule {
 async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
     let sim = simulator().await;
     let api = vendor_api(&sim);
-    let all = collect_all(api.list_all_tokens(Query::new())).await.expect("every token");
+    let all = collect_all(api.list_all_tokens(Query::new().select("+modules"))).await.expect("every token");
     let app = AppUnderTest::launch().await;
 
     // A wrong secret: the error shows on the secret's field, nothing is saved.
@@ -148,7 +148,10 @@ async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
     app.wait_for(&format!("{TOKEN_ROWS}[.//*[normalize-space()='Disabled']][contains(., '{}')]", target.id)).await;
 
     // Open a token; every tab.
-    let token = all.iter().find(|t| !t.modules.is_empty() && t.status == Some(TokenStatus::Active)).expect("one");
+    let token = all
+        .iter()
+        .find(|t| t.read_modules().is_some_and(|m| !m.is_empty()) && t.status == Some(TokenStatus::Active))
+        .expect("one");
     app.fill("Search tokens", &token.id).await;
     app.click(&format!("{TOKEN_ROWS}[contains(., '{}')]", token.id)).await;
     app.wait_for(&format!("//h1[normalize-space()='{}']", token.name.as_deref().unwrap_or_default())).await;
@@ -159,7 +162,7 @@ async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
     assert!(violations.is_empty(), "the token page has accessibility violations:\n{}", violations.join("\n"));
 
     app.click(&role("tab", "Modules")).await;
-    for module in &token.modules {
+    for module in token.read_modules().unwrap_or_default() {
         app.wait_for_text(module.name.as_deref().unwrap_or(&module.id)).await;
     }
     app.screenshot("token-modules").await;
@@ -224,12 +227,13 @@ async fn create_edit_disable_enable_and_delete_a_token_from_the_screens() {
     app.click_button("Create token").await;
     app.wait_for_text("Token created").await;
     app.screenshot("create-created").await;
-    let created = collect_all(api.list_all_tokens(Query::new().filter(Filter::eq("name", "E2E robot"))))
-        .await
-        .expect("the list")
-        .pop()
-        .expect("the token exists on the Marketplace");
-    assert_eq!(created.modules.len(), 1, "one module was ticked");
+    let created =
+        collect_all(api.list_all_tokens(Query::new().select("+modules").filter(Filter::eq("name", "E2E robot"))))
+            .await
+            .expect("the list")
+            .pop()
+            .expect("the token exists on the Marketplace");
+    assert_eq!(created.read_modules().map(<[_]>::len), Some(1), "one module was ticked");
     assert!(!app.page_text().await.contains(created.token.as_ref().map(ApiSecret::expose).unwrap_or("none")));
     app.click_button("Copy value").await;
     app.wait_for_text("is on the clipboard.").await;

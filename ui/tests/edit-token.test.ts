@@ -85,6 +85,42 @@ describe('Edit token dialog', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
+  it('a name-only edit sends no modules, so the backend keeps the ones it reads', async () => {
+    const { backend } = renderDialog({ update_token: CI });
+    await moduleBox('Catalog');
+
+    await fireEvent.input(nameInput(), { target: { value: 'Deploy bot' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() => expect(backend.callsTo('update_token')).toHaveLength(1));
+    expect(backend.callsTo('update_token')[0]).toEqual({
+      connectionId: 'conn-1',
+      tokenId: 'TKN-5000-0001',
+      changes: { name: 'Deploy bot', description: 'Deploys from GitHub Actions', moduleIds: undefined },
+    });
+  });
+
+  it("reads a token's modules first when its copy came from the list without them", async () => {
+    const read = deferred<TokenView>();
+    const { backend } = renderDialog({ get_token: () => read.promise, update_token: CI }, { ...CI, modules: null });
+
+    expect(await screen.findByText(/Loading the modules/)).toBeTruthy();
+    expect(screen.queryByRole('checkbox', { name: /Catalog/ })).toBeNull();
+    // Saved before the modules arrive: the modules are left to the backend, never sent empty.
+    await fireEvent.input(nameInput(), { target: { value: 'Deploy bot' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(backend.callsTo('update_token')).toHaveLength(1));
+    expect(backend.callsTo('update_token')[0]).toMatchObject({ changes: { moduleIds: undefined } });
+    expect(backend.callsTo('get_token')).toEqual([{ connectionId: 'conn-1', tokenId: 'TKN-5000-0001' }]);
+    read.resolve(CI);
+  });
+
+  it('ticks the modules the fresh read brings', async () => {
+    renderDialog({ get_token: CI }, { ...CI, modules: null });
+    expect((await moduleBox('Catalog')).checked).toBe(true);
+    expect((await moduleBox('Billing')).checked).toBe(false);
+  });
+
   it('keeps what was typed while the modules were loading', async () => {
     const modules = deferred<typeof MODULES>();
     renderDialog({ assignable_modules: () => modules.promise });

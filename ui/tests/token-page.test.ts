@@ -117,6 +117,30 @@ describe('Token page, other tabs', () => {
     expect(within(panel).queryByText('Deploys from GitHub Actions')).toBeNull();
   });
 
+  it('keeps the modules it read when a copy without them arrives (the answer to Disable)', async () => {
+    renderPage({ disable_token: { ...CI, status: 'Disabled', modules: null } });
+    await fireEvent.click(await screen.findByRole('tab', { name: /Modules/ }));
+    expect(within(screen.getByRole('tabpanel')).getByText('Billing')).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Disable' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Disable “CI pipeline”?' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Disable token' }));
+
+    expect(await screen.findByRole('button', { name: 'Enable' })).toBeTruthy();
+    expect(within(screen.getByRole('tabpanel')).getByText('Billing')).toBeTruthy();
+    expect(screen.queryByText(/Loading this token's modules/)).toBeNull();
+  });
+
+  it('says the modules are loading, not that there are none, while they are not read', async () => {
+    renderPage({ get_token: { ...CI, modules: null } });
+
+    const tab = await screen.findByRole('tab', { name: /Modules/ });
+    expect(tab.textContent?.trim()).toBe('Modules');
+    await fireEvent.click(tab);
+    expect(within(screen.getByRole('tabpanel')).getByText(/Loading this token's modules/)).toBeTruthy();
+    expect(screen.queryByText(/This token has no modules/)).toBeNull();
+  });
+
   it('Details shows who created and changed it', async () => {
     renderPage();
 

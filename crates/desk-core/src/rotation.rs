@@ -181,7 +181,7 @@ impl Desk {
         let connection = source.connection().clone();
         let sign_in = connection.token_id.eq_ignore_ascii_case(token_id);
         let client = self.client(connection_id).await?;
-        let old = client.get_token(token_id, &["-token"]).await?;
+        let (old, old_modules) = crate::token_actions::read_with_modules(&client, token_id, "rotates").await?;
         if old.status.as_ref().is_some_and(|status| status.as_str() != "Active") {
             let status = old.status.as_ref().map(|status| status.as_str().to_owned()).unwrap_or_default();
             return Err(DeskError::new(
@@ -209,7 +209,7 @@ impl Desk {
                 name: rotated_name(&old_name, now.with_timezone(&chrono::Local).date_naive()),
                 description: old.description.clone(),
                 icon: None,
-                module_ids: old.modules.iter().map(|module| module.id.clone()).collect(),
+                module_ids: old_modules,
             })
             .await?;
         tracing::info!(connection = %connection_id, old = %old.id, new = %created.id, "rotation: successor created");

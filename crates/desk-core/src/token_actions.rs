@@ -78,8 +78,9 @@ impl Desk {
     pub async fn get_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
         checked(IdKind::Token, token_id)?;
         let client = self.client(connection_id).await?;
-        // Without its value: only reveal and copy fetch that.
-        Ok(TokenView::from(&client.get_token(token_id, &["audit", "-token"]).await?))
+        // Without its value: only reveal and copy fetch that. With its modules:
+        // the platform leaves them out unless asked.
+        Ok(TokenView::from(&client.get_token(token_id, &["+modules", "audit", "-token"]).await?))
     }
 
     /// Creates a token in the connection's account. Its value is not returned:
@@ -123,19 +124,23 @@ impl Desk {
         ])?;
         let client = self.client(connection_id).await?;
         // Every editable field goes: whether the platform merges or replaces
-        // on PUT is not documented, and this is right under both readings.
-        let current = client.get_token(token_id, &["-token"]).await?;
+        // on PUT is not documented, and this is right under both readings, as
+        // long as nothing sent back stands for "not returned".
+        let (current, current_modules) = read_with_modules(&client, token_id, "saves a change to").await?;
         let name = changes.name.map(|name| name.trim().to_owned()).or(current.name).unwrap_or_default();
         let description = match changes.description {
             Some(text) => Some(text.trim().to_owned()).filter(|text| !text.is_empty()),
             None => current.description,
         };
-        let module_ids =
-            changes.module_ids.unwrap_or_else(|| current.modules.iter().map(|module| module.id.clone()).collect());
+        let module_ids = changes.module_ids.unwrap_or(current_modules);
         let update = ApiTokenUpdate::every_field(name, description, current.icon, module_ids);
-        let updated = client.update_token(token_id, &update).await?;
+        let mut updated = client.update_token(token_id, &update).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token updated");
         self.token_changed(connection_id, token_id, TokenChange::Updated);
+        if updated.read_modules().is_none() {
+            // The answer leaves the modules out: show what the platform now holds.
+            updated = client.get_token(token_id, &["+modules", "audit", "-token"]).await?;
+        }
         Ok(TokenView::from(&updated))
     }
 
@@ -309,6 +314,33 @@ impl Desk {
             change,
         }));
     }
+}
+
+/// A token, without its value, with the ids of its modules as the platform holds them.
+/// Collections are left out unless selected (docs/marketplace-api.md §5.7): this asks with
+/// `+modules`, and if the answer still lacks them (or names them omitted), once more naming
+/// the field. A token whose modules never came back is refused: sending an empty list for
+/// "not returned" would strip every module. `doing` completes "Token Desk never … a token".
+pub(crate) async fn read_with_modules(
+    client: &marketplace_api::Client,
+    token_id: &str,
+    doing: &str,
+) -> Result<(marketplace_api::ApiToken, Vec<String>), DeskError> {
+    for select in [["+modules", "-token"], ["modules", "-token"]] {
+        let token = client.get_token(token_id, &select).await?;
+        if let Some(modules) = token.read_modules() {
+            let ids = modules.iter().map(|module| module.id.clone()).collect();
+            return Ok((token, ids));
+        }
+        tracing::warn!(token = %token_id, select = ?select, "the Marketplace left a token's modules out");
+    }
+    Err(DeskError::new(
+        crate::error::ErrorKind::Server,
+        format!(
+            "The Marketplace did not send the modules of {token_id}, even when asked for them. Token Desk never {doing} \
+             a token without knowing its modules, as that could remove them: nothing was changed. Try again later."
+        ),
+    ))
 }
 
 fn missing_value(token_id: &str) -> DeskError {

@@ -159,6 +159,27 @@ pub(crate) fn summarize(last_access_at: Option<String>, records: &[AuditRecord],
     }
 }
 
+/// The error of an audit query the Marketplace answered 400: the platform may not support
+/// a filter on those fields (docs/marketplace-api.md §5.7). Says so, in the log too, and
+/// names what is missing; other errors pass unchanged.
+fn audit_filter_refused(error: marketplace_api::Error, feature: &str, fields: &str) -> DeskError {
+    if error.status() != Some(400) {
+        return error.into();
+    }
+    tracing::warn!(
+        feature,
+        fields,
+        "the Marketplace refused the audit filter {feature} needs; it stays unavailable, the rest works: {error}"
+    );
+    DeskError::new(
+        crate::error::ErrorKind::Refused,
+        format!(
+            "This Marketplace refused the audit-trail filter {feature} needs (on {fields}), so {feature} cannot show \
+             anything here. Everything else in Token Desk works as usual."
+        ),
+    )
+}
+
 impl Desk {
     /// What is known of a token's use: the platform's last access, and what
     /// the records it made show.
@@ -172,7 +193,7 @@ impl Desk {
         let mut records = Vec::new();
         let mut truncated = false;
         while let Some(page) = pages.next().await {
-            let page = page?;
+            let page = page.map_err(|error| audit_filter_refused(error, "the Usage tab", "actor.id and timestamp"))?;
             records.extend(page.items);
             if records.len() >= USAGE_RECORDS_MAX as usize {
                 truncated = page.total.is_some_and(|total| total > u64::from(USAGE_RECORDS_MAX));
@@ -207,7 +228,12 @@ impl Desk {
         let mut pages = client.list_all_audit_records(query);
         let mut records: Vec<AuditRecord> = Vec::new();
         while let Some(page) = pages.next().await {
-            records.extend(page?.items);
+            records.extend(
+                page.map_err(|error| {
+                    audit_filter_refused(error, "the new-origin check", "ilike(actor.id,…) and timestamp")
+                })?
+                .items,
+            );
             if records.len() as u64 >= ORIGIN_CHECK_RECORDS_MAX {
                 records.truncate(ORIGIN_CHECK_RECORDS_MAX as usize);
                 break;

@@ -74,8 +74,9 @@ pub struct TokenView {
     pub last_access_at: Option<String>,
     /// The account the token belongs to.
     pub account: Option<AccountSummary>,
-    /// The modules it may use.
-    pub modules: Vec<ModuleView>,
+    /// The modules it may use; `null` when the answer did not carry them (lists leave
+    /// them out): "not read", never "none".
+    pub modules: Option<Vec<ModuleView>>,
     /// Creation, when the platform sent it.
     pub created: Option<Stamp>,
     /// Last change, when the platform sent it.
@@ -92,7 +93,7 @@ impl From<&ApiToken> for TokenView {
             status: token.status.as_ref().map(|status| status.as_str().to_owned()).unwrap_or_default(),
             last_access_at: token.last_access_at.clone(),
             account: token.account.as_ref().map(AccountSummary::from),
-            modules: token.modules.iter().map(ModuleView::from).collect(),
+            modules: token.read_modules().map(|modules| modules.iter().map(ModuleView::from).collect()),
             created: Stamp::from_event(audit.and_then(|audit| audit.created.as_ref())),
             updated: Stamp::from_event(audit.and_then(|audit| audit.updated.as_ref())),
         }

@@ -36,7 +36,14 @@ async fn a_token(world: &World, connection: &str) -> desk_core::views::TokenView
     let own = world.desk.connection(connection).unwrap().token_id;
     let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
     let tokens = world.desk.list_tokens(connection, &query).await.expect("tokens").items;
-    tokens.into_iter().find(|token| token.id != own && !token.modules.is_empty()).expect("a token with modules")
+    // Lists leave the modules out: each candidate is read on its own.
+    for token in tokens.into_iter().filter(|token| token.id != own) {
+        let read = world.desk.get_token(connection, &token.id).await.expect("a token");
+        if read.modules.as_ref().is_some_and(|modules| !modules.is_empty()) {
+            return read;
+        }
+    }
+    panic!("no token with modules")
 }
 
 /// A token's status, read through the desk (the admin's old token may be the one disabled).
@@ -60,8 +67,11 @@ async fn a_rotation_makes_a_twin_and_disables_the_old_token_after_its_grace_peri
     assert_eq!(count_tokens(&world, &connection).await, before + 1, "two tokens side by side");
     assert_eq!(new.name, desk_core::rotated_name(&old.name, chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()));
     assert_eq!(new.description, old.description);
-    let ids = |token: &desk_core::views::TokenView| token.modules.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
-    assert_eq!(ids(new), ids(&old), "the same modules");
+    let ids = |token: &desk_core::views::TokenView| {
+        token.modules.as_ref().expect("modules read").iter().map(|m| m.id.clone()).collect::<Vec<_>>()
+    };
+    let new_read = world.desk.get_token(&connection, &new.id).await.expect("the successor");
+    assert_eq!(ids(&new_read), ids(&old), "the same modules");
     assert_eq!(started.rotation.state, RotationState::Waiting);
     assert_eq!(started.rotation.disable_at, "2026-12-01T12:00:00Z");
     assert_eq!(status(&world, &old.id).await, "Active");

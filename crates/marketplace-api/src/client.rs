@@ -2,6 +2,7 @@
 //! modules (`tokens`, `modules`, `audit`) are written with.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::Method;
@@ -10,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::base_url::BaseUrl;
 use crate::error::{Error, ErrorKind};
-use crate::models::{ListEnvelope, Page};
+use crate::models::{ListEnvelope, ListItem, Page};
 use crate::retry::RetryPolicy;
 use crate::rql::Query;
 use crate::secret::ApiSecret;
@@ -90,6 +91,9 @@ struct Inner {
     list_concurrency: usize,
     page_size: u32,
     max_body_bytes: usize,
+    /// The server answered 400 to `select=-field` and took the query without it: later
+    /// queries leave such entries out from the start (docs/marketplace-api.md §5.7).
+    subtractive_select_refused: AtomicBool,
 }
 
 impl Client {
@@ -113,6 +117,7 @@ impl Client {
                 list_concurrency: config.list_concurrency.max(1),
                 page_size: config.page_size.clamp(1, 100),
                 max_body_bytes: config.max_body_bytes,
+                subtractive_select_refused: AtomicBool::new(false),
             }),
         })
     }
@@ -152,9 +157,51 @@ impl Client {
     }
 
     /// One page of a list: `GET path?query`, decoded from the list envelope.
-    pub(crate) async fn get_page<T: DeserializeOwned>(&self, path: &str, query: &Query) -> Result<Page<T>, Error> {
-        let envelope: ListEnvelope<T> = self.get(path, &query.to_query_string()?).await?;
-        Ok(envelope.into())
+    pub(crate) async fn get_page<T: ListItem>(&self, path: &str, query: &Query) -> Result<Page<T>, Error> {
+        let (envelope, dropped) = self.get_selecting::<ListEnvelope<T>>(path, query).await?;
+        let mut page = Page::from(envelope);
+        if !dropped.is_empty() {
+            page.items.iter_mut().for_each(|item| item.forget_omitted(&dropped));
+        }
+        Ok(page)
+    }
+
+    /// One object: `GET path?query`; fields the query subtracts but the server had to send
+    /// anyway are dropped as soon as it is decoded.
+    pub(crate) async fn get_item<T: ListItem>(&self, path: &str, query: &Query) -> Result<T, Error> {
+        let (mut item, dropped) = self.get_selecting::<T>(path, query).await?;
+        if !dropped.is_empty() {
+            item.forget_omitted(&dropped);
+        }
+        Ok(item)
+    }
+
+    /// `GET path?query`, decoded. Where the server refuses the subtractive form of `select`
+    /// with a 400, asks once more without it and remembers that for this client; the answer
+    /// then carries fields the caller asked to leave out, which are returned for it to drop.
+    async fn get_selecting<T: DeserializeOwned>(&self, path: &str, query: &Query) -> Result<(T, Vec<String>), Error> {
+        let subtracted = query.subtracted_fields();
+        if subtracted.is_empty() {
+            return Ok((self.get(path, &query.to_query_string()?).await?, subtracted));
+        }
+        let refused = &self.inner.subtractive_select_refused;
+        let plain = query.clone().without_subtractions().to_query_string()?;
+        if refused.load(Ordering::Relaxed) {
+            return Ok((self.get(path, &plain).await?, subtracted));
+        }
+        match self.get(path, &query.to_query_string()?).await {
+            Err(error) if error.status() == Some(400) => {
+                let answer = self.get(path, &plain).await?;
+                if !refused.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        fields = ?subtracted,
+                        "the Marketplace refused select=-field; asking without it and dropping those fields on arrival"
+                    );
+                }
+                Ok((answer, subtracted))
+            }
+            other => Ok((other?, Vec::new())),
+        }
     }
 
     /// `method path` with a JSON body (or none), decoded as `T`.

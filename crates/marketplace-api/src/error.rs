@@ -299,7 +299,9 @@ impl fmt::Display for Error {
         }
         f.write_str(".")?;
         let mut said = Vec::new();
-        if let Some(title) = &self.0.title {
+        // A title that only names the status ("Bad Request") says nothing the headline did not.
+        let reason = self.0.status.and_then(|status| reqwest::StatusCode::from_u16(status).ok()?.canonical_reason());
+        if let Some(title) = self.0.title.as_ref().filter(|title| Some(title.as_str()) != reason) {
             said.push(title.as_str());
         }
         if let Some(detail) = &self.0.detail
@@ -533,7 +535,10 @@ mod tests {
         let error = from_body(503, r#"{"statusCode":503,"message":"Service Unavailable"}"#);
         assert_eq!(error.kind(), ErrorKind::Server);
         assert_eq!(error.title(), Some("Service Unavailable"));
-        assert_eq!(error.to_string(), "The Marketplace failed to handle the request (HTTP 503). Service Unavailable.");
+        // The message only names the status: the headline already says it.
+        assert_eq!(error.to_string(), "The Marketplace failed to handle the request (HTTP 503).");
+        let error = from_body(503, r#"{"statusCode":503,"message":"Down for maintenance"}"#);
+        assert_eq!(error.to_string(), "The Marketplace failed to handle the request (HTTP 503). Down for maintenance.");
     }
 
     #[test]

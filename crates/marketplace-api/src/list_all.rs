@@ -3,11 +3,10 @@
 //! from.
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
-use crate::models::Page;
+use crate::models::{ListItem, Page};
 use crate::rql::Query;
 
 /// Pages as they are fetched: their items and the total the server announced.
@@ -47,7 +46,7 @@ impl Client {
         query: Query,
     ) -> BoxStream<'static, Result<ListProgress<T>, Error>>
     where
-        T: DeserializeOwned + Send + 'static,
+        T: ListItem + Send + 'static,
     {
         let client = self.clone();
         let query = if query.order_keys().is_empty() { query.order_by("id") } else { query };
@@ -76,7 +75,7 @@ impl Client {
 
     fn fetch_pages_concurrently<T>(&self, path: &'static str, query: Query, step: u64, total: u64) -> PageStream<T>
     where
-        T: DeserializeOwned + Send + 'static,
+        T: ListItem + Send + 'static,
     {
         let client = self.clone();
         let concurrency = self.list_concurrency();
@@ -98,7 +97,7 @@ impl Client {
     /// Without a total, pages are read one after the other until a short one.
     fn fetch_pages_until_short<T>(&self, path: &'static str, query: Query, step: u64) -> PageStream<T>
     where
-        T: DeserializeOwned + Send + 'static,
+        T: ListItem + Send + 'static,
     {
         let client = self.clone();
         stream::try_unfold(Some(step), move |next_offset| {
@@ -119,7 +118,7 @@ impl Client {
         .boxed()
     }
 
-    async fn fetch_page<T: DeserializeOwned>(
+    async fn fetch_page<T: ListItem>(
         &self,
         path: &'static str,
         query: Query,

@@ -534,6 +534,17 @@ impl Query {
         self
     }
 
+    /// The fields this query asks the server to leave out (`select=-field`).
+    pub fn subtracted_fields(&self) -> Vec<String> {
+        self.select.iter().filter_map(|entry| entry.strip_prefix('-')).map(str::to_owned).collect()
+    }
+
+    /// This query without its subtractive `select` entries, for a server that refuses them.
+    pub fn without_subtractions(mut self) -> Self {
+        self.select.retain(|entry| !entry.starts_with('-'));
+        self
+    }
+
     /// Adds a `select` entry: `audit` (include or expand), `+audit` (add a default-omitted
     /// field), `-name` (leave a field out).
     pub fn select(mut self, field: impl Into<String>) -> Self {

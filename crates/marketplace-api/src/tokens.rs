@@ -36,9 +36,12 @@ impl Client {
         self.list_all(API_TOKENS, query)
     }
 
-    /// One token; `select` may add default-omitted fields (`audit`).
+    /// One token; `select` may add default-omitted fields (`+modules`, `audit`) or leave
+    /// some out (`-token`). Where the server refuses `-field`, the token is read without it
+    /// and those fields are dropped on arrival.
     pub async fn get_token(&self, id: &str, select: &[&str]) -> Result<ApiToken, Error> {
-        self.get(&item_path(API_TOKENS, id)?, &select_query(select)?).await
+        let query = select.iter().fold(Query::new(), |query, field| query.select(*field));
+        self.get_item(&item_path(API_TOKENS, id)?, &query).await
     }
 
     /// Creates a token; the answer carries its secret value.

@@ -93,7 +93,10 @@ async fn create_update_disable_enable_delete() {
     assert_eq!(created.name.as_deref(), Some("ERP sync robot"));
     let secret = created.token.clone().expect("the secret comes back on create");
     assert_eq!(secret.token_id(), Some(created.id.as_str()));
-    let mut got_modules: Vec<String> = created.modules.iter().map(|m| m.id.clone()).collect();
+    // Collections are left out unless selected, the create answer included.
+    assert!(created.read_modules().is_none(), "modules not selected, not returned");
+    let read = vendor.get_token(&created.id, &["+modules"]).await.expect("read with modules");
+    let mut got_modules: Vec<String> = read.read_modules().expect("selected").iter().map(|m| m.id.clone()).collect();
     got_modules.sort();
     let mut want_modules = module_ids.clone();
     want_modules.sort();
@@ -110,7 +113,8 @@ async fn create_update_disable_enable_delete() {
     let updated = vendor.update_token(&created.id, &update).await.expect("update");
     assert_eq!(updated.name.as_deref(), Some("ERP sync robot 2"));
     assert_eq!(updated.description, None);
-    assert_eq!(updated.modules.len(), module_ids.len(), "a partial update keeps the modules");
+    let read = vendor.get_token(&created.id, &["modules"]).await.expect("naming the field selects it too");
+    assert_eq!(read.read_modules().map(<[_]>::len), Some(module_ids.len()), "a partial update keeps the modules");
 
     let disabled = vendor.disable_token(&created.id).await.expect("disable");
     assert_eq!(disabled.status, Some(TokenStatus::Disabled));
@@ -140,7 +144,7 @@ async fn an_update_of_every_field_sets_and_clears_each_one() {
         vendor.assignable_modules(account_id).await.expect("modules").iter().map(|m| m.id.clone()).collect();
     assert!(modules.len() >= 3, "{modules:?}");
     let ids = |token: &marketplace_api::ApiToken| -> Vec<String> {
-        let mut ids: Vec<String> = token.modules.iter().map(|m| m.id.clone()).collect();
+        let mut ids: Vec<String> = token.read_modules().expect("selected").iter().map(|m| m.id.clone()).collect();
         ids.sort();
         ids
     };
@@ -152,19 +156,21 @@ async fn an_update_of_every_field_sets_and_clears_each_one() {
     // No description and no icon are sent as null, and clear what was there.
     let update = ApiTokenUpdate::every_field("Robot 2", None, None, vec![modules[2].clone()]);
     let updated = vendor.update_token(&created.id, &update).await.expect("updated");
-    let read = vendor.get_token(&created.id, &[]).await.expect("read back");
+    let read = vendor.get_token(&created.id, &["+modules"]).await.expect("read back");
     for token in [&updated, &read] {
         assert_eq!(token.name.as_deref(), Some("Robot 2"));
-        assert_eq!((token.description.as_deref(), token.icon.as_deref()), (None, None));
-        assert_eq!(ids(token), vec![modules[2].clone()]);
+        // The platform writes "no icon" as an empty string (docs/marketplace-api.md §5.7).
+        assert_eq!((token.description.as_deref(), token.icon.as_deref()), (None, Some("")));
     }
+    assert_eq!(ids(&read), vec![modules[2].clone()]);
 
     let update =
         ApiTokenUpdate::every_field("Robot 3", Some("Back again".into()), Some("/icons/new.png".into()), vec![]);
     let updated = vendor.update_token(&created.id, &update).await.expect("updated");
     assert_eq!(updated.description.as_deref(), Some("Back again"));
     assert_eq!(updated.icon.as_deref(), Some("/icons/new.png"));
-    assert!(updated.modules.is_empty(), "an empty list removes every module");
+    let read = vendor.get_token(&created.id, &["+modules"]).await.expect("read back");
+    assert_eq!(read.read_modules(), Some(&[][..]), "an empty list removes every module");
 
     // A field left out stays as it was.
     let rename = ApiTokenUpdate { name: Some("Robot 4".into()), ..Default::default() };
@@ -199,6 +205,53 @@ async fn lists_and_gets_can_leave_the_token_value_out() {
 }
 
 #[tokio::test]
+async fn a_server_refusing_select_minus_is_asked_again_without_it_and_the_values_are_dropped() {
+    use marketplace_sim::{FaultAction, FaultRule, FaultWhen};
+    let sim = start_sim(3).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    sim.faults().add(FaultRule {
+        method: Some("GET".into()),
+        path: None,
+        action: FaultAction::RefuseSubtractiveSelect,
+        when: FaultWhen::Always,
+    });
+    let id = ApiSecret::new(sim.admin_secret(AccountKind::Vendor)).token_id().expect("id").to_owned();
+    let since = std::time::Instant::now();
+
+    let token = vendor.get_token(&id, &["+modules", "-token"]).await.expect("read without -token");
+    assert!(token.token.is_none(), "the value the server had to send is dropped at once");
+    assert!(token.read_modules().is_some(), "the rest of the select still holds");
+    let page = vendor.list_tokens(&Query::new().select("-token")).await.expect("a list");
+    assert!(!page.items.is_empty() && page.items.iter().all(|t| t.token.is_none()));
+    let all = marketplace_api::collect_all(vendor.list_all_tokens(Query::new().select("-token"))).await.expect("all");
+    assert!(all.iter().all(|t| t.token.is_none()));
+
+    let queries: Vec<String> =
+        sim.journal().arrivals().into_iter().filter(|a| a.at >= since).map(|a| a.query.unwrap_or_default()).collect();
+    assert_eq!(queries.iter().filter(|q| q.contains("-token")).count(), 1, "refused once, remembered: {queries:#?}");
+    assert_eq!(queries.len(), 4, "one retry in all: {queries:#?}");
+}
+
+#[tokio::test]
+async fn a_field_the_answer_names_omitted_is_not_read_even_if_present() {
+    use marketplace_sim::{FaultAction, FaultRule, FaultWhen};
+    let sim = start_sim(2).await;
+    let vendor = client_for(&sim, AccountKind::Vendor);
+    sim.faults().add(FaultRule {
+        method: Some("GET".into()),
+        path: None,
+        action: FaultAction::OmitField { field: "modules".into() },
+        when: FaultWhen::Always,
+    });
+    let id = ApiSecret::new(sim.admin_secret(AccountKind::Vendor)).token_id().expect("id").to_owned();
+    let token = vendor.get_token(&id, &["+modules"]).await.expect("read");
+    assert!(token.read_modules().is_none(), "asked for, but not returned: unknown, not empty");
+    let page = vendor.list_tokens(&Query::new().select("+modules")).await.expect("list");
+    assert!(page.omitted.iter().any(|f| f == "modules"), "{:?}", page.omitted);
+    assert!(page.items.iter().all(|t| t.read_modules().is_none()));
+}
+
+#[tokio::test]
 async fn validation_errors_carry_field_errors() {
     let sim = start_sim(0).await;
     let vendor = client_for(&sim, AccountKind::Vendor);
@@ -208,7 +261,7 @@ async fn validation_errors_carry_field_errors() {
     assert_eq!(error.status(), Some(400));
     assert!(error.field_errors().iter().any(|e| e.field.as_deref() == Some("name")), "{error:?}");
     assert!(error.trace_id().is_some());
-    assert_eq!(error.title(), Some("One or more validation errors occurred."));
+    assert_eq!(error.title(), Some("Bad Request"));
     let text = error.to_string();
     assert!(
         text.starts_with(

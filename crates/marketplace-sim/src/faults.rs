@@ -61,6 +61,27 @@ pub enum FaultAction {
         /// The `Location` header: a path or an absolute URL.
         location: String,
     },
+    /// Answer 400, as some endpoints do (docs/marketplace-api.md §5.7), to a request whose
+    /// `select` has a subtractive item (`-token`); other requests pass.
+    RefuseSubtractiveSelect,
+    /// Answer 400 to a request whose filter or order names this field (`actor.id`,
+    /// `timestamp`), as a platform that does not index it might; other requests pass.
+    RefuseFilterOn {
+        /// The dotted field path.
+        field: String,
+    },
+    /// Answer normally, but with every token value in the body replaced by `value`, as a
+    /// hostile server or proxy might: lets a test prove the client checks a value's shape.
+    PoisonTokenValues {
+        /// What every `token` field then holds.
+        value: String,
+    },
+    /// Answer normally, but without `field` in the object or list items, named in
+    /// `$meta.omitted` instead, as a platform that ignores a `select` of it would.
+    OmitField {
+        /// A top-level field such as `modules`.
+        field: String,
+    },
     /// Answer 200 with a valid JSON list envelope padded to `bytes` bytes (at least about 80),
     /// to test a client's limit on what it reads.
     OversizedBody {
@@ -145,14 +166,16 @@ impl Faults {
     }
 
     /// Decides the faults of one request: total latency, then the deciding action if any.
-    fn decide(&self, method: &str, path: &str) -> (Duration, Option<FaultAction>) {
+    /// `query` is the raw query string; rules that look at it match only the requests it
+    /// concerns.
+    fn decide(&self, method: &str, path: &str, query: &str) -> (Duration, Option<FaultAction>) {
         let mut state = self.lock();
         let FaultState { rules, rng } = &mut *state;
         let mut latency = Duration::ZERO;
         for rule in rules.iter_mut() {
             let method_matches = rule.method.as_deref().is_none_or(|m| m == "*" || m.eq_ignore_ascii_case(method));
             let path_matches = rule.path.as_deref().is_none_or(|p| path.starts_with(p));
-            if !(method_matches && path_matches) {
+            if !(method_matches && path_matches && rule.action.concerns(query)) {
                 continue;
             }
             let fires = match &mut rule.when {
@@ -186,15 +209,69 @@ impl Faults {
     }
 }
 
+impl FaultAction {
+    /// Whether a request with this raw query string is one this action can fire on.
+    fn concerns(&self, query: &str) -> bool {
+        let parsed = || crate::rql::parse_query(query).ok();
+        match self {
+            FaultAction::RefuseSubtractiveSelect => {
+                parsed().is_some_and(|query| query.select.iter().any(|item| item.starts_with('-')))
+            }
+            FaultAction::RefuseFilterOn { field } => parsed().is_some_and(|query| {
+                query.order.iter().any(|(name, _)| name == field)
+                    || query.filter.as_ref().is_some_and(|filter| names_field(filter, field))
+            }),
+            _ => true,
+        }
+    }
+}
+
+/// Whether an RQL expression tests `field` anywhere.
+fn names_field(expr: &crate::rql::Expr, field: &str) -> bool {
+    use crate::rql::Expr;
+    match expr {
+        Expr::And(items) | Expr::Or(items) => items.iter().any(|item| names_field(item, field)),
+        Expr::Not(inner) => names_field(inner, field),
+        Expr::Compare { field: name, .. } | Expr::List { field: name, .. } => name == field,
+    }
+}
+
 /// Middleware that applies the fault rules before the request reaches auth and routes.
 pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -> Response {
-    let (latency, action) = faults.decide(request.method().as_str(), request.uri().path());
+    let uri = request.uri();
+    let (latency, action) = faults.decide(request.method().as_str(), uri.path(), uri.query().unwrap_or_default());
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
     match action {
         None => next.run(request).await,
         Some(FaultAction::Latency(_)) => next.run(request).await,
+        Some(FaultAction::RefuseSubtractiveSelect) => Problem::bad_request(
+            "Injected fault: the subtractive form of select (select=-field) is not supported by this endpoint.",
+        )
+        .into_response(),
+        Some(FaultAction::RefuseFilterOn { field }) => {
+            Problem::bad_request(format!("Injected fault: filtering or ordering on '{field}' is not supported."))
+                .into_response()
+        }
+        Some(FaultAction::PoisonTokenValues { value }) => {
+            rewrite_objects(next.run(request).await, |object| {
+                if object.get("token").is_some_and(serde_json::Value::is_string) {
+                    object["token"] = serde_json::Value::String(value.clone());
+                }
+            })
+            .await
+        }
+        Some(FaultAction::OmitField { field }) => {
+            let response = rewrite_objects(next.run(request).await, |object| {
+                if let Some(map) = object.as_object_mut() {
+                    map.remove(&field);
+                }
+            })
+            .await;
+            // The object's own `$meta`, or the list envelope's.
+            mark_omitted(response, &field).await
+        }
         Some(FaultAction::Status(code)) => {
             Problem::new(status_or_500(code), format!("Injected fault: status {code}")).into_response()
         }
@@ -286,6 +363,50 @@ fn oversized_body(bytes: u64, declare_length: bool) -> Response {
     response
 }
 
+/// The answer with `change` applied to its object, or to each item of a list. Bodies that
+/// are not JSON pass unchanged.
+async fn rewrite_objects(response: Response, mut change: impl FnMut(&mut serde_json::Value)) -> Response {
+    rewrite_json(response, |json| {
+        change(json);
+        if let Some(items) = json.get_mut("data").and_then(serde_json::Value::as_array_mut) {
+            items.iter_mut().for_each(&mut change);
+        }
+    })
+    .await
+}
+
+/// The answer with `field` added to the top-level `$meta.omitted`: the object's own, or the
+/// list envelope's.
+async fn mark_omitted(response: Response, field: &str) -> Response {
+    rewrite_json(response, |json| {
+        if let Some(object) = json.as_object_mut() {
+            let meta = object.entry("$meta").or_insert_with(|| serde_json::json!({}));
+            if let Some(meta) = meta.as_object_mut() {
+                let omitted = meta.entry("omitted").or_insert_with(|| serde_json::json!([]));
+                if let Some(list) = omitted.as_array_mut().filter(|list| !list.iter().any(|f| f == field)) {
+                    list.push(serde_json::Value::String(field.to_string()));
+                }
+            }
+        }
+    })
+    .await
+}
+
+/// The answer with its JSON body changed by `change`.
+async fn rewrite_json(response: Response, change: impl FnOnce(&mut serde_json::Value)) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the answer could not be read").into_response();
+    };
+    let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    change(&mut json);
+    let body = serde_json::to_vec(&json).unwrap_or_default();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
 /// The request's `Authorization` header as text (empty when absent).
 fn authorization_of(request: &Request) -> String {
     request
@@ -316,7 +437,8 @@ impl FromStr for FaultRule {
     /// `status=CODE`, `429=SECS`, `drop`, `malformed`, `reject=FIELD`, `echo-auth[=CODE]`
     /// (ProblemDetails, 400 by default), `echo-auth-html[=CODE]` (HTML, 502 by default),
     /// `redirect=LOCATION` (302), `oversized=BYTES` (chunked 200), `oversized-declared=BYTES`
-    /// (200 with its Content-Length); WHEN
+    /// (200 with its Content-Length), `refuse-subtractive-select`, `refuse-filter=FIELD`,
+    /// `poison-values=VALUE`, `omit=FIELD`; WHEN
     /// one of `always` (default), `next=N`, `share=P`. Example:
     /// `GET /public/v1/accounts/api-tokens status=503 next=2`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -350,11 +472,18 @@ impl FromStr for FaultRule {
             None if action == "drop" => FaultAction::DropConnection,
             None if action == "malformed" => FaultAction::MalformedBody,
             Some(("reject", field)) if !field.is_empty() => FaultAction::FieldRejected { field: field.to_string() },
+            None if action == "refuse-subtractive-select" => FaultAction::RefuseSubtractiveSelect,
+            Some(("refuse-filter", field)) if !field.is_empty() => {
+                FaultAction::RefuseFilterOn { field: field.to_string() }
+            }
+            Some(("poison-values", value)) => FaultAction::PoisonTokenValues { value: value.to_string() },
+            Some(("omit", field)) if !field.is_empty() => FaultAction::OmitField { field: field.to_string() },
             _ => {
                 return Err(fail(
                     "unknown action (latency=MS, status=CODE, 429=SECS, drop, malformed, reject=FIELD, \
                      echo-auth[=CODE], echo-auth-html[=CODE], redirect=LOCATION, oversized=BYTES, \
-                     oversized-declared=BYTES)",
+                     oversized-declared=BYTES, refuse-subtractive-select, refuse-filter=FIELD, \
+                     poison-values=VALUE, omit=FIELD)",
                 ));
             }
         };
@@ -433,12 +562,30 @@ mod tests {
             action: FaultAction::Status(503),
             when: FaultWhen::NextN(2),
         });
-        assert_eq!(faults.decide("GET", "/a/b"), (Duration::from_millis(5), None));
-        assert_eq!(faults.decide("POST", "/a/b").1, Some(FaultAction::Status(503)));
-        assert_eq!(faults.decide("POST", "/a/b").1, Some(FaultAction::Status(503)));
-        assert_eq!(faults.decide("POST", "/a/b").1, None);
+        assert_eq!(faults.decide("GET", "/a/b", ""), (Duration::from_millis(5), None));
+        assert_eq!(faults.decide("POST", "/a/b", "").1, Some(FaultAction::Status(503)));
+        assert_eq!(faults.decide("POST", "/a/b", "").1, Some(FaultAction::Status(503)));
+        assert_eq!(faults.decide("POST", "/a/b", "").1, None);
         faults.clear();
-        assert_eq!(faults.decide("POST", "/a"), (Duration::ZERO, None));
+        assert_eq!(faults.decide("POST", "/a", ""), (Duration::ZERO, None));
+    }
+
+    #[test]
+    fn query_rules_fire_only_on_the_requests_they_concern() {
+        let faults = Faults::new(1);
+        faults.add("GET * refuse-subtractive-select".parse().expect("valid"));
+        faults.add("GET /audit refuse-filter=actor.id".parse().expect("valid"));
+        assert!(faults.decide("GET", "/t", "select=audit,-token").1.is_some());
+        assert!(faults.decide("GET", "/t", "select=%2Bmodules,audit").1.is_none());
+        assert!(faults.decide("GET", "/t", "").1.is_none());
+        assert!(faults.decide("GET", "/audit", "and(eq(event,x),eq(actor.id,TKN-1))").1.is_some());
+        assert!(faults.decide("GET", "/audit", "order=-actor.id").1.is_some());
+        assert!(faults.decide("GET", "/audit", "eq(object.id,TKN-1)&order=-timestamp").1.is_none());
+        assert_eq!(
+            "* * poison-values=idt:x".parse::<FaultRule>().expect("valid").action,
+            FaultAction::PoisonTokenValues { value: "idt:x".into() }
+        );
+        assert!("* * refuse-filter=".parse::<FaultRule>().is_err());
     }
 
     #[test]
@@ -450,9 +597,9 @@ mod tests {
             action: FaultAction::Status(401),
             when: FaultWhen::AfterN { skip: 2, then: 1 },
         });
-        let fired: Vec<bool> = (0..4).map(|_| faults.decide("GET", "/a/b").1.is_some()).collect();
+        let fired: Vec<bool> = (0..4).map(|_| faults.decide("GET", "/a/b", "").1.is_some()).collect();
         assert_eq!(fired, [false, false, true, false]);
-        assert_eq!(faults.decide("POST", "/a/b").1, None, "other methods do not count");
+        assert_eq!(faults.decide("POST", "/a/b", "").1, None, "other methods do not count");
     }
 
     #[test]
@@ -465,7 +612,7 @@ mod tests {
                 action: FaultAction::DropConnection,
                 when: FaultWhen::Share(0.25),
             });
-            (0..1000).filter(|_| faults.decide("GET", "/").1.is_some()).count()
+            (0..1000).filter(|_| faults.decide("GET", "/", "").1.is_some()).count()
         };
         let fired = count(9);
         assert!((180..320).contains(&fired), "{fired}");

@@ -19,6 +19,8 @@ pub struct Arrival {
     pub method: String,
     /// The path, without the query.
     pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
     /// When its head was read.
     pub at: Instant,
 }
@@ -60,7 +62,13 @@ impl Journal {
 /// Middleware that notes every request before anything else sees it.
 pub async fn record(State(journal): State<Journal>, request: Request, next: Next) -> Response {
     let at = Instant::now();
-    journal.record(Arrival { method: request.method().to_string(), path: request.uri().path().to_owned(), at });
+    let uri = request.uri();
+    journal.record(Arrival {
+        method: request.method().to_string(),
+        path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
+        at,
+    });
     next.run(request).await
 }
 
@@ -73,7 +81,7 @@ mod tests {
         let journal = Journal::default();
         let start = Instant::now();
         for n in 0..CAPACITY + 2 {
-            journal.record(Arrival { method: "GET".into(), path: format!("/{n}"), at: Instant::now() });
+            journal.record(Arrival { method: "GET".into(), path: format!("/{n}"), query: None, at: Instant::now() });
         }
         let arrivals = journal.arrivals();
         assert_eq!(arrivals.len(), CAPACITY, "bounded");

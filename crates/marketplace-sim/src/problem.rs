@@ -7,16 +7,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-/// ASP.NET's title of every model-validation problem.
-pub const VALIDATION_TITLE: &str = "One or more validation errors occurred.";
+/// The detail of every validation problem, under the title `Bad Request`
+/// (docs/marketplace-api.md §5.7: the platform's error-handling page).
+pub const VALIDATION_DETAIL: &str = "One or more validation errors occurred.";
 
 /// An error answer: status, title, optional detail and per-field validation errors.
 #[derive(Debug, Clone)]
 pub struct Problem {
     /// HTTP status.
     pub status: StatusCode,
-    /// The `title`, when not the status's default (ASP.NET names validation problems
-    /// "One or more validation errors occurred.").
+    /// The `title`, when not the status's default.
     pub title: Option<String>,
     /// Human sentence explaining this occurrence.
     pub detail: Option<String>,
@@ -52,14 +52,14 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, format!("Entity for given id {id} not found"))
     }
 
-    /// 400 validation problem built from field errors, shaped as ASP.NET's
-    /// `ValidationProblemDetails`: that fixed title, the `errors` map, and no `detail`
-    /// (docs/marketplace-api.md §10.1: ASP.NET's defaults, guessed to hold there).
+    /// 400 validation problem built from field errors, as the platform's error-handling page
+    /// shows one: title `Bad Request`, the fixed detail, and the `errors` map
+    /// (docs/marketplace-api.md §5.7, §10.1).
     pub fn validation(errors: BTreeMap<String, Vec<String>>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
-            title: Some(VALIDATION_TITLE.to_string()),
-            detail: None,
+            title: None,
+            detail: Some(VALIDATION_DETAIL.to_string()),
             errors,
             retry_after_secs: None,
         }
@@ -166,14 +166,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn validation_problems_have_the_asp_net_title_and_other_400s_keep_bad_request() {
+    fn validation_problems_read_bad_request_with_the_documented_detail() {
         let errors = [("name".to_string(), vec!["The name is required.".to_string()])].into_iter().collect();
         let body = Problem::validation(errors).body();
-        assert_eq!(body["title"], "One or more validation errors occurred.");
+        assert_eq!(body["title"], "Bad Request");
+        assert_eq!(body["detail"], "One or more validation errors occurred.");
         assert_eq!(body["type"], "https://tools.ietf.org/html/rfc9110#section-15.5.1");
         assert_eq!(body["status"], 400);
         assert_eq!(body["errors"]["name"][0], "The name is required.");
-        assert!(body.get("detail").is_none(), "{body}");
         let other = Problem::bad_request("Invalid RQL").body();
         assert_eq!(other["title"], "Bad Request");
         assert_eq!(other["detail"], "Invalid RQL");

@@ -42,9 +42,12 @@ pub const TOKENS: ResourceSpec = ResourceSpec {
         "modules",
         "audit",
     ],
-    // `audit` is omitted unless selected (docs/marketplace-api.md §5.2).
-    list_omitted: &["audit"],
-    get_omitted: &["audit"],
+    // Collections are omitted unless selected: a captured token list says
+    // `"omitted": ["modules", "audit"]` (docs/marketplace-api.md §5.7).
+    // Guess: a single GET leaves them out too; no source says either way, and
+    // the strict reading is the one that catches a client reading what it never got.
+    list_omitted: &["modules", "audit"],
+    get_omitted: &["modules", "audit"],
 };
 
 /// The module catalog.

@@ -283,7 +283,7 @@ impl Store {
             "audit": { "created": event_stamp(by, at), "updated": event_stamp(by, at) },
         });
         set_optional(&mut token, "description", description);
-        set_optional(&mut token, "icon", icon);
+        token["icon"] = json!(icon.unwrap_or_default());
         self.secrets.insert(secret, id.clone());
         self.token_account.insert(id.clone(), account);
         self.tokens.insert(token);

@@ -191,7 +191,8 @@ async fn a_rejected_field_is_a_validation_problem_naming_it_then_creation_works(
     let secret = sim.secret(Vendor);
     let refused = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert_eq!(refused.body["title"], "One or more validation errors occurred.", "{}", refused.body);
+    assert_eq!(refused.body["title"], "Bad Request", "{}", refused.body);
+    assert_eq!(refused.body["detail"], "One or more validation errors occurred.", "{}", refused.body);
     let messages = refused.body["errors"]["name"].as_array().expect("errors.name");
     assert!(messages[0].as_str().is_some_and(|m| m.contains("name")), "{}", refused.body);
     let created = sim.send(reqwest::Method::POST, TOKENS, Some(&secret), Some(&body)).await;
@@ -260,7 +261,7 @@ async fn seed_data_is_deterministic_and_realistic() {
     for kind in [Vendor, Client] {
         let secret = a.handle.admin_secret(kind);
         let id = secret.split(':').nth(1).expect("id");
-        let admin = a.get_ok(kind, &format!("{TOKENS}/{id}"), "ApiToken").await;
+        let admin = a.get_ok(kind, &format!("{TOKENS}/{id}?select=%2Bmodules"), "ApiToken").await;
         assert_eq!(admin["status"], "Active");
         let groups =
             a.get_ok(kind, "/public/v1/accounts/user-groups?eq(isDefault,true)", "UserGroupListResponse").await;

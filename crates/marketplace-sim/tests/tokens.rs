@@ -33,16 +33,16 @@ async fn create_returns_201_with_secret_and_get_returns_it_again() {
     assert_eq!(created["account"]["type"], "Vendor");
     let secret = created["token"].as_str().expect("token");
     assert!(is_secret_of(secret, id), "{secret}");
-    // Nulls are omitted: no icon, no lastAccessAt yet; audit is omitted unless selected.
-    assert!(created.get("icon").is_none() && created.get("lastAccessAt").is_none(), "{created}");
-    assert!(created.get("audit").is_none());
-    assert_eq!(created["$meta"]["omitted"], json!(["audit"]));
+    // Nulls are omitted: no lastAccessAt yet; no icon is "". Collections are omitted unless selected.
+    assert!(created["icon"] == "" && created.get("lastAccessAt").is_none(), "{created}");
+    assert!(created.get("audit").is_none() && created.get("modules").is_none());
+    assert_eq!(created["$meta"]["omitted"], json!(["modules", "audit"]));
+    let fetched = sim.get_ok(Vendor, &format!("{TOKENS}/{id}?select=%2Bmodules"), "ApiToken").await;
     let module_ids: Vec<&str> =
-        created["modules"].as_array().expect("modules").iter().filter_map(|m| m["id"].as_str()).collect();
+        fetched["modules"].as_array().expect("modules").iter().filter_map(|m| m["id"].as_str()).collect();
     assert_eq!(module_ids, ["MOD-1756", "MOD-0478"]);
-    assert_eq!(created["modules"][0]["name"], "Access Management");
+    assert_eq!(fetched["modules"][0]["name"], "Access Management");
 
-    let fetched = sim.get_ok(Vendor, &format!("{TOKENS}/{id}"), "ApiToken").await;
     assert_eq!(fetched["token"], secret);
     assert_eq!(fetched["name"], "ERP sync robot");
     // The secret also appears in lists.
@@ -60,7 +60,7 @@ async fn audit_is_omitted_unless_selected() {
     let sim = Sim::start().await;
     let token = sim.create_token(Client, json!({ "name": "Audit probe" })).await;
     let id = token["id"].as_str().expect("id");
-    for select in ["select=audit", "select=+audit"] {
+    for select in ["select=audit,modules", "select=%2Baudit,%2Bmodules"] {
         let body = sim.get_ok(Client, &format!("{TOKENS}/{id}?{select}"), "ApiToken").await;
         assert!(body["audit"]["created"]["at"].is_string(), "{body}");
         assert_eq!(
@@ -69,11 +69,11 @@ async fn audit_is_omitted_unless_selected() {
         );
         assert!(body.get("$meta").is_none(), "nothing omitted: {body}");
     }
-    let list = sim.get_ok(Client, &format!("{TOKENS}?select=audit&limit=3"), "ApiTokenListResponse").await;
+    let list = sim.get_ok(Client, &format!("{TOKENS}?select=audit,modules&limit=3"), "ApiTokenListResponse").await;
     assert!(list["$meta"].get("omitted").is_none(), "{}", list["$meta"]);
     assert!(list["data"][0]["audit"]["updated"]["at"].is_string());
     let list = sim.get_ok(Client, &format!("{TOKENS}?select=-name&limit=3"), "ApiTokenListResponse").await;
-    assert_eq!(list["$meta"]["omitted"], json!(["audit", "name"]));
+    assert_eq!(list["$meta"]["omitted"], json!(["modules", "audit", "name"]));
     assert!(list["data"][0].get("name").is_none());
 }
 
@@ -91,8 +91,8 @@ async fn select_minus_token_leaves_the_value_out_of_lists_and_gets() {
 
     // ...and with it in none: lists, gets, a token reading itself, with `audit` selected too.
     for (path, omitted) in [
-        (format!("{TOKENS}/{id}?select=-token"), json!(["audit", "token"])),
-        (format!("{TOKENS}/{own_id}?select=-token,audit"), json!(["token"])),
+        (format!("{TOKENS}/{id}?select=-token"), json!(["modules", "audit", "token"])),
+        (format!("{TOKENS}/{own_id}?select=-token,audit"), json!(["modules", "token"])),
     ] {
         let body = sim.get_ok(Vendor, &path, "ApiToken").await;
         assert!(body.get("token").is_none(), "{path}: {body}");
@@ -136,7 +136,7 @@ async fn update_is_partial() {
     let updated = sim
         .send(
             Method::PUT,
-            &path,
+            &format!("{path}?select=modules"),
             Some(&secret),
             Some(&json!({ "name": "Renamed", "account": { "id": "ACC-0000-0000" } })),
         )
@@ -153,7 +153,7 @@ async fn update_is_partial() {
     let updated = sim
         .send(
             Method::PUT,
-            &path,
+            &format!("{path}?select=%2Bmodules"),
             Some(&secret),
             Some(&json!({ "description": null, "modules": [{ "id": "MOD-0478" }, { "id": "MOD-4525" }] })),
         )
@@ -260,8 +260,9 @@ async fn validation_errors_are_listed_per_field() {
 
     let body = create_error(&sim, json!({ "account": account })).await;
     assert!(body["errors"]["name"][0].as_str().unwrap_or_default().contains("required"), "{body}");
-    // ASP.NET's ValidationProblemDetails title.
-    assert_eq!(body["title"], "One or more validation errors occurred.", "{body}");
+    // The platform's documented validation problem (docs/marketplace-api.md §5.7).
+    assert_eq!(body["title"], "Bad Request", "{body}");
+    assert_eq!(body["detail"], "One or more validation errors occurred.", "{body}");
     let body = create_error(&sim, json!({ "account": account, "name": "   " })).await;
     assert!(body["errors"]["name"].is_array(), "{body}");
 

@@ -793,8 +793,11 @@ export type TokenView = {
 	lastAccessAt: string | null,
 	/**  The account the token belongs to. */
 	account: AccountSummary | null,
-	/**  The modules it may use. */
-	modules: ModuleView[],
+	/**
+	 *  The modules it may use; `null` when the answer did not carry them (lists leave
+	 *  them out): "not read", never "none".
+	 */
+	modules: ModuleView[] | null,
 	/**  Creation, when the platform sent it. */
 	created: Stamp | null,
 	/**  Last change, when the platform sent it. */

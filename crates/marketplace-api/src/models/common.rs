@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::open_enum::open_enum;
 
@@ -129,6 +130,15 @@ pub(crate) struct ListEnvelope<T> {
     pub data: Vec<T>,
 }
 
+/// An object a list answers. The envelope's `$meta.omitted` names fields the server left
+/// out of every item; an item forgets any it still carries, so that "not returned" never
+/// reads as "empty" (docs/marketplace-api.md §5.7).
+pub trait ListItem: DeserializeOwned {
+    /// Drops what this item holds of the `omitted` fields. Items with no optional
+    /// collections have nothing to drop.
+    fn forget_omitted(&mut self, _omitted: &[String]) {}
+}
+
 /// One page of a list.
 #[derive(Clone, Debug)]
 pub struct Page<T> {
@@ -145,8 +155,11 @@ pub struct Page<T> {
     pub omitted: Vec<String>,
 }
 
-impl<T> From<ListEnvelope<T>> for Page<T> {
-    fn from(envelope: ListEnvelope<T>) -> Self {
+impl<T: ListItem> From<ListEnvelope<T>> for Page<T> {
+    fn from(mut envelope: ListEnvelope<T>) -> Self {
+        if !envelope.meta.omitted.is_empty() {
+            envelope.data.iter_mut().for_each(|item| item.forget_omitted(&envelope.meta.omitted));
+        }
         Page {
             items: envelope.data,
             offset: envelope.meta.pagination.offset,

@@ -16,7 +16,14 @@ pub use audit::{
     Geolocation, LogInfo, WorkerInfo,
 };
 pub(crate) use common::ListEnvelope;
-pub use common::{AccountRef, AccountStatus, AccountType, AuditBlock, AuditEvent, ObjectMeta, ObjectRef, Page};
+pub use common::{
+    AccountRef, AccountStatus, AccountType, AuditBlock, AuditEvent, ListItem, ObjectMeta, ObjectRef, Page,
+};
 pub use module::{Module, ModuleSettings};
 pub use token::{ApiToken, ApiTokenUpdate, NewApiToken, TokenStatus};
 pub use user_group::UserGroup;
+
+impl ListItem for AuditRecord {}
+impl ListItem for EventType {}
+impl ListItem for Module {}
+impl ListItem for UserGroup {}

@@ -42,9 +42,10 @@ pub struct ApiToken {
     pub last_access_at: Option<String>,
     /// The account the token belongs to.
     pub account: Option<AccountRef>,
-    /// The modules the token may use.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub modules: Vec<Module>,
+    /// The modules the token may use: `None` when the answer did not carry them. The
+    /// platform leaves collections out unless selected (docs/marketplace-api.md §5.7), so
+    /// `None` means "not returned", never "none"; read them with [`ApiToken::read_modules`].
+    pub modules: Option<Vec<Module>>,
     /// Extensions allowed: `None` = all, empty = none.
     pub extensions: Option<Vec<ObjectRef>>,
     /// Who created and last changed it (only with `select=audit`).
@@ -54,6 +55,30 @@ pub struct ApiToken {
     /// Which default-omitted fields were left out.
     #[serde(default, rename = "$meta")]
     pub meta: Option<ObjectMeta>,
+}
+
+impl ApiToken {
+    /// The token's modules, when this answer carried them: `None` when the key was missing,
+    /// `null`, or named in `$meta.omitted`. Only `Some` may be sent back in an update.
+    pub fn read_modules(&self) -> Option<&[Module]> {
+        if self.meta.as_ref().is_some_and(|meta| meta.omitted.iter().any(|field| field == "modules")) {
+            return None;
+        }
+        self.modules.as_deref()
+    }
+}
+
+impl super::ListItem for ApiToken {
+    fn forget_omitted(&mut self, omitted: &[String]) {
+        for field in omitted {
+            match field.as_str() {
+                "modules" => self.modules = None,
+                "token" => self.token = None,
+                "audit" => self.audit = None,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// `null` decodes as an empty list, for arrays the platform may write as `null`.
@@ -205,7 +230,7 @@ mod tests {
         assert_eq!(token.token.as_ref().map(ApiSecret::expose), Some("idt:TKN-4821-0937:EXAMPLEfakeSecretDoNotUse"));
         let account = token.account.as_ref().expect("account");
         assert_eq!(account.account_type, Some(AccountType::Client));
-        assert_eq!(token.modules.len(), 2);
+        assert_eq!(token.read_modules().map(<[Module]>::len), Some(2));
         let audit = token.audit.as_ref().expect("audit");
         assert_eq!(audit.created.as_ref().and_then(|e| e.by.as_ref()).map(|b| b.id.as_str()), Some("USR-1234-5678"));
         assert!(audit.other.contains_key("disabled"));
@@ -218,8 +243,21 @@ mod tests {
         let token: ApiToken =
             serde_json::from_value(json!({"id": "TKN-1-2", "status": "Suspended", "modules": null})).expect("decodes");
         assert_eq!(token.status, Some(TokenStatus::Other("Suspended".into())));
-        assert_eq!(token.status.map(|s| s.to_string()).as_deref(), Some("Suspended"));
-        assert!(token.modules.is_empty());
+        assert_eq!(token.status.as_ref().map(|s| s.to_string()).as_deref(), Some("Suspended"));
+        assert!(token.read_modules().is_none(), "null says nothing about the modules");
+    }
+
+    #[test]
+    fn modules_not_returned_are_none_never_empty() {
+        let decode = |value| serde_json::from_value::<ApiToken>(value).expect("decodes");
+        assert!(decode(json!({"id": "TKN-1-2"})).read_modules().is_none(), "a missing key");
+        let listed = decode(json!({"id": "TKN-1-2", "modules": [], "$meta": {"omitted": ["modules", "audit"]}}));
+        assert!(listed.read_modules().is_none(), "a key the answer says it omitted");
+        assert_eq!(decode(json!({"id": "TKN-1-2", "modules": []})).read_modules(), Some(&[][..]), "truly none");
+
+        let mut item = decode(json!({"id": "TKN-1-2", "modules": [{"id": "MOD-1"}], "token": "idt:TKN-1-2:x"}));
+        super::super::ListItem::forget_omitted(&mut item, &["modules".into(), "token".into()]);
+        assert!(item.read_modules().is_none() && item.token.is_none());
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub(super) enum Test {
 
 /// Checks a list query and compiles it: filter, order, page and projection.
 pub(super) fn list(query: &ListQuery, spec: &ResourceSpec) -> Result<PreparedQuery, Problem> {
-    let omit = projection(query, spec, spec.list_omitted)?;
+    let omit = projection(query, spec, spec.list_omitted);
     let check_path = |field: &str, context: &str| -> Result<usize, Problem> {
         let Some(index) = spec.field_index(field) else {
             return Err(Problem::bad_request(format!("Unknown field '{field}' in {context}")));
@@ -73,7 +73,7 @@ pub(super) fn list(query: &ListQuery, spec: &ResourceSpec) -> Result<PreparedQue
 /// Compiles the query of a single-object request: only `select` and `render()` count
 /// (filters, order and paging are parsed but not applied).
 pub(super) fn single(query: &ListQuery, spec: &ResourceSpec) -> Result<PreparedQuery, Problem> {
-    let omit = projection(query, spec, spec.get_omitted)?;
+    let omit = projection(query, spec, spec.get_omitted);
     Ok(PreparedQuery {
         filter: None,
         order: Vec::new(),
@@ -85,8 +85,9 @@ pub(super) fn single(query: &ListQuery, spec: &ResourceSpec) -> Result<PreparedQ
     })
 }
 
-/// Which fields to leave out: the default-omitted ones not selected back, plus `-field`s.
-fn projection(query: &ListQuery, spec: &ResourceSpec, omitted: &[&str]) -> Result<Vec<String>, Problem> {
+/// Which fields to leave out: the default-omitted ones not selected back (`+field` or
+/// `field`), plus `-field`s.
+fn projection(query: &ListQuery, spec: &ResourceSpec, omitted: &[&str]) -> Vec<String> {
     let mut omit: Vec<String> = omitted.iter().map(|s| s.to_string()).collect();
     for item in &query.select {
         let (remove, field) = match item.strip_prefix('-') {
@@ -94,14 +95,16 @@ fn projection(query: &ListQuery, spec: &ResourceSpec, omitted: &[&str]) -> Resul
             None => (false, item.trim_start_matches('+')),
         };
         if !spec.selectable.contains(&field) {
-            return Err(Problem::bad_request(format!("Unknown field '{field}' in select")));
+            // The platform's RQL library ignores a select path it does not know rather than
+            // refusing it (docs/marketplace-api.md §5.7).
+            continue;
         }
         omit.retain(|o| o != field);
         if remove {
             omit.push(field.to_string());
         }
     }
-    Ok(omit)
+    omit
 }
 
 /// Compiles one RQL expression, resolving each field through `check_path` (which also

@@ -114,74 +114,57 @@ fn compare_scalars(left: &str, right: &str) -> Ordering {
     }
 }
 
-/// A `like`/`ilike` pattern: `*` is a wildcard, `\*` a literal star.
+/// A `like`/`ilike` pattern. As in the platform's RQL library, a `*` is a wildcard only as
+/// the pattern's first or last character; anywhere else it is a literal star, as is `\*`
+/// (docs/marketplace-api.md §5.7, §9.4).
 pub(super) struct Pattern {
-    parts: Vec<String>,
+    /// The literal text between the wildcards, lower-cased for `ilike`.
+    literal: String,
+    /// A wildcard leads: the text may start with anything.
+    any_prefix: bool,
+    /// A wildcard ends the pattern: the text may end with anything.
+    any_suffix: bool,
     case_insensitive: bool,
 }
 
 impl Pattern {
-    /// Splits the pattern at its wildcards once, when the query is compiled.
+    /// Reads the pattern once, when the query is compiled.
     pub(super) fn new(text: &str, case_insensitive: bool) -> Self {
-        let mut parts = vec![String::new()];
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' if chars.peek() == Some(&'*') => {
-                    chars.next();
-                    if let Some(part) = parts.last_mut() {
-                        part.push('*');
-                    }
-                }
-                '*' => parts.push(String::new()),
-                c => {
-                    if let Some(part) = parts.last_mut() {
-                        part.push(c);
-                    }
-                }
-            }
-        }
-        if case_insensitive {
-            parts = parts.into_iter().map(|p| p.to_lowercase()).collect();
-        }
-        Self { parts, case_insensitive }
+        let any_prefix = text.starts_with('*');
+        let body = if any_prefix { &text[1..] } else { text };
+        // A trailing `\*` is an escaped star, not a wildcard.
+        let any_suffix = body.ends_with('*') && !body.ends_with("\\*");
+        let body = if any_suffix { &body[..body.len() - 1] } else { body };
+        let literal = body.replace("\\*", "*");
+        let literal = if case_insensitive { literal.to_lowercase() } else { literal };
+        Self { literal, any_prefix, any_suffix, case_insensitive }
     }
 
     /// Whether the whole of `text` matches.
     fn matches(&self, text: &str) -> bool {
         if self.case_insensitive && !text.is_ascii() {
-            // The parts are already lower-case; Unicode case folding needs a copy.
-            return glob(text.to_lowercase().as_bytes(), &self.parts, false);
+            // The literal is already lower-case; Unicode case folding needs a copy.
+            return self.fits(text.to_lowercase().as_bytes(), false);
         }
         // ASCII text compares case-insensitively in place, without allocating.
-        glob(text.as_bytes(), &self.parts, self.case_insensitive)
+        self.fits(text.as_bytes(), self.case_insensitive)
     }
-}
 
-/// Matches `text` against literal `parts` separated by `*` wildcards.
-fn glob(text: &[u8], parts: &[String], ascii_case_insensitive: bool) -> bool {
-    let same = |a: &[u8], b: &[u8]| if ascii_case_insensitive { a.eq_ignore_ascii_case(b) } else { a == b };
-    let Some((first, rest)) = parts.split_first() else { return text.is_empty() };
-    let first = first.as_bytes();
-    if rest.is_empty() {
-        return same(text, first);
-    }
-    if text.len() < first.len() || !same(&text[..first.len()], first) {
-        return false;
-    }
-    let mut remaining = &text[first.len()..];
-    let Some((last, middle)) = rest.split_last() else { return true };
-    for part in middle {
-        let part = part.as_bytes();
-        let found = (0..=remaining.len().saturating_sub(part.len()))
-            .find(|&at| remaining.len() >= at + part.len() && same(&remaining[at..at + part.len()], part));
-        match found {
-            Some(at) => remaining = &remaining[at + part.len()..],
-            None => return false,
+    fn fits(&self, text: &[u8], ascii_case_insensitive: bool) -> bool {
+        let same = |a: &[u8], b: &[u8]| if ascii_case_insensitive { a.eq_ignore_ascii_case(b) } else { a == b };
+        let literal = self.literal.as_bytes();
+        if text.len() < literal.len() {
+            return false;
+        }
+        match (self.any_prefix, self.any_suffix) {
+            (false, false) => same(text, literal),
+            (false, true) => same(&text[..literal.len()], literal),
+            (true, false) => same(&text[text.len() - literal.len()..], literal),
+            (true, true) => {
+                text.windows(literal.len().max(1)).any(|window| same(window, literal)) || literal.is_empty()
+            }
         }
     }
-    let last = last.as_bytes();
-    remaining.len() >= last.len() && same(&remaining[remaining.len() - last.len()..], last)
 }
 
 #[cfg(test)]
@@ -201,11 +184,22 @@ mod tests {
         assert!(!p.matches("a star"));
         assert!(Pattern::new("*ÄRGER*", true).matches("großer ärger"));
         assert!(Pattern::new("*r*", true).matches("R"));
-        assert!(!Pattern::new("ab*ba", false).matches("aba"), "parts may not overlap");
-        let p = Pattern::new("a*b*a", false);
-        assert!(p.matches("aba"));
-        assert!(!p.matches("ab"));
         assert!(Pattern::new("exact", false).matches("exact"));
         assert!(!Pattern::new("exact", false).matches("exactly"));
+        assert!(Pattern::new("*", false).matches("anything"));
+        assert!(Pattern::new("**", false).matches(""));
+    }
+
+    #[test]
+    fn a_star_inside_a_pattern_is_literal() {
+        // The platform's library reads wildcards at the ends only (docs/marketplace-api.md §5.7).
+        let p = Pattern::new("*billing*export*", true);
+        assert!(p.matches("Old Billing*Export v2"));
+        assert!(!p.matches("Billing nightly export"), "a middle star is not a wildcard");
+        assert!(!Pattern::new("a*b*a", false).matches("aba"));
+        assert!(Pattern::new("a*b*a", false).matches("a*b*a"));
+        assert!(Pattern::new(r"*a\*b*", false).matches("xa*by"), "an escaped star is literal too");
+        assert!(Pattern::new(r"ends\*", false).matches("ends*"), "an escaped final star is not a wildcard");
+        assert!(!Pattern::new(r"ends\*", false).matches("ends with"));
     }
 }

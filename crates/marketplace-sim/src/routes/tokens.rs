@@ -307,7 +307,8 @@ pub async fn update(
             set_optional(token, "description", description.as_deref());
         }
         if let Some(icon) = &input.icon {
-            set_optional(token, "icon", icon.as_deref());
+            // Tokens without an icon carry `"icon": ""` (docs/marketplace-api.md §5.7).
+            token["icon"] = json!(icon.as_deref().unwrap_or_default());
         }
         if let Some(modules) = module_summaries {
             token["modules"] = Value::Array(modules);
