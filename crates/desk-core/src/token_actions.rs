@@ -250,6 +250,20 @@ impl Desk {
         let mut token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
         self.refuse_sign_in_token(&connection, &token.id)?;
         let value = token.token.take().ok_or_else(|| missing_value(token_id))?;
+        // A server's answer is untrusted: a value of any other shape could run as a
+        // command where it is pasted, so it is neither shown nor copied.
+        if !value.has_token_value_shape() || value.token_id() != Some(token.id.as_str()) {
+            tracing::warn!(connection = %connection_id, token = %token_id, "refused a token value of the wrong shape");
+            return Err(DeskError::new(
+                crate::error::ErrorKind::Server,
+                format!(
+                    "The Marketplace sent a value for {token_id} that is not shaped like a token value \
+                     (idt:{token_id}: followed by letters and digits), so Token Desk neither shows nor copies it. \
+                     A proxy or server may be tampering with answers: check the connection's address and \
+                     certificate."
+                ),
+            ));
+        }
         Ok((token, value))
     }
 

@@ -237,7 +237,7 @@ async fn copy_as_writes_each_format_and_only_the_id_without_a_timer() {
         (world.clipboard.content().expect("something").0, receipt)
     };
     assert_eq!(copied(CopyFormat::AuthorizationHeader).await.0, format!("Authorization: Bearer {value}"));
-    assert_eq!(copied(CopyFormat::ShellExport).await.0, format!("export MPT_API_TOKEN={value}"));
+    assert_eq!(copied(CopyFormat::ShellExport).await.0, format!(" export MPT_API_TOKEN='{value}'"));
     let (curl, _) = copied(CopyFormat::Curl).await;
     assert!(
         curl.contains(&format!("{}/public/v1/accounts/api-tokens/{}", connection.base_url, target.id)),

