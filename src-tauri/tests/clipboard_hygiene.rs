@@ -147,8 +147,11 @@ async fn every_copy_as_format_byte_for_byte_and_the_curl_command_works_as_pasted
     let expected = [
         ("Value", value.clone()),
         ("Authorization: Bearer", format!("Authorization: Bearer {value}")),
-        ("export MPT_API_TOKEN=", format!("export MPT_API_TOKEN={value}")),
-        ("curl command", format!("curl --fail-with-body -sS -H 'Authorization: Bearer {value}' '{url}'")),
+        ("export MPT_API_TOKEN=", format!(" export MPT_API_TOKEN='{value}'")),
+        (
+            "curl command",
+            format!(" printf '%s\\n' 'Authorization: Bearer {value}' | curl --fail-with-body -sS -H @- '{url}'"),
+        ),
         ("Token ID", token_id.clone()),
     ];
     for (item, text) in &expected {

@@ -13,6 +13,7 @@
 mod audit_export;
 mod cli_import;
 mod clipboard_hygiene;
+mod hostile_server;
 mod lifecycle;
 mod support;
 mod token_screens;

@@ -368,10 +368,55 @@ pub(crate) fn signs_in(
     base_url: &str,
     token_id: &str,
 ) -> Option<String> {
-    let same_place =
-        |url: &str| url.trim().trim_end_matches('/').eq_ignore_ascii_case(base_url.trim().trim_end_matches('/'));
+    // Compared as the client normalises them: `:443`, a trailing `/public/v1` or a
+    // capital letter must not make the same Marketplace look like another one.
+    let normalized = |url: &str| {
+        marketplace_api::normalized_base_url(url).unwrap_or_else(|| url.trim().trim_end_matches('/').to_ascii_lowercase())
+    };
+    let here = normalized(base_url);
+    let same_place = |url: &str| normalized(url) == here;
     connections
         .iter()
         .find(|c| same_place(&c.base_url) && c.token_id.eq_ignore_ascii_case(token_id))
         .map(|c| c.label.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connections::Connection;
+
+    fn connection(base_url: &str, token_id: &str) -> Connection {
+        Connection {
+            id: "c1".into(),
+            label: "Production".into(),
+            environment: crate::environment::Environment::Production,
+            base_url: base_url.into(),
+            token_id: token_id.into(),
+            account: crate::connections::AccountSummary {
+                id: "ACC-1234-5678".into(),
+                name: "A".into(),
+                account_type: "Vendor".into(),
+            },
+            colour: "#2563eb".into(),
+            demo: false,
+            ca_certificate_pem: None,
+        }
+    }
+
+    #[test]
+    fn the_same_marketplace_written_differently_is_the_same_place() {
+        let saved = [connection("https://api.platform.softwareone.com", "TKN-1111-2222")];
+        for other in [
+            "https://api.platform.softwareone.com:443",
+            "https://API.platform.softwareone.com/public/v1",
+            "https://api.platform.softwareone.com/public/",
+            " https://api.platform.softwareone.com/ ",
+        ] {
+            assert_eq!(signs_in(&saved, other, "tkn-1111-2222").as_deref(), Some("Production"), "{other}");
+        }
+        assert_eq!(signs_in(&saved, "https://api.s1.show", "TKN-1111-2222"), None, "another Marketplace");
+        assert_eq!(signs_in(&saved, "https://api.platform.softwareone.com:8443", "TKN-1111-2222"), None);
+        assert_eq!(signs_in(&saved, "https://api.platform.softwareone.com", "TKN-1111-3333"), None);
+    }
 }

@@ -4,6 +4,13 @@ use reqwest::Url;
 
 use crate::error::{Error, ErrorKind};
 
+/// `input` as the client normalises a Marketplace address (`https://host[:port][/prefix]`,
+/// lower-case, no default port, no trailing `/`, `/public` or `/public/v1`), or `None` when
+/// the client would refuse it. Two addresses name the same Marketplace when these agree.
+pub fn normalized_base_url(input: &str) -> Option<String> {
+    BaseUrl::parse(input).ok().map(|base| base.0)
+}
+
 /// The normalised base (`https://host[:port][/prefix]`, no trailing `/`), to which every
 /// request appends its `/public/v1/…` path.
 #[derive(Clone, Debug, PartialEq, Eq)]

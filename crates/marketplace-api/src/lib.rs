@@ -36,6 +36,7 @@ mod secret;
 mod tokens;
 mod transport;
 
+pub use base_url::normalized_base_url;
 pub use client::{Client, ClientConfig};
 pub use error::{Error, ErrorKind, FieldError};
 pub use list_all::{ListProgress, collect_all};

@@ -331,9 +331,12 @@ export type CopyFormat =
 "value" | 
 /**  `Authorization: Bearer idt:TKN-…:…`. */
 "authorizationHeader" | 
-/**  `export MPT_API_TOKEN=idt:TKN-…:…`. */
+/**  ` export MPT_API_TOKEN='idt:TKN-…:…'`. */
 "shellExport" | 
-/**  A `curl` command that reads the token itself from its connection's API. */
+/**
+ *  A `curl` command that reads the token itself from its connection's API, its header
+ *  given on standard input.
+ */
 "curl" | 
 /**  The token's id (`TKN-…`), which is not secret. */
 "tokenId" | 
