@@ -216,14 +216,46 @@ fn rewrite_in_place(path: &Path, value: &Value) -> Result<(), DeskError> {
     let fail = |error: &dyn std::fmt::Display| {
         DeskError::new(ErrorKind::Storage, format!("Token Desk could not rewrite {}: {error}.", path.display()))
     };
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let permissions = std::fs::metadata(path).map_err(|error| fail(&error))?.permissions();
+    // Through a symlink (stow and chezmoi make them), the file it points to is the one that
+    // holds the secrets: rewrite that one, or replacing the link would leave them all there.
+    let real = std::fs::canonicalize(path).map_err(|error| fail(&error))?;
+    refuse_second_links(path, &real)?;
+    let dir = real.parent().unwrap_or_else(|| Path::new("."));
     let json = Zeroizing::new(serde_json::to_vec_pretty(value).map_err(|error| fail(&error))?);
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|error| fail(&error))?;
     temp.write_all(&json).map_err(|error| fail(&error))?;
-    temp.as_file().set_permissions(permissions).map_err(|error| fail(&error))?;
+    // Private whatever it was: a world-readable file keeps the account list.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(|error| fail(&error))?;
+    }
     temp.as_file().sync_all().map_err(|error| fail(&error))?;
-    temp.persist(path).map_err(|error| fail(&error.error))?;
+    temp.persist(&real).map_err(|error| fail(&error.error))?;
+    Ok(())
+}
+
+/// A file with a second hard link would keep every secret under its other name after the
+/// rewrite, while Token Desk said they were removed: refused, with what to do.
+fn refuse_second_links(path: &Path, real: &Path) -> Result<(), DeskError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let links = std::fs::metadata(real).map(|meta| meta.nlink()).unwrap_or(1);
+        if links > 1 {
+            return Err(DeskError::new(
+                ErrorKind::Refused,
+                format!(
+                    "{} has {links} hard links, so its secrets would stay under its other names. Nothing was \
+                     changed: remove the other links (find them with `find ~ -samefile {}`) and try again.",
+                    path.display(),
+                    real.display()
+                ),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, real);
     Ok(())
 }
 
@@ -246,6 +278,33 @@ pub(crate) fn cli_accounts_file_in(home: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn through_a_symlink_the_real_file_is_rewritten_private_and_a_hard_link_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let real = dir.path().join("dotfiles-accounts.json");
+        std::fs::write(&real, br#"[{"token": "secret"}]"#).expect("written");
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o644)).expect("0644");
+        let link = dir.path().join("accounts.json");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+
+        rewrite_in_place(&link, &serde_json::json!([{"token": ""}])).expect("rewritten");
+        assert!(std::fs::symlink_metadata(&link).expect("link").file_type().is_symlink(), "the link stays a link");
+        let text = std::fs::read_to_string(&real).expect("the real file");
+        assert!(!text.contains("secret"), "the real file lost the secret: {text}");
+        let mode = std::fs::metadata(&real).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "written private");
+
+        std::fs::write(&real, br#"[{"token": "secret"}]"#).expect("written");
+        let second = dir.path().join("backup.json");
+        std::fs::hard_link(&real, &second).expect("hard link");
+        let error = rewrite_in_place(&link, &serde_json::json!([{"token": ""}])).expect_err("refused");
+        assert_eq!(error.kind, ErrorKind::Refused);
+        assert!(error.message.contains("2 hard links"), "{}", error.message);
+        assert!(std::fs::read_to_string(&second).expect("the other name").contains("secret"), "nothing changed");
+    }
 
     #[test]
     fn cli_addresses_map_to_environments() {

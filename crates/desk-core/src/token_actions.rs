@@ -258,7 +258,8 @@ impl Desk {
                 crate::error::ErrorKind::Server,
                 format!(
                     "The Marketplace sent a value for {token_id} that is not shaped like a token value \
-                     (idt:{token_id}: followed by letters and digits), so Token Desk neither shows nor copies it. \
+                     (\"idt\", this token's id, then letters and digits only, separated by colons), so Token Desk \
+                     neither shows nor copies it. \
                      A proxy or server may be tampering with answers: check the connection's address and \
                      certificate."
                 ),
@@ -371,7 +372,8 @@ pub(crate) fn signs_in(
     // Compared as the client normalises them: `:443`, a trailing `/public/v1` or a
     // capital letter must not make the same Marketplace look like another one.
     let normalized = |url: &str| {
-        marketplace_api::normalized_base_url(url).unwrap_or_else(|| url.trim().trim_end_matches('/').to_ascii_lowercase())
+        marketplace_api::normalized_base_url(url)
+            .unwrap_or_else(|| url.trim().trim_end_matches('/').to_ascii_lowercase())
     };
     let here = normalized(base_url);
     let same_place = |url: &str| normalized(url) == here;
