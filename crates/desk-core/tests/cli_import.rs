@@ -99,7 +99,7 @@ async fn cli_accounts_are_imported_checked_and_their_secrets_then_leave_the_file
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777;
-        assert_eq!(mode, 0o640, "the file keeps its permissions");
+        assert_eq!(mode, 0o600, "the rewritten file is private, whatever it was (0640 here)");
     }
     // Nothing more to strip the second time.
     assert_eq!(desk.strip_cli_secrets().expect("stripped"), 0);
