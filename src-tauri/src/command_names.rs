@@ -14,6 +14,8 @@ pub const APP_COMMANDS: &[&str] = &[
     "start_demo",
     "orphaned_secrets",
     "remove_orphaned_secrets",
+    "restore_connections_file",
+    "keep_connections_file_aside",
     "cli_accounts",
     "import_cli_accounts",
     "strip_cli_secrets",

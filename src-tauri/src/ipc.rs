@@ -31,6 +31,8 @@ macro_rules! app_ipc {
                 $crate::commands::connections::start_demo,
                 $crate::commands::connections::orphaned_secrets,
                 $crate::commands::connections::remove_orphaned_secrets,
+                $crate::commands::connections::restore_connections_file,
+                $crate::commands::connections::keep_connections_file_aside,
                 $crate::commands::connections::cli_accounts,
                 $crate::commands::connections::import_cli_accounts,
                 $crate::commands::connections::strip_cli_secrets,

@@ -9,12 +9,15 @@ use tauri::{Manager, Runtime, Url};
 pub fn guard<R: Runtime>() -> TauriPlugin<R> {
     Builder::new("navigation-guard")
         .on_navigation(|webview, url| {
-            let dev_url = webview.app_handle().config().build.dev_url.clone();
-            let allowed = is_app_page(url, dev_url.as_ref());
+            let config = webview.app_handle().config();
+            let https = config.app.windows.iter().any(|window| window.use_https_scheme);
+            let own = AppOrigin::of_this_platform(https);
+            let allowed = own.admits(url) || is_dev_server(url, config.build.dev_url.as_ref());
             if !allowed {
                 tracing::warn!(
-                    "refused to navigate the window away from Token Desk to {}",
-                    url.origin().ascii_serialization()
+                    "refused to navigate the window away from Token Desk to {}://{}",
+                    url.scheme(),
+                    url.host_str().unwrap_or("")
                 );
             }
             allowed
@@ -22,17 +25,47 @@ pub fn guard<R: Runtime>() -> TauriPlugin<R> {
         .build()
 }
 
-/// True for the bundled UI (`tauri://localhost` on Linux and macOS,
-/// `http(s)://tauri.localhost` on Windows) and, in a development build, the
-/// dev server.
-pub fn is_app_page(url: &Url, dev_url: Option<&Url>) -> bool {
-    let bundled = match url.scheme() {
-        "tauri" => url.host_str() == Some("localhost"),
-        "http" | "https" => url.host_str() == Some("tauri.localhost"),
-        _ => false,
-    };
-    let dev_server = cfg!(debug_assertions) && dev_url.is_some_and(|dev| dev.origin() == url.origin());
-    bundled || dev_server
+/// Where the bundled UI is served from. Exactly one origin per platform: on
+/// Linux and macOS `http://tauri.localhost` is not the app but a real loopback
+/// name any local server can answer, so it is refused there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppOrigin {
+    /// `tauri://localhost` (Linux, macOS).
+    CustomScheme,
+    /// `http://tauri.localhost`, or `https://` when the window asks for it (Windows).
+    Localhost { https: bool },
+}
+
+impl AppOrigin {
+    /// The origin this build's webview serves the UI from.
+    pub fn of_this_platform(use_https_scheme: bool) -> Self {
+        if cfg!(windows) { AppOrigin::Localhost { https: use_https_scheme } } else { AppOrigin::CustomScheme }
+    }
+
+    /// True when `url` has this whole origin: scheme, host and port. A URL
+    /// with any explicit port is another origin, even the scheme's default.
+    pub fn admits(self, url: &Url) -> bool {
+        let (scheme, host) = match self {
+            AppOrigin::CustomScheme => ("tauri", "localhost"),
+            AppOrigin::Localhost { https: true } => ("https", "tauri.localhost"),
+            AppOrigin::Localhost { https: false } => ("http", "tauri.localhost"),
+        };
+        url.scheme() == scheme
+            && url.host_str() == Some(host)
+            && url.port().is_none()
+            && url.username().is_empty()
+            && url.password().is_none()
+    }
+}
+
+/// In a development build only, the dev server's whole origin.
+fn is_dev_server(url: &Url, dev_url: Option<&Url>) -> bool {
+    cfg!(debug_assertions)
+        && dev_url.is_some_and(|dev| {
+            dev.scheme() == url.scheme()
+                && dev.host_str() == url.host_str()
+                && dev.port_or_known_default() == url.port_or_known_default()
+        })
 }
 
 #[cfg(test)]
@@ -44,25 +77,54 @@ mod tests {
     }
 
     #[test]
-    fn only_the_apps_own_pages_are_allowed() {
-        let dev = url("http://localhost:1420");
-        for allowed in ["tauri://localhost/", "tauri://localhost/index.html#/tokens", "http://tauri.localhost/"] {
-            assert!(is_app_page(&url(allowed), Some(&dev)), "{allowed}");
+    fn the_custom_scheme_origin_admits_only_itself() {
+        let own = AppOrigin::CustomScheme;
+        for allowed in ["tauri://localhost/", "tauri://localhost/index.html#/tokens"] {
+            assert!(own.admits(&url(allowed)), "{allowed}");
         }
         for refused in [
+            "http://tauri.localhost/",
+            "https://tauri.localhost/",
+            "tauri://localhost:8080/",
+            "tauri://user@localhost/",
             "https://example.com/",
             "https://tauri.localhost.evil.example/",
             "tauri://evil/",
             "file:///etc/passwd",
-            "http://localhost:1421/",
             "data:text/html,<p>hi</p>",
         ] {
-            assert!(!is_app_page(&url(refused), Some(&dev)), "{refused}");
+            assert!(!own.admits(&url(refused)), "{refused}");
         }
-        assert_eq!(
-            is_app_page(&url("http://localhost:1420/"), Some(&dev)),
-            cfg!(debug_assertions),
-            "the dev server, in dev builds only"
-        );
+    }
+
+    #[test]
+    fn the_localhost_origin_checks_scheme_and_port() {
+        let http = AppOrigin::Localhost { https: false };
+        assert!(http.admits(&url("http://tauri.localhost/")));
+        assert!(!http.admits(&url("https://tauri.localhost/")), "another scheme");
+        assert!(!http.admits(&url("http://tauri.localhost:8080/")), "another port");
+        assert!(!http.admits(&url("tauri://localhost/")), "the other platform's origin");
+        let https = AppOrigin::Localhost { https: true };
+        assert!(https.admits(&url("https://tauri.localhost/")));
+        assert!(!https.admits(&url("http://tauri.localhost/")));
+    }
+
+    #[test]
+    fn this_platform_has_one_origin() {
+        if cfg!(windows) {
+            assert_eq!(AppOrigin::of_this_platform(true), AppOrigin::Localhost { https: true });
+        } else {
+            assert_eq!(AppOrigin::of_this_platform(true), AppOrigin::CustomScheme);
+            assert!(!AppOrigin::of_this_platform(false).admits(&url("http://tauri.localhost/")));
+        }
+    }
+
+    #[test]
+    fn the_dev_server_is_its_whole_origin_in_dev_builds_only() {
+        let dev = url("http://localhost:1420");
+        assert_eq!(is_dev_server(&url("http://localhost:1420/x"), Some(&dev)), cfg!(debug_assertions));
+        assert!(!is_dev_server(&url("http://localhost:1421/"), Some(&dev)));
+        assert!(!is_dev_server(&url("https://localhost:1420/"), Some(&dev)));
+        assert!(!is_dev_server(&url("http://localhost:1420/"), None));
     }
 }

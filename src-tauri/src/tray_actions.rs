@@ -47,10 +47,7 @@ async fn act<R: Runtime>(app: &AppHandle<R>, desk: &Desk, action: TrayAction) {
             native::notify(app, &desk.tray_copy(&connection_id, &token_id).await)
         }
         TrayAction::Panic(connection_id) => panic(app, desk, &connection_id).await,
-        TrayAction::Restore(connection_id) => match desk.restore_panic(&connection_id).await {
-            Ok((_, notice)) => native::notify(app, &notice),
-            Err(error) => native::notify(app, &TrayNotice::failed("Nothing was restored", &error)),
-        },
+        TrayAction::Restore(connection_id) => restore(app, desk, &connection_id).await,
         TrayAction::Show | TrayAction::MoreInWindow | TrayAction::Quit => {}
     }
 }
@@ -81,5 +78,27 @@ async fn panic<R: Runtime>(app: &AppHandle<R>, desk: &Desk, connection_id: &str)
     match desk.panic_disable(&plan, include_sign_in).await {
         Ok(report) => native::notify(app, &desk.panic_notice(&plan, &report)),
         Err(error) => native::notify(app, &TrayNotice::failed("The panic could not start", &error)),
+    }
+}
+
+/// "Restore N tokens…": asks first, naming every token it would enable.
+async fn restore<R: Runtime>(app: &AppHandle<R>, desk: &Desk, connection_id: &str) {
+    let offer = desk.restore_offer(connection_id).await;
+    let label = desk.connection(connection_id).map(|connection| connection.label);
+    let (offer, label) = match (offer, label) {
+        (Ok(Some(offer)), Ok(label)) => (offer, label),
+        (Ok(None), _) => {
+            return native::notify(app, &TrayNotice::done("Nothing to restore", "No panic left tokens to enable."));
+        }
+        (Err(error), _) | (_, Err(error)) => {
+            return native::notify(app, &TrayNotice::failed("Nothing was restored", &error));
+        }
+    };
+    if native::confirm(app, &offer.question(&label), None).await != Answer::Confirm {
+        return;
+    }
+    match desk.restore_panic(connection_id).await {
+        Ok((_, notice)) => native::notify(app, &notice),
+        Err(error) => native::notify(app, &TrayNotice::failed("Nothing was restored", &error)),
     }
 }

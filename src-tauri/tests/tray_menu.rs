@@ -160,6 +160,11 @@ async fn panic_disables_every_other_active_token_and_restore_brings_back_exactly
         .await;
     let label = menu.top_level().await.into_iter().find(|label| label.starts_with(&restore)).expect("the entry");
     menu.click(&[&label]).await;
+    // Restore asks first, naming every token it would enable.
+    let title = format!("Enable {} tokens on \"Simulator\" again?", targets.len());
+    let dialog = desktop.wait_for_window(&title, DIALOG_WAIT).await;
+    // Alt+E: "Enable N tokens", the dialog's access key.
+    desktop.press_in(dialog, &[keys::ALT, keys::letter('e')]);
     let notice = host.wait_for_notification("enabled again", Duration::from_secs(20)).await;
     assert!(notice.summary.starts_with(&format!("{} tokens enabled again", targets.len())), "{notice:?}");
     let restored = vendor_tokens(&sim).await;

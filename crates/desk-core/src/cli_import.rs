@@ -137,21 +137,39 @@ impl Desk {
         Ok(results)
     }
 
-    /// Takes out of the CLI's file the secret of every account a connection
-    /// now signs in with (their secrets are in the keychain); the others keep
-    /// theirs. The file is rewritten in place (a temp file beside it, renamed
-    /// over it, with the old file's permissions): no second copy is left.
-    /// Returns how many secrets were removed.
-    pub fn strip_cli_secrets(&self) -> Result<u32, DeskError> {
+    /// Takes out of the CLI's file the secret of every account Token Desk now
+    /// holds in the keychain: an entry goes only when a saved connection to the
+    /// same Marketplace signs in with the same token, and its keychain secret is
+    /// exactly the file's (a token id alone could name a secret Token Desk never
+    /// saw, which would then be lost). The others keep theirs. The file is
+    /// rewritten in place (a temp file beside it, renamed over it, 0600): no
+    /// second copy is left. Returns how many secrets were removed.
+    pub async fn strip_cli_secrets(&self) -> Result<u32, DeskError> {
         let path = self.cli_accounts_file().ok_or_else(no_home)?;
         let mut entries = read_accounts(&path)?.ok_or_else(|| missing(&path))?;
-        let connected: Vec<String> = self.connections().connections.into_iter().map(|c| c.token_id).collect();
+        let connections = self.connections().connections;
         let mut removed = 0;
         for account in entries.iter_mut().filter_map(Value::as_object_mut) {
-            let imported = connected.contains(&text(account, "token_id"));
-            if let Some(token) =
-                account.get_mut("token").filter(|token| imported && token.as_str().is_some_and(|t| !t.is_empty()))
-            {
+            let file_secret = Zeroizing::new(text(account, "token"));
+            if file_secret.is_empty() {
+                continue;
+            }
+            let token_id = text(account, "token_id");
+            let Ok(place) = environment_of(&text(account, "environment")).base_url() else { continue };
+            let candidate = connections.iter().find(|connection| {
+                !connection.demo
+                    && connection.token_id.eq_ignore_ascii_case(&token_id)
+                    && crate::token_actions::same_marketplace(&connection.base_url, &place)
+            });
+            let Some(connection) = candidate else { continue };
+            // One keychain read per candidate: a locked keychain stops the strip with
+            // its own error, before anything is written.
+            let Some(saved) = self.load_secret(connection).await? else { continue };
+            if !constant_time_eq(saved.expose().as_bytes(), file_secret.as_bytes()) {
+                tracing::info!(token = %token_id, "a CLI secret differs from the keychain's: kept in the file");
+                continue;
+            }
+            if let Some(token) = account.get_mut("token") {
                 // The CLI still parses the file; it will ask for the secret again.
                 *token = Value::String(String::new());
                 removed += 1;
@@ -162,6 +180,11 @@ impl Desk {
         }
         Ok(removed)
     }
+}
+
+/// Equal bytes, in a time that does not depend on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The file's accounts; `Ok(None)` when there is no file.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use marketplace_api::ApiSecret;
 use serde::{Deserialize, Serialize};
 
+use crate::connection_store::ConnectionStore;
 use crate::connections::{AccountSummary, Connection, unknown_connection};
 use crate::desk::{ConnectionSource, DEMO_CONNECTION_ID, Demo, Desk};
 use crate::environment::Environment;
@@ -44,7 +45,7 @@ impl std::fmt::Debug for NewConnection {
 }
 
 /// The connections, as the connection picker shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionList {
     /// Saved connections, then the demo when it runs.
@@ -53,6 +54,12 @@ pub struct ConnectionList {
     pub active_id: Option<String>,
     /// A problem with the saved connections to tell the user about (a damaged file).
     pub notice: Option<DeskError>,
+    /// Where a damaged connections file was moved at start, while it can be
+    /// put back ([`Desk::restore_connections_file`]).
+    pub set_aside: Option<String>,
+    /// Problems with the other files Token Desk keeps (a rotations or panic
+    /// file refused because its seal did not match).
+    pub file_notices: Vec<DeskError>,
 }
 
 impl Desk {
@@ -66,7 +73,76 @@ impl Desk {
         } else {
             state.store.as_ref().ok().and_then(|store| store.active_id().map(str::to_owned))
         };
-        ConnectionList { connections, active_id, notice: state.notice.clone() }
+        let set_aside = state.set_aside.as_ref().map(|path| path.display().to_string());
+        let file_notices =
+            [self.snapshots.notice(), self.review_dates.notice(), self.rotations_store.notice(), self.origins.notice()]
+                .into_iter()
+                .flatten()
+                .collect();
+        ConnectionList { connections, active_id, notice: state.notice.clone(), set_aside, file_notices }
+    }
+
+    /// Puts back the connections file that was damaged at start and moved
+    /// aside, once it reads (fixed by hand, say); refused while connections
+    /// were added since, which it would replace.
+    pub async fn restore_connections_file(&self) -> Result<ConnectionList, DeskError> {
+        let _writing = self.store_writes.lock().await;
+        let (aside, path) = {
+            let state = self.state();
+            let aside = state
+                .set_aside
+                .clone()
+                .ok_or_else(|| DeskError::new(ErrorKind::NotFound, "No connections file was set aside in this run."))?;
+            let store = state.store.as_ref().map_err(Clone::clone)?;
+            if !store.connections().is_empty() {
+                return Err(DeskError::new(
+                    ErrorKind::Refused,
+                    format!(
+                        "You added connections since the file was set aside, and putting it back would replace them. \
+                         Remove them first, or keep them and leave {} as it is.",
+                        aside.display()
+                    ),
+                ));
+            }
+            (aside, store.path().to_path_buf())
+        };
+        let config_dir = self.config_dir.clone();
+        let opened = tokio::task::spawn_blocking(move || {
+            ConnectionStore::check_candidate(&aside)?;
+            std::fs::rename(&aside, &path).map_err(|error| {
+                DeskError::new(
+                    ErrorKind::Storage,
+                    format!("Token Desk could not put {} back: {error}.", aside.display()),
+                )
+            })?;
+            ConnectionStore::open(&config_dir)
+        })
+        .await
+        .map_err(|error| {
+            DeskError::internal(format!("putting the connections file back did not finish ({error})"))
+        })??;
+        {
+            let mut state = self.state();
+            state.store = Ok(opened.store);
+            state.notice = opened.notice;
+            state.set_aside = None;
+            state.clients.clear();
+        }
+        tracing::info!("the damaged connections file was put back");
+        self.emit(DeskEvent::ConnectionsChanged);
+        Ok(self.connections())
+    }
+
+    /// Lets the set-aside connections file go: Token Desk goes on without it,
+    /// and its keychain entries are offered for removal as orphans. The file stays where it is.
+    pub fn keep_connections_file_aside(&self) -> ConnectionList {
+        {
+            let mut state = self.state();
+            state.set_aside = None;
+            state.notice = None;
+        }
+        self.emit(DeskEvent::ConnectionsChanged);
+        self.connections()
     }
 
     /// Reads the active connection's secret from the keychain and builds its
@@ -204,13 +280,23 @@ impl Desk {
     /// its entries.
     pub async fn orphaned_secrets(&self) -> Result<Vec<String>, DeskError> {
         let secrets = Arc::clone(&self.secrets);
-        let keys = self.run_blocking(move || secrets.keys()).await?.unwrap_or_default();
+        let keys =
+            self.keychain.run(crate::keychain_calls::Purpose::List, move || secrets.keys()).await?.unwrap_or_default();
         let state = self.state();
         let Ok(store) = state.store.as_ref() else {
             // The file could not be read: every entry would look orphaned. Offer nothing.
             return Ok(Vec::new());
         };
-        Ok(keys.into_iter().filter(|key| store.get(key).is_none() && !state.adding.contains(key)).collect())
+        if state.set_aside.is_some() {
+            // The entries may belong to the connections of the file set aside: offer to put it back instead.
+            return Ok(Vec::new());
+        }
+        Ok(keys
+            .into_iter()
+            .filter(|key| {
+                key != crate::file_seal::FILE_KEY_ENTRY && store.get(key).is_none() && !state.adding.contains(key)
+            })
+            .collect())
     }
 
     /// Deletes the orphaned keychain entries; returns how many went.
@@ -249,8 +335,9 @@ impl Desk {
             // A client built while the secret was being deleted must not outlive it either.
             self.state().clients.remove(id);
         }
-        if let Err(error) = self.snapshots.forget(id) {
-            tracing::warn!("could not forget the panic snapshot of a removed connection: {error}");
+        self.sign_ins.forget(id);
+        if let Err(error) = self.forget_snapshot(id).await {
+            tracing::warn!("could not forget the panic snapshot of a removed connection: {}", error.message);
         }
         tracing::info!(connection = %id, "connection removed");
         self.emit(DeskEvent::ConnectionsChanged);
@@ -302,8 +389,8 @@ impl Desk {
             state.demo_active = true;
         }
         // A fresh demo starts from its seed again: an earlier demo's panic has nothing to restore here.
-        if let Err(error) = self.snapshots.forget(DEMO_CONNECTION_ID) {
-            tracing::warn!("could not forget an earlier demo's panic snapshot: {error}");
+        if let Err(error) = self.forget_snapshot(DEMO_CONNECTION_ID).await {
+            tracing::warn!("could not forget an earlier demo's panic snapshot: {}", error.message);
         }
         tracing::info!("demo connection started");
         self.emit(DeskEvent::ConnectionsChanged);

@@ -71,6 +71,8 @@ pub struct OpenedStore {
     pub store: ConnectionStore,
     /// Set when the file was unreadable and was moved aside: tell the user.
     pub notice: Option<DeskError>,
+    /// Where a damaged file was moved, until it is put back or let go.
+    pub set_aside: Option<PathBuf>,
 }
 
 impl ConnectionStore {
@@ -86,7 +88,11 @@ impl ConnectionStore {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let file = ConnectionsFile { version: FORMAT_VERSION, ..ConnectionsFile::default() };
-                return Ok(OpenedStore { store: Self { path, file, views: Vec::new() }, notice: None });
+                return Ok(OpenedStore {
+                    store: Self { path, file, views: Vec::new() },
+                    notice: None,
+                    set_aside: None,
+                });
             }
             Err(error) => {
                 return Err(storage_error(format!(
@@ -136,7 +142,11 @@ impl ConnectionStore {
                     aside.display()
                 ));
                 let file = ConnectionsFile { version: FORMAT_VERSION, ..ConnectionsFile::default() };
-                Ok(OpenedStore { store: Self { path, file, views: Vec::new() }, notice: Some(notice) })
+                Ok(OpenedStore {
+                    store: Self { path, file, views: Vec::new() },
+                    notice: Some(notice),
+                    set_aside: Some(aside),
+                })
             }
         }
     }
@@ -175,7 +185,21 @@ impl ConnectionStore {
                 problems.join("; ")
             ))
         });
-        OpenedStore { store: Self { path, file, views }, notice }
+        OpenedStore { store: Self { path, file, views }, notice, set_aside: None }
+    }
+
+    /// Whether the file at `candidate` (a damaged file set aside, perhaps
+    /// fixed by hand since) reads as a connections file now; if not, why.
+    pub fn check_candidate(candidate: &Path) -> Result<(), DeskError> {
+        let text = std::fs::read_to_string(candidate)
+            .map_err(|error| storage_error(format!("Token Desk could not read {}: {error}.", candidate.display())))?;
+        serde_json::from_str::<ConnectionsFile>(&text).map(|_| ()).map_err(|error| {
+            storage_error(format!(
+                "{} is still damaged ({error}). Fix it in a text editor (or restore it from a backup), then try \
+                 again.",
+                candidate.display()
+            ))
+        })
     }
 
     /// Where the file is.

@@ -19,8 +19,8 @@ use crate::connections::{Connection, unknown_connection};
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
 use crate::keychain::SecretStore;
+use crate::keychain_calls::{Finished, KeychainCalls, Purpose};
 use crate::local_store::LocalStore;
-use crate::panic_button::SnapshotStore;
 use crate::settings::{Settings, SettingsStore};
 use crate::tray::TrayCache;
 
@@ -89,6 +89,10 @@ pub(crate) struct State {
     /// Connections being added: their secret may be in the keychain before
     /// they are in the file, and they are not orphans.
     pub(crate) adding: std::collections::HashSet<String>,
+    /// Where a damaged connections file was moved at start, until it is put
+    /// back or let go: meanwhile every keychain entry looks orphaned, so none
+    /// is offered for removal.
+    pub(crate) set_aside: Option<PathBuf>,
 }
 
 /// Where a connection comes from, resolved once per action: the running demo
@@ -117,7 +121,10 @@ pub struct Desk {
     events: broadcast::Sender<DeskEvent>,
     app_version: String,
     retry: marketplace_api::RetryPolicy,
-    keychain_timeout: std::time::Duration,
+    /// Every keychain call goes through here: time-limited, one per purpose.
+    pub(crate) keychain: Arc<KeychainCalls>,
+    /// Which tokens the saved connections sign in with, as their keychain entries say.
+    pub(crate) sign_ins: Arc<crate::sign_ins::SignIns>,
     settings_store: SettingsStore,
     settings: Mutex<Settings>,
     /// The system clipboard, once the shell has one to give.
@@ -127,13 +134,15 @@ pub struct Desk {
     /// Held while the tray refreshes, so answers land in order.
     pub(crate) tray_refresh_turn: tokio::sync::Mutex<()>,
     /// What the panics of each connection disabled and is not restored yet.
-    pub(crate) snapshots: SnapshotStore,
+    pub(crate) snapshots: LocalStore<crate::panic_button::Snapshots>,
     /// Held by a panic or a restore while it runs: one at a time.
     pub(crate) panic_turn: tokio::sync::Mutex<()>,
     /// Held while the connections file is planned, written and adopted.
-    store_writes: tokio::sync::Mutex<()>,
+    pub(crate) store_writes: tokio::sync::Mutex<()>,
     /// SoftwareOne's CLI accounts file (see [`DeskConfig::cli_accounts_file`]).
     cli_accounts_file: Option<PathBuf>,
+    /// The app's config dir.
+    pub(crate) config_dir: PathBuf,
     clock: Arc<dyn Clock>,
     /// When this desk opened: a plan that came due before it did came due
     /// while Token Desk was closed.
@@ -157,13 +166,16 @@ impl Desk {
     /// connections file is reported through [`Desk::connections`] instead, so
     /// the app still starts (and the demo still works).
     pub fn open(config: DeskConfig, secrets: Arc<dyn SecretStore>) -> Self {
-        let (store, notice) = match ConnectionStore::open(&config.config_dir) {
-            Ok(opened) => (Ok(opened.store), opened.notice),
-            Err(error) => (Err(error.clone()), Some(error)),
+        let (store, notice, set_aside) = match ConnectionStore::open(&config.config_dir) {
+            Ok(opened) => (Ok(opened.store), opened.notice, opened.set_aside),
+            Err(error) => (Err(error.clone()), Some(error), None),
         };
         let (events, _) = broadcast::channel(256);
         let settings_store = SettingsStore::new(&config.config_dir);
         let settings = Mutex::new(settings_store.load());
+        let keychain = Arc::new(KeychainCalls::new(config.keychain_timeout));
+        let seal = Some(Arc::new(crate::file_seal::FileSeal::new(Arc::clone(&secrets), Arc::clone(&keychain))));
+        let dir = &config.config_dir;
         Self {
             secrets,
             state: Mutex::new(State {
@@ -173,27 +185,33 @@ impl Desk {
                 demo: None,
                 demo_active: false,
                 adding: Default::default(),
+                set_aside,
             }),
-            events,
+            events: events.clone(),
             app_version: config.app_version,
             retry: config.retry,
-            keychain_timeout: config.keychain_timeout,
+            keychain,
+            sign_ins: Arc::default(),
             settings_store,
             settings,
             clipboard: None,
             tray_cache: Mutex::new(TrayCache::default()),
             tray_refresh_turn: tokio::sync::Mutex::new(()),
-            snapshots: SnapshotStore::new(&config.config_dir),
+            snapshots: LocalStore::open(dir, crate::panic_button::FILE_NAME, "panic snapshots", seal.clone())
+                .telling(events.clone()),
             panic_turn: tokio::sync::Mutex::new(()),
             store_writes: tokio::sync::Mutex::new(()),
             cli_accounts_file: config.cli_accounts_file,
+            config_dir: config.config_dir.clone(),
             opened_at: config.clock.now(),
             clock: config.clock,
             grace_override: config.grace_override,
-            review_dates: LocalStore::open(&config.config_dir, crate::review_dates::FILE_NAME, "review dates"),
-            rotations_store: LocalStore::open(&config.config_dir, crate::rotation::FILE_NAME, "rotations"),
+            review_dates: LocalStore::open(dir, crate::review_dates::FILE_NAME, "review dates", seal.clone())
+                .telling(events.clone()),
+            rotations_store: LocalStore::open(dir, crate::rotation::FILE_NAME, "rotations", seal)
+                .telling(events.clone()),
             rotation_turn: tokio::sync::Mutex::new(()),
-            origins: LocalStore::open(&config.config_dir, crate::usage::FILE_NAME, "origin history"),
+            origins: LocalStore::open(dir, crate::usage::FILE_NAME, "origin history", None),
             schedule_day: Mutex::new(None),
         }
     }
@@ -384,27 +402,32 @@ impl Desk {
         let entry = crate::secret_binding::seal(secret, &crate::secret_binding::Destination::of(connection))?;
         let secrets = Arc::clone(&self.secrets);
         let key = connection.id.clone();
-        let mut save = tokio::task::spawn_blocking({
+        let saved = entry.clone();
+        let save = {
             let secrets = Arc::clone(&secrets);
             let key = key.clone();
-            move || secrets.save(&key, &entry)
-        });
-        match tokio::time::timeout(self.keychain_timeout, &mut save).await {
-            Ok(Ok(result)) => result.map_err(DeskError::from),
-            Ok(Err(join_error)) => Err(DeskError::internal(format!("the keychain call did not finish ({join_error})"))),
-            Err(_) => {
+            move || secrets.save(&key, &saved)
+        };
+        match self.keychain.start(Purpose::Change(key.clone()), save).await {
+            Finished::InTime(result) => {
+                result?;
+                self.sign_ins.note_sealed(&key, Some(&entry));
+                Ok(())
+            }
+            Finished::Late(None) => Err(self.keychain.stalled()),
+            Finished::Late(Some(save)) => {
+                let keychain = Arc::clone(&self.keychain);
                 tokio::spawn(async move {
                     if matches!(save.await, Ok(Ok(()))) {
-                        let cleanup = tokio::task::spawn_blocking(move || secrets.delete(&key)).await;
-                        if !matches!(cleanup, Ok(Ok(_))) {
+                        let cleanup = keychain.run(Purpose::Change(key.clone()), move || secrets.delete(&key)).await;
+                        if cleanup.is_err() {
                             tracing::warn!(
                                 "a late keychain save could not be taken back; it shows as an orphaned entry"
                             );
                         }
                     }
                 });
-                let seconds = self.keychain_timeout.as_secs().max(1);
-                Err(DeskError::from(crate::keychain::KeychainError::Stalled { seconds }))
+                Err(self.keychain.stalled())
             }
         }
     }
@@ -412,35 +435,26 @@ impl Desk {
     /// The connection's secret, once the keychain confirms it may go where
     /// the connection (as the file now describes it) would send it.
     pub(crate) async fn load_secret(&self, connection: &Connection) -> Result<Option<ApiSecret>, DeskError> {
-        let secrets = Arc::clone(&self.secrets);
-        let key = connection.id.clone();
-        let Some(entry) = self.run_blocking(move || secrets.load(&key)).await? else { return Ok(None) };
+        let Some(entry) = self.read_entry(&connection.id).await? else { return Ok(None) };
         let destination = crate::secret_binding::Destination::of(connection);
         crate::secret_binding::unseal(&entry, &destination, &connection.label).map(Some)
     }
 
-    pub(crate) async fn delete_secret(&self, key: &str) -> Result<bool, DeskError> {
+    /// The sealed keychain entry under `key`, as stored; what it says the
+    /// connection signs in with is noted on the way.
+    pub(crate) async fn read_entry(&self, key: &str) -> Result<Option<ApiSecret>, DeskError> {
         let secrets = Arc::clone(&self.secrets);
-        let key = key.to_owned();
-        self.run_blocking(move || secrets.delete(&key)).await
+        let owned = key.to_owned();
+        let entry = self.keychain.run(Purpose::Read(key.to_owned()), move || secrets.load(&owned)).await?;
+        self.sign_ins.note_sealed(key, entry.as_ref());
+        Ok(entry)
     }
 
-    /// Runs a keychain call on the blocking pool, for at most the keychain
-    /// time limit: it may wait on D-Bus or an unlock prompt, which must never
-    /// stall the async workers or leave the user waiting without a word. (A
-    /// call that runs out of time finishes in the background; its answer is
-    /// dropped.)
-    pub(crate) async fn run_blocking<T: Send + 'static>(
-        &self,
-        call: impl FnOnce() -> Result<T, crate::keychain::KeychainError> + Send + 'static,
-    ) -> Result<T, DeskError> {
-        match tokio::time::timeout(self.keychain_timeout, tokio::task::spawn_blocking(call)).await {
-            Ok(Ok(result)) => result.map_err(DeskError::from),
-            Ok(Err(join_error)) => Err(DeskError::internal(format!("the keychain call did not finish ({join_error})"))),
-            Err(_) => {
-                let seconds = self.keychain_timeout.as_secs().max(1);
-                Err(DeskError::from(crate::keychain::KeychainError::Stalled { seconds }))
-            }
-        }
+    pub(crate) async fn delete_secret(&self, key: &str) -> Result<bool, DeskError> {
+        let secrets = Arc::clone(&self.secrets);
+        let owned = key.to_owned();
+        let deleted = self.keychain.run(Purpose::Change(key.to_owned()), move || secrets.delete(&owned)).await?;
+        self.sign_ins.note_sealed(key, None);
+        Ok(deleted)
     }
 }

@@ -9,8 +9,6 @@
 //! alone the ones it finds still active.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::SystemTime;
 
 use futures::StreamExt;
@@ -26,7 +24,8 @@ use crate::tray::{TrayNotice, TrayQuestion, TrayToken, tray_token};
 /// few hundred tokens, gentle on the platform's rate limits.
 pub const PANIC_CONCURRENCY: usize = 8;
 
-const FILE_NAME: &str = "panic-snapshots.json";
+/// The file the snapshots live in (sealed: Restore enables what it lists).
+pub(crate) const FILE_NAME: &str = "panic-snapshots.json";
 
 /// What the panic would do, shown in its confirmation before anything happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,9 +126,45 @@ pub struct RestoreOffer {
     pub count: usize,
     /// When they were disabled, in milliseconds since the Unix epoch.
     pub taken_at_ms: u64,
+    /// Exactly the tokens it would enable: the confirmation names each.
+    pub tokens: Vec<SnapshotToken>,
 }
 
+/// Most tokens the Restore question names one by one.
+const QUESTION_LINES: usize = 15;
+
 impl RestoreOffer {
+    /// The offer a snapshot makes, when it has anything to restore.
+    fn of(snapshot: &PanicSnapshot) -> Option<Self> {
+        let tokens: Vec<SnapshotToken> = snapshot.disabled().cloned().collect();
+        if tokens.is_empty() {
+            return None;
+        }
+        Some(RestoreOffer { count: tokens.len(), taken_at_ms: snapshot.taken_at_ms, tokens })
+    }
+
+    /// The native confirmation: every token it would enable, by name and id,
+    /// so that a token the user did not disable is seen before it works again.
+    pub fn question(&self, connection_label: &str) -> TrayQuestion {
+        let mut lines: Vec<String> =
+            self.tokens.iter().take(QUESTION_LINES).map(|token| format!("• {} ({})", token.name, token.id)).collect();
+        if self.tokens.len() > QUESTION_LINES {
+            lines.push(format!("…and {} more.", self.tokens.len() - QUESTION_LINES));
+        }
+        TrayQuestion {
+            title: format!(
+                "Enable {} {} on \"{connection_label}\" again?",
+                self.count,
+                plural(self.count, "token", "tokens")
+            ),
+            message: format!(
+                "The panic disabled these; they start authenticating again at once:\n\n{}",
+                lines.join("\n")
+            ),
+            confirm_label: format!("Enable {} {}", self.count, plural(self.count, "token", "tokens")),
+        }
+    }
+
     /// The menu entry's label, in local time; the date too when it was not today.
     pub fn label(&self) -> String {
         use chrono::TimeZone;
@@ -199,115 +234,8 @@ impl BatchReport {
     }
 }
 
-/// The snapshots on disk, one per connection (what is still to restore).
-pub(crate) struct SnapshotStore {
-    path: PathBuf,
-    /// What the file holds, read once (the tray asks on every redraw); the
-    /// lock also serialises read-change-write cycles of the file.
-    cached: Mutex<Option<Snapshots>>,
-}
-
 /// Every kept snapshot, by connection id.
-type Snapshots = BTreeMap<String, PanicSnapshot>;
-
-impl SnapshotStore {
-    pub(crate) fn new(config_dir: &Path) -> Self {
-        Self { path: config_dir.join(FILE_NAME), cached: Mutex::new(None) }
-    }
-
-    /// The snapshot of `connection_id`, if one is kept.
-    pub(crate) fn get(&self, connection_id: &str) -> Option<PanicSnapshot> {
-        let mut cached = self.turn();
-        cached.get_or_insert_with(|| self.read()).get(connection_id).cloned()
-    }
-
-    /// Saves `snapshot` over the connection's previous one, or removes it when
-    /// nothing in it is left to restore.
-    pub(crate) fn put(&self, snapshot: &PanicSnapshot) -> Result<(), DeskError> {
-        let mut cached = self.turn();
-        let mut all = cached.get_or_insert_with(|| self.read()).clone();
-        if snapshot.disabled().next().is_some() {
-            all.insert(snapshot.connection_id.clone(), snapshot.clone());
-        } else {
-            all.remove(&snapshot.connection_id);
-        }
-        self.save(&mut cached, all)
-    }
-
-    /// Starts a new panic's snapshot: its tokens, plus whatever an earlier
-    /// panic disabled and is not restored yet (a second panic must not make
-    /// the first one's tokens unrestorable). Returns the merged snapshot.
-    pub(crate) fn begin(&self, snapshot: PanicSnapshot) -> Result<PanicSnapshot, DeskError> {
-        let mut cached = self.turn();
-        let mut all = cached.get_or_insert_with(|| self.read()).clone();
-        let mut merged = snapshot;
-        if let Some(earlier) = all.remove(&merged.connection_id) {
-            let carried: Vec<SnapshotToken> = earlier
-                .tokens
-                .into_iter()
-                .filter(|old| is_restorable(&old.outcome) && !merged.tokens.iter().any(|new| new.id == old.id))
-                .collect();
-            merged.tokens.extend(carried);
-        }
-        all.insert(merged.connection_id.clone(), merged.clone());
-        self.save(&mut cached, all)?;
-        Ok(merged)
-    }
-
-    /// Forgets the snapshot of a connection (removed, or the demo starting afresh).
-    pub(crate) fn forget(&self, connection_id: &str) -> Result<(), DeskError> {
-        let mut cached = self.turn();
-        let mut all = cached.get_or_insert_with(|| self.read()).clone();
-        if all.remove(connection_id).is_none() {
-            return Ok(());
-        }
-        self.save(&mut cached, all)
-    }
-
-    /// Writes `all`, and only then makes it what the store holds: a failed
-    /// write changes nothing.
-    fn save(&self, cached: &mut Option<Snapshots>, all: Snapshots) -> Result<(), DeskError> {
-        crate::files::write_private_json(&self.path, &all, "panic snapshot")?;
-        *cached = Some(all);
-        Ok(())
-    }
-
-    /// Every kept snapshot. A damaged file is moved aside (never overwritten,
-    /// so nothing in it is lost) and reads as none.
-    fn read(&self) -> Snapshots {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return BTreeMap::new(),
-            Err(error) => {
-                tracing::warn!("cannot read {}: {error}; no restore is offered", self.path.display());
-                return BTreeMap::new();
-            }
-        };
-        match serde_json::from_slice(&bytes) {
-            Ok(all) => all,
-            Err(error) => {
-                let aside = self.path.with_extension(format!("json.damaged-{}", epoch_ms(SystemTime::now())));
-                match std::fs::rename(&self.path, &aside) {
-                    Ok(()) => {
-                        tracing::warn!("{} was damaged ({error}); kept as {}", self.path.display(), aside.display())
-                    }
-                    Err(move_error) => {
-                        tracing::warn!(
-                            "{} is damaged ({error}) and could not be moved aside: {move_error}",
-                            self.path.display()
-                        )
-                    }
-                }
-                BTreeMap::new()
-            }
-        }
-    }
-
-    fn turn(&self) -> std::sync::MutexGuard<'_, Option<Snapshots>> {
-        // Each change replaces the whole map after its write: never half-done.
-        self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+pub(crate) type Snapshots = BTreeMap<String, PanicSnapshot>;
 
 impl Desk {
     /// Lists every active token of the connection's own account: the set a
@@ -354,7 +282,7 @@ impl Desk {
         };
         // Written first with every token pending, so a crash mid-way still
         // leaves a record; kept only while something is restorable.
-        let mut snapshot = self.snapshots.begin(planned)?;
+        let mut snapshot = self.begin_snapshot(planned).await?;
         self.snapshot_changed(&plan.connection_id);
         let sign_in = plan.sign_in_token().map(|token| token.id.clone());
         let is_planned = |id: &str| plan.tokens.iter().any(|token| token.id == id);
@@ -390,7 +318,7 @@ impl Desk {
                 self.disable_one(&plan.connection_id, &id, true).await
             };
         }
-        let save_error = self.snapshots.put(&snapshot).err().map(|error| error.message);
+        let save_error = self.put_snapshot(&snapshot).await.err().map(|error| error.message);
         self.snapshot_changed(&plan.connection_id);
         let tokens = snapshot.tokens.into_iter().filter(|token| is_planned(&token.id)).collect();
         let report = BatchReport { tokens, save_error };
@@ -422,11 +350,61 @@ impl Desk {
         report.notice("disabled", &plan.connection_label)
     }
 
-    /// What "Restore" would do for the connection, when a panic left something to undo.
-    pub fn restore_offer(&self, connection_id: &str) -> Option<RestoreOffer> {
-        let snapshot = self.snapshots.get(connection_id)?;
-        let count = snapshot.disabled().count();
-        (count > 0).then_some(RestoreOffer { count, taken_at_ms: snapshot.taken_at_ms })
+    /// What "Restore" would do for the connection, when a panic left something
+    /// to undo (the snapshot file read and its seal checked first).
+    pub async fn restore_offer(&self, connection_id: &str) -> Result<Option<RestoreOffer>, DeskError> {
+        let all = self.snapshots.get().await?;
+        Ok(all.get(connection_id).and_then(RestoreOffer::of))
+    }
+
+    /// [`Desk::restore_offer`] as far as the snapshot file was read already:
+    /// for the tray menu, which never waits.
+    pub(crate) fn restore_offer_now(&self, connection_id: &str) -> Option<RestoreOffer> {
+        self.snapshots.peek()?.get(connection_id).and_then(RestoreOffer::of)
+    }
+
+    /// Starts a new panic's snapshot: its tokens, plus whatever an earlier
+    /// panic disabled and is not restored yet (a second panic must not make
+    /// the first one's tokens unrestorable). Returns the merged snapshot.
+    async fn begin_snapshot(&self, snapshot: PanicSnapshot) -> Result<PanicSnapshot, DeskError> {
+        self.snapshots
+            .change(move |all| {
+                let mut merged = snapshot;
+                if let Some(earlier) = all.remove(&merged.connection_id) {
+                    let carried: Vec<SnapshotToken> = earlier
+                        .tokens
+                        .into_iter()
+                        .filter(|old| is_restorable(&old.outcome) && !merged.tokens.iter().any(|new| new.id == old.id))
+                        .collect();
+                    merged.tokens.extend(carried);
+                }
+                all.insert(merged.connection_id.clone(), merged.clone());
+                merged
+            })
+            .await
+    }
+
+    /// Saves `snapshot` over the connection's previous one, or removes it when
+    /// nothing in it is left to restore.
+    async fn put_snapshot(&self, snapshot: &PanicSnapshot) -> Result<(), DeskError> {
+        let snapshot = snapshot.clone();
+        self.snapshots
+            .change(move |all| {
+                if snapshot.disabled().next().is_some() {
+                    all.insert(snapshot.connection_id.clone(), snapshot);
+                } else {
+                    all.remove(&snapshot.connection_id);
+                }
+            })
+            .await
+    }
+
+    /// Forgets the snapshot of a connection (removed, or the demo starting afresh).
+    pub(crate) async fn forget_snapshot(&self, connection_id: &str) -> Result<(), DeskError> {
+        if self.snapshots.get().await?.contains_key(connection_id) {
+            self.snapshots.change(|all| all.remove(connection_id)).await?;
+        }
+        Ok(())
     }
 
     /// Enables again exactly the tokens the connection's panics disabled.
@@ -435,7 +413,7 @@ impl Desk {
     pub async fn restore_panic(&self, connection_id: &str) -> Result<(BatchReport, TrayNotice), DeskError> {
         let _turn = self.panic_turn.lock().await;
         let connection = self.connection(connection_id)?;
-        let mut snapshot = self.snapshots.get(connection_id).ok_or_else(|| {
+        let mut snapshot = self.snapshots.get().await?.remove(connection_id).ok_or_else(|| {
             DeskError::new(ErrorKind::NotFound, format!("There is nothing to restore on \"{}\".", connection.label))
         })?;
         let wanted: Vec<usize> =
@@ -460,7 +438,7 @@ impl Desk {
             }
         }
         report.sort_by_key(|token| snapshot.tokens.iter().position(|kept| kept.id == token.id));
-        let save_error = self.snapshots.put(&snapshot).err().map(|error| error.message);
+        let save_error = self.put_snapshot(&snapshot).await.err().map(|error| error.message);
         self.snapshot_changed(connection_id);
         let report = BatchReport { tokens: report, save_error };
         let notice = report.notice("enabled again", &connection.label);

@@ -152,13 +152,15 @@ fn checked_date(text: &str, today: NaiveDate) -> Result<NaiveDate, DeskError> {
 
 impl Desk {
     /// Every review date of a connection's tokens.
-    pub fn review_dates(&self, connection_id: &str) -> Vec<TokenReview> {
+    pub async fn review_dates(&self, connection_id: &str) -> Result<Vec<TokenReview>, DeskError> {
         let today = today(self.now());
-        self.review_dates
+        Ok(self
+            .review_dates
             .get()
+            .await?
             .get(connection_id)
             .map(|tokens| tokens.iter().map(|(id, entry)| view(id, entry, today)).collect())
-            .unwrap_or_default()
+            .unwrap_or_default())
     }
 
     /// Sets (or, with `None`, removes) a token's review date. A new date
@@ -177,7 +179,7 @@ impl Desk {
             Some(review) => {
                 let date = checked_date(&review.date, today)?;
                 if review.disable_at_date
-                    && let Some(label) = self.signed_in_elsewhere(&connection, token_id)
+                    && let Some(label) = self.signed_in_elsewhere(&connection, token_id).await?
                 {
                     return Err(DeskError::invalid_field(
                         "disableAtDate",
@@ -189,7 +191,7 @@ impl Desk {
                 }
                 let token = self.client(connection_id).await?.get_token(token_id, &["-token"]).await?;
                 // The same date again (only the option changed): its reminders were given already.
-                let kept = self.review_entry(connection_id, token_id).filter(|kept| kept.date == date);
+                let kept = self.review_entry(connection_id, token_id).await?.filter(|kept| kept.date == date);
                 Some(ReviewEntry {
                     date,
                     disable_at_date: review.disable_at_date,
@@ -231,13 +233,23 @@ impl Desk {
         let today = today(self.now());
         let known: Vec<String> = self.connections().connections.into_iter().map(|c| c.id).collect();
         let mut reminders = Vec::new();
-        for (connection_id, tokens) in self.review_dates.get() {
+        let all = match self.review_dates.get().await {
+            Ok(all) => all,
+            Err(error) => {
+                tracing::warn!("review dates not checked: {}", error.message);
+                return reminders;
+            }
+        };
+        for (connection_id, tokens) in all {
             if !known.contains(&connection_id) {
                 continue;
             }
             for (token_id, snapshot) in tokens {
                 // The user may have changed or removed it while earlier tokens were handled.
-                let Some(entry) = self.review_entry(&connection_id, &token_id).filter(|entry| *entry == snapshot)
+                let Ok(Some(entry)) = self
+                    .review_entry(&connection_id, &token_id)
+                    .await
+                    .map(|entry| entry.filter(|entry| *entry == snapshot))
                 else {
                     continue;
                 };
@@ -289,7 +301,7 @@ impl Desk {
         let name = &entry.token_name;
         let result = async {
             let connection = self.connection(connection_id)?;
-            if let Some(label) = self.signed_in_elsewhere(&connection, token_id) {
+            if let Some(label) = self.signed_in_elsewhere(&connection, token_id).await? {
                 return Err(DeskError::new(
                     ErrorKind::Refused,
                     format!("\"{label}\" signs in with it, so Token Desk does not disable it; rotate it instead."),
@@ -361,8 +373,8 @@ impl Desk {
     }
 
     /// The entry kept for a token, as it is now.
-    fn review_entry(&self, connection_id: &str, token_id: &str) -> Option<ReviewEntry> {
-        self.review_dates.get().get(connection_id).and_then(|tokens| tokens.get(token_id).cloned())
+    async fn review_entry(&self, connection_id: &str, token_id: &str) -> Result<Option<ReviewEntry>, DeskError> {
+        Ok(self.review_dates.get().await?.get(connection_id).and_then(|tokens| tokens.get(token_id).cloned()))
     }
 
     /// Whether the token still exists; a deleted one loses its date (and its
@@ -384,7 +396,7 @@ impl Desk {
 
     /// Drops a token's date, if it has one (the token was deleted).
     pub(crate) async fn forget_review(&self, connection_id: &str, token_id: &str) {
-        if self.review_entry(connection_id, token_id).is_none() {
+        if self.review_entry(connection_id, token_id).await.is_ok_and(|entry| entry.is_none()) {
             return;
         }
         match self.set_review_by(connection_id, token_id, None).await {

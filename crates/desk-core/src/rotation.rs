@@ -152,17 +152,19 @@ pub fn rotated_name(old_name: &str, today: chrono::NaiveDate) -> String {
 
 impl Desk {
     /// The rotations of a connection still under way, and those finished in the last week.
-    pub fn rotations(&self, connection_id: &str) -> Vec<Rotation> {
+    pub async fn rotations(&self, connection_id: &str) -> Result<Vec<Rotation>, DeskError> {
         let cutoff = self.now() - Duration::days(KEEP_FINISHED_DAYS);
-        self.rotations_store
+        Ok(self
+            .rotations_store
             .get()
+            .await?
             .remove(connection_id)
             .unwrap_or_default()
             .into_iter()
             .filter(|rotation| {
                 rotation.finished_at.as_deref().and_then(crate::clock::parse_rfc3339).is_none_or(|at| at >= cutoff)
             })
-            .collect()
+            .collect())
     }
 
     /// Rotates a token: creates its successor with the same modules and
@@ -179,7 +181,7 @@ impl Desk {
         let _turn = self.rotation_turn.lock().await;
         let source = self.source(connection_id)?;
         let connection = source.connection().clone();
-        let sign_in = connection.token_id.eq_ignore_ascii_case(token_id);
+        let sign_in = self.is_own_sign_in(&connection, token_id).await?;
         let client = self.client(connection_id).await?;
         let (old, old_modules) = crate::token_actions::read_with_modules(&client, token_id, "rotates").await?;
         if old.status.as_ref().is_some_and(|status| status.as_str() != "Active") {
@@ -191,6 +193,7 @@ impl Desk {
         }
         if self
             .rotations(connection_id)
+            .await?
             .iter()
             .any(|r| r.old_token_id == old.id && matches!(r.state, RotationState::Waiting | RotationState::NeedsAnswer))
         {
@@ -213,14 +216,25 @@ impl Desk {
             })
             .await?;
         tracing::info!(connection = %connection_id, old = %old.id, new = %created.id, "rotation: successor created");
+        // The successor is a sign-in token from the moment the window can hear of it:
+        // no reveal may race the swap.
+        let successor = crate::sign_ins::SignInToken::new(&connection.base_url, &created.id);
+        if sign_in {
+            self.sign_ins.add_pending(successor.clone());
+        }
         self.token_changed(connection_id, &created.id, TokenChange::Created);
-        if sign_in && let Err(failure) = self.swap_sign_in_secret(&source, &created.id).await {
-            // Nothing may be left half-done: the successor goes again, unless
-            // the keychain may now hold its secret.
-            if !failure.keep_successor {
-                self.take_back_successor(connection_id, &created.id).await;
+        if sign_in {
+            let swapped = self.swap_sign_in_secret(&source, &created.id).await;
+            if let Err(failure) = swapped {
+                // Nothing may be left half-done: the successor goes again, unless
+                // the keychain may now hold its secret.
+                if !failure.keep_successor {
+                    self.take_back_successor(connection_id, &created.id).await;
+                    self.sign_ins.remove_pending(&successor);
+                }
+                return Err(failure.error);
             }
-            return Err(failure.error);
+            self.sign_ins.remove_pending(&successor);
         }
         let mut rotation = Rotation {
             id: uuid::Uuid::new_v4().to_string(),
@@ -259,7 +273,7 @@ impl Desk {
     /// ended while Token Desk was closed", or "Disable now" on a token page).
     pub async fn finish_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
         let _turn = self.rotation_turn.lock().await;
-        let rotation = self.find_rotation(connection_id, rotation_id)?;
+        let rotation = self.find_rotation(connection_id, rotation_id).await?;
         if !matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
             return Ok(rotation);
         }
@@ -276,7 +290,7 @@ impl Desk {
     /// Keeps both tokens: the old one is not disabled.
     pub async fn cancel_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
         let _turn = self.rotation_turn.lock().await;
-        let mut rotation = self.find_rotation(connection_id, rotation_id)?;
+        let mut rotation = self.find_rotation(connection_id, rotation_id).await?;
         if matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
             rotation.state = RotationState::Cancelled;
             rotation.finished_at = Some(crate::clock::rfc3339(self.now()));
@@ -293,7 +307,14 @@ impl Desk {
         let now = self.now();
         let mut reminders = Vec::new();
         let known: Vec<String> = self.connections().connections.into_iter().map(|c| c.id).collect();
-        for (connection_id, rotations) in self.rotations_store.get() {
+        let all = match self.rotations_store.get().await {
+            Ok(all) => all,
+            Err(error) => {
+                tracing::warn!("rotations not checked: {}", error.message);
+                return reminders;
+            }
+        };
+        for (connection_id, rotations) in all {
             if !known.contains(&connection_id) {
                 continue;
             }
@@ -352,9 +373,10 @@ impl Desk {
         }
     }
 
-    fn find_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
+    async fn find_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
         self.rotations_store
             .get()
+            .await?
             .get(connection_id)
             .and_then(|all| all.iter().find(|rotation| rotation.id == rotation_id).cloned())
             .ok_or_else(|| DeskError::new(ErrorKind::NotFound, "This rotation is no longer on record."))
@@ -387,7 +409,8 @@ impl Desk {
             let client = self.client(connection_id).await?;
             // The connection's own token is only ever the new one by now: the
             // swap happened before. Never cut the connection off from here.
-            if let Some(label) = self.signed_in_elsewhere(&self.connection(connection_id)?, &rotation.old_token_id) {
+            let connection = self.connection(connection_id)?;
+            if let Some(label) = self.signed_in_elsewhere(&connection, &rotation.old_token_id).await? {
                 return Err(DeskError::new(
                     ErrorKind::Refused,
                     format!("\"{label}\" still signs in with the old token, so Token Desk does not disable it."),
@@ -464,22 +487,14 @@ impl Desk {
             }
             ConnectionSource::Saved(_) => {
                 let previous = self.load_secret(connection).await?;
-                self.replace_secret(connection, &secret).await.map_err(|error| {
-                    DeskError::new(
-                        error.kind,
-                        format!(
-                            "The new secret could not be saved in the OS keychain ({}); nothing was changed.",
-                            error.message
-                        ),
-                    )
-                })?;
+                self.replace_secret(connection, &secret, previous.as_ref(), new_token_id).await?;
                 let new_id = new_token_id.to_owned();
                 let pointed = self
                     .change_store(|store| store.plan_update(&connection.id, move |saved| saved.token_id = new_id))
                     .await;
                 if let Err(error) = pointed {
-                    let put_back = match previous {
-                        Some(previous) => self.replace_secret(connection, &previous).await.is_ok(),
+                    let put_back = match &previous {
+                        Some(previous) => self.replace_secret(connection, previous, None, new_token_id).await.is_ok(),
                         None => false,
                     };
                     if !put_back {
@@ -512,21 +527,79 @@ impl Desk {
         Ok(())
     }
 
-    /// Puts a connection's secret in the keychain, waiting as long as the
-    /// keychain takes (an unlock prompt): unlike adding a connection, a swap
-    /// must know whether the entry changed, and must never take it back later.
+    /// Puts a connection's secret in the keychain, within the keychain's time
+    /// limit: an unanswered unlock prompt must not hold the rotation lock (and
+    /// with it every scheduled disable). A save that answers late may still
+    /// land; then the keychain would hold the successor's secret while the
+    /// connection names the old token, so `previous` is put back once it does,
+    /// and the successor is kept (its secret may be the one in the keychain).
     async fn replace_secret(
         &self,
         connection: &crate::connections::Connection,
         secret: &ApiSecret,
-    ) -> Result<(), DeskError> {
-        let entry = crate::secret_binding::seal(secret, &crate::secret_binding::Destination::of(connection))?;
+        previous: Option<&ApiSecret>,
+        new_token_id: &str,
+    ) -> Result<(), SwapFailure> {
+        use crate::keychain_calls::{Finished, Purpose};
+        let destination = crate::secret_binding::Destination::of(connection);
+        let entry = crate::secret_binding::seal(secret, &destination)?;
+        let previous_entry =
+            previous.map(|previous| crate::secret_binding::seal(previous, &destination)).transpose()?;
         let secrets = std::sync::Arc::clone(&self.secrets);
         let key = connection.id.clone();
-        tokio::task::spawn_blocking(move || secrets.save(&key, &entry))
-            .await
-            .map_err(|error| DeskError::internal(format!("the keychain call did not finish ({error})")))?
-            .map_err(DeskError::from)
+        let saved = entry.clone();
+        let save = {
+            let (secrets, key) = (std::sync::Arc::clone(&secrets), key.clone());
+            move || secrets.save(&key, &saved)
+        };
+        let not_saved = |error: DeskError| {
+            DeskError::new(
+                error.kind,
+                format!(
+                    "The new secret could not be saved in the OS keychain ({}); nothing was changed.",
+                    error.message
+                ),
+            )
+        };
+        match self.keychain.start(Purpose::Change(key.clone()), save).await {
+            Finished::InTime(result) => {
+                result.map_err(not_saved)?;
+                self.sign_ins.note_sealed(&key, Some(&entry));
+                Ok(())
+            }
+            Finished::Late(None) => Err(not_saved(self.keychain.stalled()).into()),
+            Finished::Late(Some(late)) => {
+                let (keychain, sign_ins) =
+                    (std::sync::Arc::clone(&self.keychain), std::sync::Arc::clone(&self.sign_ins));
+                tokio::spawn(async move {
+                    if !matches!(late.await, Ok(Ok(()))) {
+                        return;
+                    }
+                    // Read again when next needed, whatever the keychain now holds.
+                    sign_ins.forget(&key);
+                    let put_back = match previous_entry {
+                        Some(previous) => {
+                            let owned = key.clone();
+                            keychain.run(Purpose::Change(key), move || secrets.save(&owned, &previous)).await.is_ok()
+                        }
+                        None => false,
+                    };
+                    if !put_back {
+                        tracing::warn!("a late keychain save of a rotated secret could not be taken back");
+                    }
+                });
+                Err(SwapFailure {
+                    error: DeskError::new(
+                        ErrorKind::Keychain,
+                        format!(
+                            "{} The connection still signs in with its old token. The new token {new_token_id} stays                              active, since the keychain may still save its secret (Token Desk then puts the old one                              back): delete it, or rotate again, once the keychain answers.",
+                            self.keychain.stalled().message
+                        ),
+                    ),
+                    keep_successor: true,
+                })
+            }
+        }
     }
 
     /// Deletes a successor whose rotation failed, so no stray token stays behind.

@@ -108,6 +108,15 @@ pub(crate) fn unseal(entry: &ApiSecret, expected: &Destination, label: &str) -> 
     Ok(ApiSecret::new(sealed.secret.as_str()))
 }
 
+/// What a keychain `entry` says its connection signs in with: the token (from
+/// the secret itself) and the address it was sealed for. Read from the entry,
+/// not from `connections.json`, which any program running as the user can edit.
+pub(crate) fn signs_in_with(entry: &ApiSecret) -> Option<crate::sign_ins::SignInToken> {
+    let sealed = serde_json::from_str::<SealedIn>(entry.expose()).ok()?;
+    let token_id = ApiSecret::new(sealed.secret.as_str()).token_id()?.to_ascii_uppercase();
+    Some(crate::sign_ins::SignInToken::new(&sealed.destination.base_url, &token_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +155,17 @@ mod tests {
         assert!(unseal(&entry, &other_ca, "Acme").expect_err("another CA").message.contains("CA certificate"));
         let no_ca = Destination::of(&connection("https://api.s1.show", None));
         assert!(unseal(&entry, &no_ca, "Acme").is_err(), "dropping the CA is a change too");
+    }
+
+    #[test]
+    fn the_entry_names_the_token_and_address_it_signs_in_with() {
+        let entry = seal(&ApiSecret::new(SECRET), &Destination::of(&connection("https://API.s1.show:443/", None)))
+            .expect("sealed");
+        let signs_in = signs_in_with(&entry).expect("a sign-in token");
+        assert!(signs_in.is("https://api.s1.show/public/v1", "tkn-1234-5678"), "{signs_in:?}");
+        assert!(!signs_in.is("https://api.s1.show", "TKN-1234-5679"));
+        assert!(!signs_in.is("https://api.s1.live", "TKN-1234-5678"));
+        assert!(signs_in_with(&ApiSecret::new(SECRET)).is_none(), "a bare secret is no entry");
     }
 
     #[test]

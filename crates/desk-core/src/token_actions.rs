@@ -163,7 +163,7 @@ impl Desk {
         sign_in_confirmed: bool,
     ) -> Result<TokenView, DeskError> {
         checked(IdKind::Token, token_id)?;
-        self.guard_sign_in_token(connection_id, token_id, sign_in_confirmed, "disables")?;
+        self.guard_sign_in_token(connection_id, token_id, sign_in_confirmed, "disables").await?;
         let token = self.client(connection_id).await?.disable_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token disabled");
         self.token_changed(connection_id, token_id, TokenChange::Disabled);
@@ -179,7 +179,7 @@ impl Desk {
         sign_in_confirmed: bool,
     ) -> Result<(), DeskError> {
         checked(IdKind::Token, token_id)?;
-        self.guard_sign_in_token(connection_id, token_id, sign_in_confirmed, "deletes")?;
+        self.guard_sign_in_token(connection_id, token_id, sign_in_confirmed, "deletes").await?;
         self.client(connection_id).await?.delete_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token deleted");
         self.token_changed(connection_id, token_id, TokenChange::Deleted);
@@ -246,9 +246,9 @@ impl Desk {
     ) -> Result<(marketplace_api::ApiToken, marketplace_api::ApiSecret), DeskError> {
         checked(IdKind::Token, token_id)?;
         let connection = self.connection(connection_id)?;
-        self.refuse_sign_in_token(&connection, token_id)?;
+        self.refuse_sign_in_value(&connection, token_id).await?;
         let mut token = self.client(connection_id).await?.get_token(token_id, &[]).await?;
-        self.refuse_sign_in_token(&connection, &token.id)?;
+        self.refuse_sign_in_value(&connection, &token.id).await?;
         let value = token.token.take().ok_or_else(|| missing_value(token_id))?;
         // A server's answer is untrusted: a value of any other shape could run as a
         // command where it is pasted, so it is neither shown nor copied.
@@ -268,28 +268,9 @@ impl Desk {
         Ok((token, value))
     }
 
-    /// A token some connection signs in with is that admin's own secret: it
-    /// never goes to the window or the clipboard from here, whichever
-    /// connection asks.
-    fn refuse_sign_in_token(
-        &self,
-        connection: &crate::connections::Connection,
-        token_id: &str,
-    ) -> Result<(), DeskError> {
-        let Some(label) = signs_in(&self.connections().connections, &connection.base_url, token_id) else {
-            return Ok(());
-        };
-        Err(DeskError::new(
-            crate::error::ErrorKind::Refused,
-            format!(
-                "{token_id} is the token \"{label}\" signs in with: its value is your own secret, so Token Desk neither shows nor copies it."
-            ),
-        ))
-    }
-
     /// Refuses to cut off the connection's own access unless the user was
     /// warned and confirmed.
-    fn guard_sign_in_token(
+    async fn guard_sign_in_token(
         &self,
         connection_id: &str,
         token_id: &str,
@@ -297,7 +278,7 @@ impl Desk {
         verb: &str,
     ) -> Result<(), DeskError> {
         let connection = self.connection(connection_id)?;
-        if confirmed || !connection.token_id.eq_ignore_ascii_case(token_id) {
+        if confirmed || !self.is_own_sign_in(&connection, token_id).await? {
             return Ok(());
         }
         Err(DeskError::new(
@@ -312,13 +293,13 @@ impl Desk {
 
     /// The label of a saved connection (or the demo) that signs in with
     /// `token_id` at `connection`'s Marketplace, if any: disabling it would cut
-    /// that connection off.
-    pub(crate) fn signed_in_elsewhere(
+    /// that connection off. Fails when a keychain entry that could tell cannot be read.
+    pub(crate) async fn signed_in_elsewhere(
         &self,
         connection: &crate::connections::Connection,
         token_id: &str,
-    ) -> Option<String> {
-        signs_in(&self.connections().connections, &connection.base_url, token_id)
+    ) -> Result<Option<String>, DeskError> {
+        self.sign_in_label(connection, token_id, crate::sign_ins::Counting::Current).await
     }
 
     /// Tells every listener that a token changed.
@@ -369,18 +350,22 @@ pub(crate) fn signs_in(
     base_url: &str,
     token_id: &str,
 ) -> Option<String> {
-    // Compared as the client normalises them: `:443`, a trailing `/public/v1` or a
-    // capital letter must not make the same Marketplace look like another one.
-    let normalized = |url: &str| {
-        marketplace_api::normalized_base_url(url)
-            .unwrap_or_else(|| url.trim().trim_end_matches('/').to_ascii_lowercase())
-    };
-    let here = normalized(base_url);
-    let same_place = |url: &str| normalized(url) == here;
     connections
         .iter()
-        .find(|c| same_place(&c.base_url) && c.token_id.eq_ignore_ascii_case(token_id))
+        .find(|c| same_marketplace(&c.base_url, base_url) && c.token_id.eq_ignore_ascii_case(token_id))
         .map(|c| c.label.clone())
+}
+
+/// Whether two API addresses name the same Marketplace, compared as the client
+/// normalises them: `:443`, a trailing `/public/v1` or a capital letter must not
+/// make the same Marketplace look like another one.
+pub(crate) fn same_marketplace(a: &str, b: &str) -> bool {
+    normalized_place(a) == normalized_place(b)
+}
+
+/// An API address as the client sends to it.
+pub(crate) fn normalized_place(url: &str) -> String {
+    marketplace_api::normalized_base_url(url).unwrap_or_else(|| url.trim().trim_end_matches('/').to_ascii_lowercase())
 }
 
 #[cfg(test)]

@@ -197,7 +197,7 @@ impl Desk {
             Some(active) if cache.connection_id.as_deref() == Some(active.id.as_str()) => cache.tokens,
             Some(_) => TrayTokens::Loading,
         };
-        let restore = connection.as_ref().and_then(|active| self.restore_offer(&active.id));
+        let restore = connection.as_ref().and_then(|active| self.restore_offer_now(&active.id));
         let warning = connection.as_ref().and(cache.warning);
         TrayMenuModel { connections, connection, tokens, restore, warning }
     }
@@ -211,6 +211,10 @@ impl Desk {
             *self.tray_cache_mut() = TrayCache { connection_id: None, tokens: TrayTokens::NoConnection, warning: None };
             return;
         };
+        // The menu never waits on a file or the keychain: what Restore offers is read here.
+        if let Err(error) = self.snapshots.get().await {
+            tracing::warn!("the panic snapshots could not be read: {}", error.message);
+        }
         let fresh = self.first_active_tokens(&connection_id).await;
         let mut cache = self.tray_cache_mut();
         let same_connection = cache.connection_id.as_deref() == Some(connection_id.as_str());

@@ -210,7 +210,7 @@ impl Desk {
     /// address is not news. Each new origin is told once.
     pub async fn check_new_origins(&self, connection_id: &str) -> Result<Vec<Reminder>, DeskError> {
         let client = self.client(connection_id).await?;
-        let history = self.origins.get();
+        let history = self.origins.get().await?;
         let since = history.checked_until.get(connection_id).cloned();
         let already = history.checked_ids.get(connection_id).cloned().unwrap_or_default();
         let learning = since.is_none();

@@ -35,11 +35,17 @@ async fn cli_accounts_are_imported_checked_and_their_secrets_then_leave_the_file
     // A secret of the right shape that the Marketplace refuses.
     let bad_token = "TKN-0000-0001";
     let bad = format!("idt:{bad_token}:{}", "x".repeat(40));
+    let other_secret = format!("idt:{good_token}:{}", "y".repeat(40));
     let accounts = json!([
         { "id": sim.account_id(AccountKind::Vendor), "name": "Vendor via CLI", "type": "Vendor",
           "token": good, "token_id": good_token, "environment": format!("{}/public", sim.base_url()), "is_active": true },
         { "id": "ACC-0000-0001", "name": "Stale", "type": "Client",
           "token": bad, "token_id": bad_token, "environment": sim.base_url(), "is_active": false, "extra": [1, 2] },
+        // The same token id elsewhere, and here with a secret Token Desk never saw: neither is its to strip.
+        { "id": "ACC-0000-0002", "name": "Same id, test Marketplace", "type": "Vendor",
+          "token": good, "token_id": good_token, "environment": "https://api.s1.show/public", "is_active": false },
+        { "id": "ACC-0000-0003", "name": "Same id, other secret", "type": "Vendor",
+          "token": other_secret, "token_id": good_token, "environment": sim.base_url(), "is_active": false },
     ]);
     std::fs::write(&file, serde_json::to_vec_pretty(&accounts).expect("json")).expect("written");
     #[cfg(unix)]
@@ -53,7 +59,7 @@ async fn cli_accounts_are_imported_checked_and_their_secrets_then_leave_the_file
 
     // Listed without a secret anywhere in what the window gets.
     let found = desk.cli_accounts().expect("read").expect("the file exists");
-    assert_eq!(found.accounts.len(), 2);
+    assert_eq!(found.accounts.len(), 4);
     assert_eq!(found.accounts[0].name, "Vendor via CLI");
     assert!(found.accounts[0].has_secret && found.accounts[0].is_active && !found.accounts[0].already_connected);
     assert!(found.accounts[0].custom_address, "the simulator's address is an address of its own");
@@ -84,12 +90,13 @@ async fn cli_accounts_are_imported_checked_and_their_secrets_then_leave_the_file
 
     // The secret of the imported account leaves the file; the other one, and
     // every other field, stay; no other copy is left beside it.
-    assert_eq!(desk.strip_cli_secrets().expect("stripped"), 1);
+    assert_eq!(desk.strip_cli_secrets().await.expect("stripped"), 1);
     let text = std::fs::read_to_string(&file).expect("the file");
-    assert!(!text.contains(&good), "the imported secret is gone");
     assert!(text.contains(&bad), "the account that was not imported keeps its secret");
     let after: serde_json::Value = serde_json::from_str(&text).expect("still JSON the CLI reads");
-    assert_eq!(after[0]["token"], "");
+    assert_eq!(after[0]["token"], "", "the imported secret is gone");
+    assert_eq!(after[2]["token"], good.as_str(), "the same token id at another Marketplace is not ours to strip");
+    assert_eq!(after[3]["token"], other_secret.as_str(), "a secret unlike the keychain's stays");
     assert_eq!(after[0]["token_id"], good_token);
     assert_eq!(after[1]["extra"], json!([1, 2]));
     let beside: Vec<_> =
@@ -102,7 +109,7 @@ async fn cli_accounts_are_imported_checked_and_their_secrets_then_leave_the_file
         assert_eq!(mode, 0o600, "the rewritten file is private, whatever it was (0640 here)");
     }
     // Nothing more to strip the second time.
-    assert_eq!(desk.strip_cli_secrets().expect("stripped"), 0);
+    assert_eq!(desk.strip_cli_secrets().await.expect("stripped"), 0);
     assert!(!desk.cli_accounts().expect("read").expect("file").accounts[0].has_secret);
 }
 

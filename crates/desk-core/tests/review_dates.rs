@@ -74,7 +74,7 @@ async fn reminders_fire_at_30_7_and_1_days_and_when_due_each_once() {
         assert!(reminders[0].title.starts_with("Review ") && reminders[0].title.ends_with(" soon"));
         assert!(reminders[0].body.contains(&token), "{}", reminders[0].body);
         assert!(titles(desk).await.is_empty(), "and only once");
-        let review = desk.review_dates(&connection).into_iter().next().expect("listed");
+        let review = desk.review_dates(&connection).await.expect("read").into_iter().next().expect("listed");
         assert_eq!((review.days_left, review.stage), (days_left, stage));
     }
     clock.advance(Duration::days(1));
@@ -98,7 +98,7 @@ async fn a_restart_after_a_long_gap_gives_one_reminder_and_the_dates_stay() {
     let reminders = reopened.check_review_dates().await;
     assert_eq!(reminders.len(), 1, "the most urgent reminder only, not four: {reminders:?}");
     assert!(reminders[0].body.contains("2 days ago"), "{}", reminders[0].body);
-    assert_eq!(reopened.review_dates(&connection)[0].days_left, -2);
+    assert_eq!(reopened.review_dates(&connection).await.expect("read")[0].days_left, -2);
     assert!(reopened.check_review_dates().await.is_empty());
 }
 
@@ -119,7 +119,7 @@ async fn disable_at_the_date_disables_once_and_says_what_it_did() {
     assert_eq!(on_the_day.len(), 1, "one notification says both that it is due and what was done: {on_the_day:?}");
     assert!(on_the_day[0].title.ends_with("was disabled"), "{on_the_day:?}");
     assert_eq!(admin.get_token(&token, &[]).await.unwrap().status.unwrap().as_str(), "Disabled");
-    let outcome = desk.review_dates(&connection)[0].disable_outcome.clone().expect("recorded");
+    let outcome = desk.review_dates(&connection).await.expect("read")[0].disable_outcome.clone().expect("recorded");
     assert!(outcome.disabled && outcome.message.contains("Disabled on its review date"), "{outcome:?}");
 
     // Enabled again by hand: the app does not fight the user.
@@ -154,13 +154,13 @@ async fn bad_dates_and_the_sign_in_token_are_refused_with_nothing_saved() {
         .await
         .expect_err("no such token");
     assert_eq!(missing.kind, ErrorKind::NotFound);
-    assert!(desk.review_dates(&connection).is_empty(), "nothing was saved");
+    assert!(desk.review_dates(&connection).await.expect("read").is_empty(), "nothing was saved");
 
     desk.set_review_by(&connection, &token, Some(ReviewBy { date: day_in(&clock, 5), disable_at_date: false }))
         .await
         .expect("set");
     assert!(desk.set_review_by(&connection, &token, None).await.expect("removed").is_none());
-    assert!(desk.review_dates(&connection).is_empty());
+    assert!(desk.review_dates(&connection).await.expect("read").is_empty());
 }
 
 #[tokio::test]
@@ -188,11 +188,14 @@ async fn saving_the_same_date_again_keeps_its_reminders_given_and_a_deleted_toke
     world.admin_client(AccountKind::Vendor).delete_token(&other).await.expect("deleted behind the desk's back");
     let reminders = desk.check_review_dates().await;
     assert!(reminders.iter().all(|reminder| reminder.token_id != other), "{reminders:?}");
-    assert!(desk.review_dates(&connection).iter().all(|review| review.token_id != other), "its date went too");
+    assert!(
+        desk.review_dates(&connection).await.expect("read").iter().all(|review| review.token_id != other),
+        "its date went too"
+    );
 
     // Deleted through the desk: the date goes at once.
     desk.delete_token(&connection, &token, false).await.expect("deleted");
-    assert!(desk.review_dates(&connection).is_empty());
+    assert!(desk.review_dates(&connection).await.expect("read").is_empty());
 }
 
 #[tokio::test]

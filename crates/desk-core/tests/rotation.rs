@@ -18,8 +18,7 @@ use chrono::Duration;
 use common::World;
 use desk_core::clock::ManualClock;
 use desk_core::queries::{TokenListQuery, TokenState};
-use desk_core::{GracePeriod, KeychainError, RotationState, SecretStore};
-use marketplace_api::ApiSecret;
+use desk_core::{GracePeriod, RotationState, SecretStore};
 use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen};
 
 async fn world_at_noon(secrets: Option<Arc<dyn SecretStore>>) -> (World, Arc<ManualClock>, String) {
@@ -86,7 +85,7 @@ async fn a_rotation_makes_a_twin_and_disables_the_old_token_after_its_grace_peri
     assert_eq!(told[0].token_id, old.id);
     assert_eq!(status(&world, &old.id).await, "Disabled");
     assert_eq!(status(&world, &new.id).await, "Active");
-    let rotation = world.desk.rotations(&connection).pop().expect("kept");
+    let rotation = world.desk.rotations(&connection).await.expect("read").pop().expect("kept");
     assert_eq!(rotation.state, RotationState::Done);
     assert!(world.desk.check_rotations().await.is_empty(), "done once");
 }
@@ -104,7 +103,7 @@ async fn a_grace_period_that_ended_while_closed_is_asked_about_and_survives_the_
     assert_eq!(asked.len(), 1);
     assert!(asked[0].title.starts_with("Disable "), "{asked:?}");
     assert_eq!(status(&world, &old.id).await, "Active", "not behind the user's back");
-    let waiting = reopened.rotations(&connection).pop().unwrap();
+    let waiting = reopened.rotations(&connection).await.expect("read").pop().unwrap();
     assert_eq!(waiting.state, RotationState::NeedsAnswer);
     assert!(reopened.check_rotations().await.is_empty(), "asked once");
 
@@ -141,7 +140,7 @@ async fn a_failed_create_changes_nothing_and_a_failed_disable_is_tried_again() {
     let refused = world.desk.rotate_token(&connection, &old.id, GracePeriod::Now).await.expect_err("create refused");
     assert!(refused.message.contains("refused"), "{}", refused.message);
     assert_eq!(count_tokens(&world, &connection).await, before);
-    assert!(world.desk.rotations(&connection).is_empty());
+    assert!(world.desk.rotations(&connection).await.expect("read").is_empty());
 
     world.sim.faults().add(FaultRule {
         method: Some("POST".into()),
@@ -158,38 +157,13 @@ async fn a_failed_create_changes_nothing_and_a_failed_disable_is_tried_again() {
     world.sim.faults().clear();
     clock.advance(Duration::minutes(1));
     let told = world.desk.check_rotations().await;
-    assert_eq!(told.len(), 1, "{told:?} {:?}", world.desk.rotations(&connection));
+    assert_eq!(told.len(), 1, "{told:?} {:?}", world.desk.rotations(&connection).await.expect("read"));
     assert_eq!(status(&world, &old.id).await, "Disabled", "tried again");
-}
-
-/// A keychain whose saves fail once told to.
-#[derive(Default)]
-struct FailingSaves {
-    inner: desk_core::InMemoryStore,
-    fail: std::sync::atomic::AtomicBool,
-}
-
-impl SecretStore for FailingSaves {
-    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError> {
-        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(KeychainError::Unavailable { detail: "the keychain is locked".into() });
-        }
-        self.inner.save(key, secret)
-    }
-    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
-        self.inner.load(key)
-    }
-    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
-        self.inner.delete(key)
-    }
-    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
-        self.inner.keys()
-    }
 }
 
 #[tokio::test]
 async fn the_sign_in_token_is_swapped_before_the_old_one_goes() {
-    let keychain = Arc::new(FailingSaves::default());
+    let keychain = Arc::new(common::TroubledSaves::default());
     let (world, _clock, connection) = world_at_noon(Some(keychain.clone())).await;
     let old_id = world.desk.connection(&connection).unwrap().token_id;
     let entry_before = keychain.load(&connection).unwrap().unwrap().expose().to_owned();
@@ -216,7 +190,7 @@ async fn the_sign_in_token_is_swapped_before_the_old_one_goes() {
 
 #[tokio::test]
 async fn a_sign_in_swap_that_fails_at_any_step_leaves_the_connection_as_it_was() {
-    let keychain = Arc::new(FailingSaves::default());
+    let keychain = Arc::new(common::TroubledSaves::default());
     let (world, _clock, connection) = world_at_noon(Some(keychain.clone())).await;
     let old_id = world.desk.connection(&connection).unwrap().token_id;
     let entry = keychain.load(&connection).unwrap().unwrap().expose().to_owned();
@@ -263,5 +237,10 @@ async fn the_demo_rotates_its_own_token_in_memory_and_keeps_working() {
     let listed = world.desk.list_tokens(&demo.id, &TokenListQuery::default()).await.expect("still works").items;
     let old = listed.iter().find(|token| token.id == old_id).expect("the old token is listed");
     assert_eq!(old.status, "Disabled");
-    assert!(world.secrets.is_empty(), "the demo's secret never goes to the keychain");
+    let keys = world.secrets.keys().unwrap().unwrap_or_default();
+    assert_eq!(
+        keys,
+        vec!["file-integrity-key".to_owned()],
+        "the demo's secret never goes to the keychain (only the key sealing rotations.json does)"
+    );
 }

@@ -240,7 +240,7 @@ async fn a_panic_with_failures_reports_each_token_and_the_restore_touches_only_w
     assert!(disabled.iter().all(|id| files.contains(id.as_str())), "the snapshot lists the tokens");
     assert!(!files.contains("idt:"), "no value is written");
 
-    let offer = desk.restore_offer(&connection.id).expect("a restore is offered");
+    let offer = desk.restore_offer(&connection.id).await.expect("read").expect("a restore is offered");
     assert_eq!(offer.count, disabled.len());
     assert!(offer.label().starts_with(&format!("Restore {} tokens disabled at ", disabled.len())), "{}", offer.label());
 
@@ -264,7 +264,7 @@ async fn a_panic_with_failures_reports_each_token_and_the_restore_touches_only_w
             "{id} was never touched by the restore"
         );
     }
-    assert!(desk.restore_offer(&connection.id).is_none(), "nothing is left to restore");
+    assert!(desk.restore_offer(&connection.id).await.expect("read").is_none(), "nothing is left to restore");
 }
 
 #[tokio::test]
@@ -284,7 +284,7 @@ async fn a_restore_after_a_restart_skips_tokens_deleted_or_enabled_since() {
 
     // A new desk over the same files and keychain: the app after a restart.
     let restarted = common::desk_with(world.config_dir.path(), world.secrets.clone());
-    let offer = restarted.restore_offer(&connection.id).expect("the offer survives a restart");
+    let offer = restarted.restore_offer(&connection.id).await.expect("read").expect("the offer survives a restart");
     assert_eq!(offer.count, disabled.len());
     let (report, notice) = restarted.restore_panic(&connection.id).await.expect("restore");
     let outcome_of = |id: &str| report.tokens.iter().find(|t| t.id == id).map(|t| t.outcome.clone());
@@ -295,7 +295,7 @@ async fn a_restore_after_a_restart_skips_tokens_deleted_or_enabled_since() {
         assert_eq!(status_of(&world, id).await, "Active");
     }
     assert!(notice.body.contains("deleted since") && notice.body.contains("enabled again since"), "{notice:?}");
-    assert!(restarted.restore_offer(&connection.id).is_none());
+    assert!(restarted.restore_offer(&connection.id).await.expect("read").is_none());
 }
 
 #[tokio::test]
@@ -315,7 +315,11 @@ async fn a_failed_restore_stays_on_offer_for_another_try() {
     });
     let (_, notice) = world.desk.restore_panic(&connection.id).await.expect("restore");
     assert!(notice.failed && notice.body.contains("failed"), "{notice:?}");
-    assert_eq!(world.desk.restore_offer(&connection.id).map(|offer| offer.count), Some(1), "only the failure is left");
+    assert_eq!(
+        world.desk.restore_offer(&connection.id).await.expect("read").map(|offer| offer.count),
+        Some(1),
+        "only the failure is left"
+    );
     let (report, _) = world.desk.restore_panic(&connection.id).await.expect("second try");
     assert_eq!(report.tokens.len(), 1);
     assert_eq!(report.tokens[0].outcome, TokenOutcome::Done);
@@ -379,7 +383,11 @@ async fn a_panic_cut_short_by_a_stop_can_still_be_restored() {
     world.sim.faults().clear();
 
     let restarted = common::desk_with(world.config_dir.path(), world.secrets.clone());
-    let offer = restarted.restore_offer(&connection.id).expect("the snapshot written before the first request");
+    let offer = restarted
+        .restore_offer(&connection.id)
+        .await
+        .expect("read")
+        .expect("the snapshot written before the first request");
     assert_eq!(offer.count, others.len(), "every token the panic may have disabled");
     let (report, _) = restarted.restore_panic(&connection.id).await.expect("restore");
     for token in &report.tokens {
@@ -409,7 +417,7 @@ async fn a_second_panic_keeps_what_the_first_one_disabled_restorable() {
     let second = world.desk.panic_disable(&again, false).await.expect("second panic");
     assert_eq!(second.tokens.len(), again.tokens.len(), "the report covers the second panic's tokens");
 
-    let offer = world.desk.restore_offer(&connection.id).expect("restorable");
+    let offer = world.desk.restore_offer(&connection.id).await.expect("read").expect("restorable");
     assert_eq!(offer.count, others.len(), "both panics' tokens, not only the second's");
     let (report, _) = world.desk.restore_panic(&connection.id).await.expect("restore");
     assert_eq!(report.count(|o| *o == TokenOutcome::Done), others.len());

@@ -18,7 +18,7 @@ pub async fn list_connections<R: Runtime>(app: AppHandle<R>) -> ConnectionList {
     match app.try_state::<Arc<Desk>>() {
         Some(desk) => desk.connections(),
         // Only before setup finished: nothing is saved that the UI could show yet.
-        None => ConnectionList { connections: Vec::new(), active_id: None, notice: None },
+        None => ConnectionList::default(),
     }
 }
 
@@ -93,6 +93,21 @@ pub async fn remove_orphaned_secrets(desk: DeskState<'_>) -> Result<u32, DeskErr
     desk.remove_orphaned_secrets().await.map(|removed| u32::try_from(removed).unwrap_or(u32::MAX))
 }
 
+/// Puts back the connections file that was damaged at start and set aside,
+/// once it reads; answers the connections then.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_connections_file(desk: DeskState<'_>) -> Result<ConnectionList, DeskError> {
+    desk.restore_connections_file().await
+}
+
+/// Goes on without the set-aside connections file (it stays where it is).
+#[tauri::command]
+#[specta::specta]
+pub fn keep_connections_file_aside(desk: DeskState<'_>) -> ConnectionList {
+    desk.keep_connections_file_aside()
+}
+
 /// SoftwareOne's CLI accounts (`~/.swocli/accounts.json`), when that file
 /// exists, for the import offer: names, ids and environments, never a secret.
 #[tauri::command]
@@ -118,5 +133,5 @@ pub async fn import_cli_accounts(
 #[tauri::command]
 #[specta::specta]
 pub async fn strip_cli_secrets(desk: DeskState<'_>) -> Result<u32, DeskError> {
-    desk.strip_cli_secrets()
+    desk.strip_cli_secrets().await
 }

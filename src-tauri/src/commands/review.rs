@@ -7,8 +7,8 @@ use super::DeskState;
 /// Every review date of the connection's tokens.
 #[tauri::command]
 #[specta::specta]
-pub fn review_dates(desk: DeskState<'_>, connection_id: String) -> Vec<TokenReview> {
-    desk.review_dates(&connection_id)
+pub async fn review_dates(desk: DeskState<'_>, connection_id: String) -> Result<Vec<TokenReview>, DeskError> {
+    desk.review_dates(&connection_id).await
 }
 
 /// Sets a token's review date, or removes it with `None`.

@@ -7,8 +7,8 @@ use super::DeskState;
 /// The connection's rotations under way and recently finished.
 #[tauri::command]
 #[specta::specta]
-pub fn rotations(desk: DeskState<'_>, connection_id: String) -> Vec<Rotation> {
-    desk.rotations(&connection_id)
+pub async fn rotations(desk: DeskState<'_>, connection_id: String) -> Result<Vec<Rotation>, DeskError> {
+    desk.rotations(&connection_id).await
 }
 
 /// Creates a token's successor and plans the old one's disable after `grace`.

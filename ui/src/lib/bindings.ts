@@ -41,6 +41,13 @@ export const commands = {
 	/**  Deletes those entries; answers how many went. */
 	removeOrphanedSecrets: () => typedError<number, DeskError>(__TAURI_INVOKE("remove_orphaned_secrets")),
 	/**
+	 *  Puts back the connections file that was damaged at start and set aside,
+	 *  once it reads; answers the connections then.
+	 */
+	restoreConnectionsFile: () => typedError<ConnectionList, DeskError>(__TAURI_INVOKE("restore_connections_file")),
+	/**  Goes on without the set-aside connections file (it stays where it is). */
+	keepConnectionsFileAside: () => __TAURI_INVOKE<ConnectionList>("keep_connections_file_aside"),
+	/**
 	 *  SoftwareOne's CLI accounts (`~/.swocli/accounts.json`), when that file
 	 *  exists, for the import offer: names, ids and environments, never a secret.
 	 */
@@ -102,11 +109,11 @@ export const commands = {
 	/**  What a token's own audit records tell of its use (the Usage tab). */
 	tokenUsage: (connectionId: string, tokenId: string) => typedError<TokenUsage, DeskError>(__TAURI_INVOKE("token_usage", { connectionId, tokenId })),
 	/**  Every review date of the connection's tokens. */
-	reviewDates: (connectionId: string) => __TAURI_INVOKE<TokenReview[]>("review_dates", { connectionId }),
+	reviewDates: (connectionId: string) => typedError<TokenReview[], DeskError>(__TAURI_INVOKE("review_dates", { connectionId })),
 	/**  Sets a token's review date, or removes it with `None`. */
 	setReviewBy: (connectionId: string, tokenId: string, review: ReviewBy | null) => typedError<TokenReview | null, DeskError>(__TAURI_INVOKE("set_review_by", { connectionId, tokenId, review })),
 	/**  The connection's rotations under way and recently finished. */
-	rotations: (connectionId: string) => __TAURI_INVOKE<Rotation[]>("rotations", { connectionId }),
+	rotations: (connectionId: string) => typedError<Rotation[], DeskError>(__TAURI_INVOKE("rotations", { connectionId })),
 	/**  Creates a token's successor and plans the old one's disable after `grace`. */
 	rotateToken: (connectionId: string, tokenId: string, grace: GracePeriod) => typedError<RotationStarted, DeskError>(__TAURI_INVOKE("rotate_token", { connectionId, tokenId, grace })),
 	/**  Disables a rotation's old token now. */
@@ -320,6 +327,16 @@ export type ConnectionList = {
 	activeId: string | null,
 	/**  A problem with the saved connections to tell the user about (a damaged file). */
 	notice: DeskError | null,
+	/**
+	 *  Where a damaged connections file was moved at start, while it can be
+	 *  put back ([`Desk::restore_connections_file`]).
+	 */
+	setAside: string | null,
+	/**
+	 *  Problems with the other files Token Desk keeps (a rotations or panic
+	 *  file refused because its seal did not match).
+	 */
+	fileNotices: DeskError[],
 };
 
 /**  The connections list changed: reload it. */

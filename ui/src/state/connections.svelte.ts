@@ -12,6 +12,10 @@ class ConnectionsState {
   activeId = $state<string | null>(null);
   /** A problem with the saved connections (a damaged file), to show once. */
   notice = $state<DeskError | null>(null);
+  /** Where a damaged connections file was set aside, while it can be put back. */
+  setAside = $state<string | null>(null);
+  /** Files Token Desk keeps that were refused (their seal did not match). */
+  fileNotices = $state.raw<DeskError[]>([]);
   /** True once the first load answered. */
   loaded = $state(false);
   /** Why the connections could not be read at all. */
@@ -28,6 +32,8 @@ class ConnectionsState {
       // Open on the last active connection; else the first one there is.
       this.activeId = answer.activeId ?? answer.connections[0]?.id ?? null;
       this.notice = answer.notice;
+      this.setAside = answer.setAside;
+      this.fileNotices = answer.fileNotices;
       this.loadError = null;
     } catch (thrown) {
       this.loadError = asDeskError(thrown);
@@ -89,6 +95,8 @@ class ConnectionsState {
     this.list = [];
     this.activeId = null;
     this.notice = null;
+    this.setAside = null;
+    this.fileNotices = [];
     this.loaded = false;
     this.loadError = null;
   }

@@ -30,9 +30,13 @@ class TokenNotes {
     let reviews: TokenReview[];
     let rotations: Rotation[];
     try {
-      [reviews, rotations] = await Promise.all([commands.reviewDates(connectionId), commands.rotations(connectionId)]);
+      [reviews, rotations] = await Promise.all([
+        call(commands.reviewDates(connectionId)),
+        call(commands.rotations(connectionId)),
+      ]);
     } catch {
-      // Both only read files Token Desk keeps: what is shown stays, and the next change reloads them.
+      // Both read files Token Desk keeps, checked with a key in the keychain: what is shown
+      // stays, and the next change reloads them.
       return;
     }
     if (connectionId !== this.connectionId) return;

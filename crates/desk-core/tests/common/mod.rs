@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use desk_core::{
-    Connection, Desk, DeskConfig, Environment, InMemoryClipboard, InMemoryStore, NewConnection, SecretStore,
+    Connection, Desk, DeskConfig, Environment, InMemoryClipboard, InMemoryStore, KeychainError, NewConnection,
+    SecretStore,
 };
 use marketplace_api::{ApiSecret, Client, ClientConfig, RetryPolicy};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
@@ -112,4 +113,40 @@ pub fn desk_at(
 /// Noon UTC on 2026-11-30: far from midnight in most time zones, so "today" is one day wherever the test runs.
 pub fn noon() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z").expect("a time").with_timezone(&chrono::Utc)
+}
+
+/// A keychain whose saves can be made to fail (a locked keychain) or to wait
+/// (an unanswered unlock prompt); reads and deletes work as usual.
+#[derive(Default)]
+pub struct TroubledSaves {
+    pub inner: InMemoryStore,
+    /// Saves fail while set.
+    pub fail: std::sync::atomic::AtomicBool,
+    /// Saves wait while set.
+    pub stall: std::sync::atomic::AtomicBool,
+    /// How many saves landed.
+    pub saves: std::sync::atomic::AtomicUsize,
+}
+
+impl SecretStore for TroubledSaves {
+    fn save(&self, key: &str, secret: &ApiSecret) -> Result<(), KeychainError> {
+        use std::sync::atomic::Ordering;
+        while self.stall.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(KeychainError::Unavailable { detail: "the keychain is locked".into() });
+        }
+        self.saves.fetch_add(1, Ordering::SeqCst);
+        self.inner.save(key, secret)
+    }
+    fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        self.inner.load(key)
+    }
+    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
+        self.inner.delete(key)
+    }
+    fn keys(&self) -> Result<Option<Vec<String>>, KeychainError> {
+        self.inner.keys()
+    }
 }
