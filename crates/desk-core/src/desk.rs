@@ -157,6 +157,11 @@ pub struct Desk {
     pub(crate) rotation_turn: tokio::sync::Mutex<()>,
     /// The origins each token was seen acting from.
     pub(crate) origins: LocalStore<crate::usage::OriginHistory>,
+    /// Connections the origin watch could not reach (their keychain entry could
+    /// not be read): not asked again in this run, so a locked keychain is not
+    /// prompted for once a minute. Using the connection builds its client, and
+    /// the watch takes it up again.
+    pub(crate) unwatched: Mutex<std::collections::HashSet<String>>,
     /// The user's date when the schedules last ran: at midnight, "in 3 days" becomes "in 2 days".
     schedule_day: Mutex<Option<chrono::NaiveDate>>,
 }
@@ -212,6 +217,7 @@ impl Desk {
                 .telling(events.clone()),
             rotation_turn: tokio::sync::Mutex::new(()),
             origins: LocalStore::open(dir, crate::usage::FILE_NAME, "origin history", None),
+            unwatched: Mutex::new(Default::default()),
             schedule_day: Mutex::new(None),
         }
     }
@@ -222,7 +228,7 @@ impl Desk {
     }
 
     /// Does what is due by now: review reminders and review-date disables,
-    /// rotations whose grace period ended, and new origins on the active
+    /// rotations whose grace period ended, and new origins on every
     /// connection. Returns what to tell the user; the shell runs this at
     /// start and then every so often.
     pub async fn run_schedules(&self) -> Vec<crate::review_dates::Reminder> {
@@ -236,12 +242,7 @@ impl Desk {
         }
         let mut reminders = self.check_review_dates().await;
         reminders.extend(self.check_rotations().await);
-        if let Some(active) = self.connections().active_id {
-            match self.check_new_origins(&active).await {
-                Ok(found) => reminders.extend(found),
-                Err(error) => tracing::info!("new origins were not checked this time: {}", error.message),
-            }
-        }
+        reminders.extend(self.watch_origins().await);
         reminders
     }
 

@@ -28,6 +28,10 @@ pub(crate) const FILE_NAME: &str = "origins.json";
 /// Records read for one token's insight, newest first.
 pub const USAGE_RECORDS_MAX: u32 = 1_000;
 
+/// A token older than this whose first activity is seen is told about: a
+/// dormant token that starts acting may be in a thief's hands.
+const DORMANT_AFTER_DAYS: i64 = 7;
+
 /// Records read per check for new origins.
 const ORIGIN_CHECK_RECORDS_MAX: u64 = 1_000;
 
@@ -73,6 +77,16 @@ pub struct TokenUsage {
 pub(crate) struct KnownOrigins {
     ips: BTreeSet<String>,
     countries: BTreeSet<String>,
+    /// Whether any record of the token was seen (one may carry no address).
+    #[serde(default)]
+    acted: bool,
+}
+
+impl KnownOrigins {
+    /// Whether nothing the token did was seen yet.
+    fn is_empty(&self) -> bool {
+        !self.acted && self.ips.is_empty() && self.countries.is_empty()
+    }
 }
 
 /// The origin history of every connection.
@@ -204,10 +218,40 @@ impl Desk {
         Ok(summarize(token.last_access_at, &records, truncated))
     }
 
+    /// Checks every connection for new origins. Each connection's client, and
+    /// so its keychain entry, is read once per run and kept; a connection
+    /// whose entry could not be read is left out until it is used.
+    pub(crate) async fn watch_origins(&self) -> Vec<Reminder> {
+        let mut reminders = Vec::new();
+        for connection in self.connections().connections {
+            let has_client = self.state().clients.contains_key(&connection.id);
+            let mut unwatched = self.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if has_client {
+                unwatched.remove(&connection.id);
+            } else if unwatched.contains(&connection.id) {
+                continue;
+            }
+            drop(unwatched);
+            if !has_client && let Err(error) = self.client(&connection.id).await {
+                tracing::info!(connection = %connection.id, "not watched for new origins this run: {}", error.message);
+                self.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(connection.id);
+                continue;
+            }
+            match self.check_new_origins(&connection.id).await {
+                Ok(found) => reminders.extend(found),
+                Err(error) => {
+                    tracing::info!(connection = %connection.id, "new origins were not checked this time: {}", error.message)
+                }
+            }
+        }
+        reminders
+    }
+
     /// Reads the records tokens made since the last check and notices the
     /// origins a token had not acted from before. The first check of a
-    /// connection, and a token's first records, only learn: a token's first
-    /// address is not news. Each new origin is told once.
+    /// connection only learns. A token's first records are news when the
+    /// token is older than a week (a dormant token woken up); a new token's
+    /// first address is not. Each new origin is told once.
     pub async fn check_new_origins(&self, connection_id: &str) -> Result<Vec<Reminder>, DeskError> {
         let client = self.client(connection_id).await?;
         let history = self.origins.get().await?;
@@ -242,6 +286,34 @@ impl Desk {
         if learning {
             records.reverse();
         }
+        // A token acting for the first time since Token Desk started watching: its
+        // age tells a new token's first call from a dormant token woken up.
+        let first_timers: BTreeSet<String> = if learning {
+            BTreeSet::new()
+        } else {
+            let known = history.known.get(connection_id);
+            records
+                .iter()
+                .filter_map(|record| record.actor.as_ref().map(|actor| actor.id.clone()))
+                .filter(|id| id.starts_with("TKN-"))
+                .filter(|id| known.and_then(|tokens| tokens.get(id)).is_none_or(|origins| origins.is_empty()))
+                .collect()
+        };
+        let mut created: BTreeMap<String, Option<chrono::DateTime<chrono::Utc>>> = BTreeMap::new();
+        for token_id in first_timers {
+            let at = match client.get_token(&token_id, &["audit", "-token"]).await {
+                Ok(token) => token
+                    .audit
+                    .and_then(|audit| audit.created)
+                    .and_then(|created| created.at)
+                    .and_then(|at| crate::clock::parse_rfc3339(&at)),
+                Err(error) => {
+                    tracing::info!(token = %token_id, "a first-acting token's age is unknown: {error}");
+                    None
+                }
+            };
+            created.insert(token_id, at);
+        }
         let now = crate::clock::rfc3339(self.now());
         let connection = connection_id.to_owned();
         let reminders = self
@@ -258,17 +330,49 @@ impl Desk {
                         history.known.entry(connection.clone()).or_default().entry(actor.id.clone()).or_default();
                     let new_ip = from.ip.filter(|ip| !known.ips.contains(*ip));
                     let new_country = from.country.filter(|country| !known.countries.contains(*country));
-                    let had_history = !known.ips.is_empty() || !known.countries.is_empty();
+                    let had_history = !known.is_empty();
+                    known.acted = true;
                     if let Some(ip) = new_ip {
                         known.ips.insert(ip.to_owned());
                     }
                     if let Some(country) = new_country {
                         known.countries.insert(country.to_owned());
                     }
-                    if learning || !had_history || (new_ip.is_none() && new_country.is_none()) {
+                    if learning {
                         continue;
                     }
                     let name = actor.name.clone().unwrap_or_else(|| actor.id.clone());
+                    if !had_history {
+                        // A first call is news only from a token that had been quiet for a while.
+                        let acted = record.timestamp.as_deref().and_then(crate::clock::parse_rfc3339);
+                        let age = match (created.get(&actor.id).copied().flatten(), acted) {
+                            (Some(created), Some(acted)) => Some(acted - created),
+                            _ => None,
+                        };
+                        if age.is_some_and(|age| age < chrono::Duration::days(DORMANT_AFTER_DAYS)) {
+                            continue;
+                        }
+                        let place = [from.ip, from.country].into_iter().flatten().collect::<Vec<_>>().join(", ");
+                        let since = match age {
+                            Some(age) => format!("{} days after it was created", age.num_days()),
+                            None => "and Token Desk cannot tell how old it is".to_owned(),
+                        };
+                        reminders.push(Reminder {
+                            title: format!("First activity of {name}"),
+                            body: format!(
+                                "{name} ({}) acted for the first time Token Desk has seen, {since}, from {place}{}. \
+                                 If nobody expected it to wake up, disable it.",
+                                actor.id,
+                                record.timestamp.as_deref().map(|at| format!(", at {at}")).unwrap_or_default()
+                            ),
+                            connection_id: connection.clone(),
+                            token_id: actor.id.clone(),
+                        });
+                        continue;
+                    }
+                    if new_ip.is_none() && new_country.is_none() {
+                        continue;
+                    }
                     let place = [from.ip, from.country].into_iter().flatten().collect::<Vec<_>>().join(", ");
                     let what = if new_country.is_some() { "a country" } else { "an address" };
                     reminders.push(Reminder {

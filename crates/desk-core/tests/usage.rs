@@ -89,3 +89,78 @@ async fn the_token_page_shows_where_and_how_a_token_was_used() {
     let missing = world.desk.token_usage(&connection, "TKN-9999-9999").await.expect_err("no such token");
     assert_eq!(missing.kind, desk_core::ErrorKind::NotFound);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_activity_of_a_dormant_token_is_told_but_not_a_new_ones() {
+    let world = World::new(20).await;
+    let connection = world.connect(AccountKind::Client).await.id;
+    // A seeded token, months old, that never acted.
+    let own = world.desk.connection(&connection).unwrap().token_id;
+    let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
+    let mut dormant = None;
+    for token in world.desk.list_tokens(&connection, &query).await.unwrap().items {
+        if token.id != own && world.desk.token_usage(&connection, &token.id).await.unwrap().records_read == 0 {
+            dormant = Some(token.id);
+            break;
+        }
+    }
+    let dormant = dormant.expect("a token that never acted");
+    let new = world
+        .desk
+        .create_token(
+            &connection,
+            desk_core::NewToken { name: "Fresh".into(), description: String::new(), module_ids: Vec::new() },
+        )
+        .await
+        .expect("created")
+        .id;
+    assert!(world.desk.check_new_origins(&connection).await.unwrap().is_empty(), "the first check learns");
+
+    world.sim.record_token_activity(&new, &from("192.0.2.10", "Spain", "python-requests/2.32"));
+    assert!(
+        world.desk.check_new_origins(&connection).await.unwrap().is_empty(),
+        "a new token's first call is expected"
+    );
+
+    world.sim.record_token_activity(&dormant, &from("198.51.100.99", "Germany", "curl/8.5"));
+    let told = world.desk.check_new_origins(&connection).await.unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].token_id, dormant);
+    assert!(told[0].title.starts_with("First activity"), "{}", told[0].title);
+    assert!(
+        told[0].body.contains("days after it was created") && told[0].body.contains("198.51.100.99"),
+        "{}",
+        told[0].body
+    );
+    world.sim.record_token_activity(&dormant, &from("198.51.100.99", "Germany", "curl/8.5"));
+    assert!(world.desk.check_new_origins(&connection).await.unwrap().is_empty(), "told once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_connection_is_watched_reading_each_keychain_entry_once_per_run() {
+    let mut world = World::new(6).await;
+    let keychain = std::sync::Arc::new(common::TroubledSaves::default());
+    world.desk = common::desk_with(world.config_dir.path(), keychain.clone());
+    let client = world.connect(AccountKind::Client).await.id;
+    let vendor = world.connect(AccountKind::Vendor).await.id;
+    world.desk.set_active_connection(&vendor).await.expect("the vendor is active");
+    let token = a_token(&world, &client).await;
+    // A fresh desk, as after a restart: no client is built yet.
+    world.desk = common::desk_with(world.config_dir.path(), keychain.clone());
+    let reads_before = keychain.reads.load(std::sync::atomic::Ordering::SeqCst);
+
+    world.sim.record_token_activity(&token, &from("192.0.2.10", "Spain", "python-requests/2.32"));
+    assert!(world.desk.run_schedules().await.is_empty(), "the first run learns");
+    world.sim.record_token_activity(&token, &from("198.51.100.99", "Germany", "curl/8.5"));
+    let told = world.desk.run_schedules().await;
+    assert!(
+        told.iter().any(|reminder| reminder.connection_id == client && reminder.token_id == token),
+        "the connection not in use is watched too: {told:?}"
+    );
+    for _ in 0..3 {
+        world.desk.run_schedules().await;
+    }
+    let reads = keychain.reads.load(std::sync::atomic::Ordering::SeqCst) - reads_before;
+    // One read of each connection's entry, and one of the key that seals the schedules' files.
+    assert!(reads <= 3, "{reads} keychain reads in five runs");
+}

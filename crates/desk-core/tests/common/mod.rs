@@ -126,6 +126,8 @@ pub struct TroubledSaves {
     pub stall: std::sync::atomic::AtomicBool,
     /// How many saves landed.
     pub saves: std::sync::atomic::AtomicUsize,
+    /// How many reads were made.
+    pub reads: std::sync::atomic::AtomicUsize,
 }
 
 impl SecretStore for TroubledSaves {
@@ -141,6 +143,7 @@ impl SecretStore for TroubledSaves {
         self.inner.save(key, secret)
     }
     fn load(&self, key: &str) -> Result<Option<ApiSecret>, KeychainError> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.load(key)
     }
     fn delete(&self, key: &str) -> Result<bool, KeychainError> {
