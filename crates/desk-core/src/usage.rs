@@ -225,13 +225,16 @@ impl Desk {
         let mut reminders = Vec::new();
         for connection in self.connections().connections {
             let has_client = self.state().clients.contains_key(&connection.id);
-            let mut unwatched = self.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if has_client {
-                unwatched.remove(&connection.id);
-            } else if unwatched.contains(&connection.id) {
+            let skipped = {
+                let mut unwatched = self.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if has_client {
+                    unwatched.remove(&connection.id);
+                }
+                !has_client && unwatched.contains(&connection.id)
+            };
+            if skipped {
                 continue;
             }
-            drop(unwatched);
             if !has_client && let Err(error) = self.client(&connection.id).await {
                 tracing::info!(connection = %connection.id, "not watched for new origins this run: {}", error.message);
                 self.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(connection.id);
