@@ -15,6 +15,7 @@ mod cli_import;
 mod clipboard_hygiene;
 mod hostile_server;
 mod lifecycle;
+mod reveal_hygiene;
 mod support;
 mod token_screens;
 mod tray_menu;

@@ -81,6 +81,39 @@ impl Desktop {
         self.connection.get_input_focus().expect("query").reply().expect("the focus").focus
     }
 
+    /// Moves the keyboard focus to a small window of the test's own, as a
+    /// click on another application does: the app's window loses focus.
+    pub fn focus_elsewhere(&self) -> Window {
+        use x11rb::protocol::xproto::{CreateWindowAux, WindowClass};
+        let window = self.connection.generate_id().expect("a window id");
+        self.connection
+            .create_window(
+                x11rb::COPY_DEPTH_FROM_PARENT,
+                window,
+                self.root,
+                0,
+                0,
+                40,
+                40,
+                0,
+                WindowClass::INPUT_OUTPUT,
+                x11rb::COPY_FROM_PARENT,
+                &CreateWindowAux::new(),
+            )
+            .expect("a window");
+        self.connection.map_window(window).expect("mapped");
+        self.connection.sync().expect("shown");
+        self.connection.set_input_focus(InputFocus::PARENT, window, x11rb::CURRENT_TIME).expect("focus");
+        self.connection.sync().expect("focused");
+        window
+    }
+
+    /// Gives `window` the keyboard focus back.
+    pub fn focus(&self, window: Window) {
+        self.connection.set_input_focus(InputFocus::PARENT, window, x11rb::CURRENT_TIME).expect("focus");
+        self.connection.sync().expect("focused");
+    }
+
     /// Gives `window` the keyboard focus and presses `keys` (X keysyms) together,
     /// like a person typing a shortcut such as Alt+D.
     pub fn press_in(&self, window: Window, keys: &[u32]) {
