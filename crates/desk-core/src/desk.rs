@@ -14,18 +14,17 @@ use tokio::sync::broadcast;
 
 use crate::clipboard::{ClipboardGuard, SystemClipboard};
 use crate::clock::{Clock, SystemClock};
-use crate::connection_store::{ConnectionStore, PendingChange};
-use crate::connections::{Connection, unknown_connection};
+use crate::connections::keychain::SecretStore;
+use crate::connections::keychain_calls::{Finished, KeychainCalls, Purpose};
+use crate::connections::store::{ConnectionStore, PendingChange};
+use crate::connections::types::{Connection, unknown_connection};
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
-use crate::keychain::SecretStore;
-use crate::keychain_calls::{Finished, KeychainCalls, Purpose};
-use crate::local_store::LocalStore;
 use crate::settings::{Settings, SettingsStore};
-use crate::tray::TrayCache;
+use crate::storage::local_store::LocalStore;
+use crate::tray::menu::TrayCache;
 
-/// The id of the built-in demo connection.
-pub const DEMO_CONNECTION_ID: &str = "demo";
+pub use crate::connections::types::DEMO_CONNECTION_ID;
 
 /// Where the desk keeps things and how it identifies itself.
 #[derive(Debug, Clone)]
@@ -62,7 +61,7 @@ impl DeskConfig {
             keychain_timeout: KEYCHAIN_TIMEOUT,
             cli_accounts_file: std::env::var_os("HOME")
                 .filter(|home| !home.is_empty())
-                .map(|home| crate::cli_import::cli_accounts_file_in(std::path::Path::new(&home))),
+                .map(|home| crate::connections::cli_accounts_file_in(std::path::Path::new(&home))),
             clock: Arc::new(SystemClock),
             grace_override: None,
         }
@@ -124,7 +123,7 @@ pub struct Desk {
     /// Every keychain call goes through here: time-limited, one per purpose.
     pub(crate) keychain: Arc<KeychainCalls>,
     /// Which tokens the saved connections sign in with, as their keychain entries say.
-    pub(crate) sign_ins: Arc<crate::sign_ins::SignIns>,
+    pub(crate) sign_ins: Arc<crate::connections::sign_ins::SignIns>,
     settings_store: SettingsStore,
     settings: Mutex<Settings>,
     /// The system clipboard, once the shell has one to give.
@@ -134,7 +133,7 @@ pub struct Desk {
     /// Held while the tray refreshes, so answers land in order.
     pub(crate) tray_refresh_turn: tokio::sync::Mutex<()>,
     /// What the panics of each connection disabled and is not restored yet.
-    pub(crate) snapshots: LocalStore<crate::panic_button::Snapshots>,
+    pub(crate) snapshots: LocalStore<crate::tray::panic_button::Snapshots>,
     /// Held by a panic or a restore while it runs: one at a time.
     pub(crate) panic_turn: tokio::sync::Mutex<()>,
     /// Held while the connections file is planned, written and adopted.
@@ -149,14 +148,14 @@ pub struct Desk {
     pub(crate) opened_at: chrono::DateTime<chrono::Utc>,
     pub(crate) grace_override: Option<chrono::Duration>,
     /// Review-by dates, kept on this device.
-    pub(crate) review_dates: LocalStore<crate::review_dates::ReviewDates>,
+    pub(crate) review_dates: LocalStore<crate::reminders::review_dates::ReviewDates>,
     /// Rotations under way and recently finished.
-    pub(crate) rotations_store: LocalStore<crate::rotation::Rotations>,
+    pub(crate) rotations_store: LocalStore<crate::reminders::rotation::Rotations>,
     /// Held while a rotation is started, finished, cancelled or checked: the
     /// schedule and the user never act on the same rotation at once.
     pub(crate) rotation_turn: tokio::sync::Mutex<()>,
     /// The origins each token was seen acting from.
-    pub(crate) origins: LocalStore<crate::usage::OriginHistory>,
+    pub(crate) origins: LocalStore<crate::audit::usage::OriginHistory>,
     /// Connections the origin watch could not reach (their keychain entry could
     /// not be read): not asked again in this run, so a locked keychain is not
     /// prompted for once a minute. Using the connection builds its client, and
@@ -179,7 +178,8 @@ impl Desk {
         let settings_store = SettingsStore::new(&config.config_dir);
         let settings = Mutex::new(settings_store.load());
         let keychain = Arc::new(KeychainCalls::new(config.keychain_timeout));
-        let seal = Some(Arc::new(crate::file_seal::FileSeal::new(Arc::clone(&secrets), Arc::clone(&keychain))));
+        let seal =
+            Some(Arc::new(crate::storage::file_seal::FileSeal::new(Arc::clone(&secrets), Arc::clone(&keychain))));
         let dir = &config.config_dir;
         Self {
             secrets,
@@ -202,7 +202,7 @@ impl Desk {
             clipboard: None,
             tray_cache: Mutex::new(TrayCache::default()),
             tray_refresh_turn: tokio::sync::Mutex::new(()),
-            snapshots: LocalStore::open(dir, crate::panic_button::FILE_NAME, "panic snapshots", seal.clone())
+            snapshots: LocalStore::open(dir, crate::tray::panic_button::FILE_NAME, "panic snapshots", seal.clone())
                 .telling(events.clone()),
             panic_turn: tokio::sync::Mutex::new(()),
             store_writes: tokio::sync::Mutex::new(()),
@@ -211,12 +211,17 @@ impl Desk {
             opened_at: config.clock.now(),
             clock: config.clock,
             grace_override: config.grace_override,
-            review_dates: LocalStore::open(dir, crate::review_dates::FILE_NAME, "review dates", seal.clone())
-                .telling(events.clone()),
-            rotations_store: LocalStore::open(dir, crate::rotation::FILE_NAME, "rotations", seal)
+            review_dates: LocalStore::open(
+                dir,
+                crate::reminders::review_dates::FILE_NAME,
+                "review dates",
+                seal.clone(),
+            )
+            .telling(events.clone()),
+            rotations_store: LocalStore::open(dir, crate::reminders::rotation::FILE_NAME, "rotations", seal)
                 .telling(events.clone()),
             rotation_turn: tokio::sync::Mutex::new(()),
-            origins: LocalStore::open(dir, crate::usage::FILE_NAME, "origin history", None),
+            origins: LocalStore::open(dir, crate::audit::usage::FILE_NAME, "origin history", None),
             unwatched: Mutex::new(Default::default()),
             schedule_day: Mutex::new(None),
         }
@@ -231,7 +236,7 @@ impl Desk {
     /// rotations whose grace period ended, and new origins on every
     /// connection. Returns what to tell the user; the shell runs this at
     /// start and then every so often.
-    pub async fn run_schedules(&self) -> Vec<crate::review_dates::Reminder> {
+    pub async fn run_schedules(&self) -> Vec<crate::reminders::review_dates::Reminder> {
         let today = self.now().with_timezone(&chrono::Local).date_naive();
         let last_day = self.schedule_day.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).replace(today);
         if last_day.is_some_and(|day| day != today) {
@@ -400,7 +405,10 @@ impl Desk {
     /// A save that runs out of time is not abandoned: once it lands, its
     /// entry is deleted again, since the connection it was for was not added.
     pub(crate) async fn store_secret(&self, connection: &Connection, secret: &ApiSecret) -> Result<(), DeskError> {
-        let entry = crate::secret_binding::seal(secret, &crate::secret_binding::Destination::of(connection))?;
+        let entry = crate::connections::secret_binding::seal(
+            secret,
+            &crate::connections::secret_binding::Destination::of(connection),
+        )?;
         let secrets = Arc::clone(&self.secrets);
         let key = connection.id.clone();
         let saved = entry.clone();
@@ -412,7 +420,7 @@ impl Desk {
         match self.keychain.start(Purpose::Change(key.clone()), save).await {
             Finished::InTime(result) => {
                 result?;
-                self.sign_ins.note_sealed(&key, Some(&entry));
+                self.sign_ins.note_sealed(&key, crate::connections::secret_binding::signs_in_with(&entry));
                 Ok(())
             }
             Finished::Late(None) => Err(self.keychain.stalled()),
@@ -437,8 +445,8 @@ impl Desk {
     /// the connection (as the file now describes it) would send it.
     pub(crate) async fn load_secret(&self, connection: &Connection) -> Result<Option<ApiSecret>, DeskError> {
         let Some(entry) = self.read_entry(&connection.id).await? else { return Ok(None) };
-        let destination = crate::secret_binding::Destination::of(connection);
-        crate::secret_binding::unseal(&entry, &destination, &connection.label).map(Some)
+        let destination = crate::connections::secret_binding::Destination::of(connection);
+        crate::connections::secret_binding::unseal(&entry, &destination, &connection.label).map(Some)
     }
 
     /// The sealed keychain entry under `key`, as stored; what it says the
@@ -447,7 +455,7 @@ impl Desk {
         let secrets = Arc::clone(&self.secrets);
         let owned = key.to_owned();
         let entry = self.keychain.run(Purpose::Read(key.to_owned()), move || secrets.load(&owned)).await?;
-        self.sign_ins.note_sealed(key, entry.as_ref());
+        self.sign_ins.note_sealed(key, entry.as_ref().and_then(crate::connections::secret_binding::signs_in_with));
         Ok(entry)
     }
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::keychain::KeychainError;
+use crate::connections::keychain::KeychainError;
 
 /// What went wrong, at the grain the UI needs to pick its message and next step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]

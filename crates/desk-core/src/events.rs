@@ -55,5 +55,5 @@ pub enum DeskEvent {
         connection_id: String,
     },
     /// A copied secret went onto the clipboard or came off it.
-    ClipboardChanged(crate::clipboard::ClipboardStatus),
+    ClipboardChanged(crate::clipboard::status::ClipboardStatus),
 }

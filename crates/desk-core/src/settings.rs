@@ -97,6 +97,6 @@ impl SettingsStore {
 
     /// Saves `settings`, readable by the user only.
     pub(crate) fn save(&self, settings: &Settings) -> Result<(), DeskError> {
-        crate::files::write_private_json(&self.path, settings, "settings")
+        crate::storage::files::write_private_json(&self.path, settings, "settings")
     }
 }

@@ -1,0 +1,9 @@
+//! Tokens: the actions on them, the list queries, the views the window sees,
+//! the form's rules, the ids' shapes and the copy formats.
+
+pub(crate) mod actions;
+pub(crate) mod copy_as;
+pub mod ids;
+pub mod queries;
+pub mod validation;
+pub mod views;
