@@ -22,7 +22,6 @@ use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
 use crate::settings::{Settings, SettingsStore};
 use crate::storage::local_store::LocalStore;
-use crate::tray::menu::TrayCache;
 
 pub use crate::connections::types::DEMO_CONNECTION_ID;
 
@@ -113,56 +112,49 @@ impl ConnectionSource {
     }
 }
 
-/// Token Desk's logic, shared by every window, command and the tray.
-pub struct Desk {
-    pub(crate) secrets: Arc<dyn SecretStore>,
-    state: Mutex<State>,
-    events: broadcast::Sender<DeskEvent>,
-    app_version: String,
-    retry: marketplace_api::RetryPolicy,
-    /// Every keychain call goes through here: time-limited, one per purpose.
-    pub(crate) keychain: Arc<KeychainCalls>,
-    /// Which tokens the saved connections sign in with, as their keychain entries say.
-    pub(crate) sign_ins: Arc<crate::connections::sign_ins::SignIns>,
-    settings_store: SettingsStore,
-    settings: Mutex<Settings>,
-    /// The system clipboard, once the shell has one to give.
-    pub(crate) clipboard: Option<Arc<ClipboardGuard>>,
-    /// The tray's view of the active connection's active tokens.
-    pub(crate) tray_cache: Mutex<TrayCache>,
-    /// Held while the tray refreshes, so answers land in order.
-    pub(crate) tray_refresh_turn: tokio::sync::Mutex<()>,
-    /// What the panics of each connection disabled and is not restored yet.
-    pub(crate) snapshots: LocalStore<crate::tray::panic_button::Snapshots>,
-    /// Held by a panic or a restore while it runs: one at a time.
-    pub(crate) panic_turn: tokio::sync::Mutex<()>,
-    /// Held while the connections file is planned, written and adopted.
-    pub(crate) store_writes: tokio::sync::Mutex<()>,
-    /// SoftwareOne's CLI accounts file (see [`DeskConfig::cli_accounts_file`]).
-    cli_accounts_file: Option<PathBuf>,
+/// Where the desk keeps things and how its clients identify themselves.
+pub(crate) struct Setup {
     /// The app's config dir.
     pub(crate) config_dir: PathBuf,
-    clock: Arc<dyn Clock>,
+    /// SoftwareOne's CLI accounts file (see [`DeskConfig::cli_accounts_file`]).
+    pub(crate) cli_accounts_file: Option<PathBuf>,
+    /// The app version, for the User-Agent.
+    pub(crate) app_version: String,
+    /// How failed Marketplace requests are retried.
+    pub(crate) retry: marketplace_api::RetryPolicy,
+}
+
+/// The desk's time.
+pub(crate) struct Time {
+    /// Where "now" comes from.
+    pub(crate) clock: Arc<dyn Clock>,
     /// When this desk opened: a plan that came due before it did came due
     /// while Token Desk was closed.
     pub(crate) opened_at: chrono::DateTime<chrono::Utc>,
-    pub(crate) grace_override: Option<chrono::Duration>,
-    /// Review-by dates, kept on this device.
-    pub(crate) review_dates: LocalStore<crate::reminders::review_dates::ReviewDates>,
-    /// Rotations under way and recently finished.
-    pub(crate) rotations_store: LocalStore<crate::reminders::rotation::Rotations>,
-    /// Held while a rotation is started, finished, cancelled or checked: the
-    /// schedule and the user never act on the same rotation at once.
-    pub(crate) rotation_turn: tokio::sync::Mutex<()>,
-    /// The origins each token was seen acting from.
-    pub(crate) origins: LocalStore<crate::audit::usage::OriginHistory>,
-    /// Connections the origin watch could not reach (their keychain entry could
-    /// not be read): not asked again in this run, so a locked keychain is not
-    /// prompted for once a minute. Using the connection builds its client, and
-    /// the watch takes it up again.
-    pub(crate) unwatched: Mutex<std::collections::HashSet<String>>,
     /// The user's date when the schedules last ran: at midnight, "in 3 days" becomes "in 2 days".
-    schedule_day: Mutex<Option<chrono::NaiveDate>>,
+    pub(crate) schedule_day: Mutex<Option<chrono::NaiveDate>>,
+}
+
+/// Token Desk's logic, shared by every window, command and the tray. It holds
+/// what is shared (the connections, the keychain, events, settings, time) and
+/// one state per feature, each defined beside the feature.
+pub struct Desk {
+    /// The connections, their clients and the demo, behind one std lock.
+    state: Mutex<State>,
+    /// Held while the connections file is planned, written and adopted.
+    pub(crate) store_writes: tokio::sync::Mutex<()>,
+    pub(crate) keychain: crate::connections::Keychain,
+    events: broadcast::Sender<DeskEvent>,
+    pub(crate) setup: Setup,
+    pub(crate) time: Time,
+    preferences: crate::settings::Preferences,
+    /// The system clipboard, once the shell has one to give.
+    pub(crate) clipboard: Option<Arc<ClipboardGuard>>,
+    pub(crate) tray: crate::tray::menu::State,
+    pub(crate) panic: crate::tray::panic_button::State,
+    pub(crate) reviews: crate::reminders::review_dates::State,
+    pub(crate) rotations: crate::reminders::rotation::State,
+    pub(crate) usage: crate::audit::usage::State,
 }
 
 impl Desk {
@@ -177,12 +169,10 @@ impl Desk {
         let (events, _) = broadcast::channel(256);
         let settings_store = SettingsStore::new(&config.config_dir);
         let settings = Mutex::new(settings_store.load());
-        let keychain = Arc::new(KeychainCalls::new(config.keychain_timeout));
-        let seal =
-            Some(Arc::new(crate::storage::file_seal::FileSeal::new(Arc::clone(&secrets), Arc::clone(&keychain))));
+        let calls = Arc::new(KeychainCalls::new(config.keychain_timeout));
+        let seal = Some(Arc::new(crate::storage::file_seal::FileSeal::new(Arc::clone(&secrets), Arc::clone(&calls))));
         let dir = &config.config_dir;
         Self {
-            secrets,
             state: Mutex::new(State {
                 store,
                 notice,
@@ -192,44 +182,44 @@ impl Desk {
                 adding: Default::default(),
                 set_aside,
             }),
-            events: events.clone(),
-            app_version: config.app_version,
-            retry: config.retry,
-            keychain,
-            sign_ins: Arc::default(),
-            settings_store,
-            settings,
-            clipboard: None,
-            tray_cache: Mutex::new(TrayCache::default()),
-            tray_refresh_turn: tokio::sync::Mutex::new(()),
-            snapshots: LocalStore::open(dir, crate::tray::panic_button::FILE_NAME, "panic snapshots", seal.clone())
-                .telling(events.clone()),
-            panic_turn: tokio::sync::Mutex::new(()),
             store_writes: tokio::sync::Mutex::new(()),
-            cli_accounts_file: config.cli_accounts_file,
-            config_dir: config.config_dir.clone(),
-            opened_at: config.clock.now(),
-            clock: config.clock,
-            grace_override: config.grace_override,
-            review_dates: LocalStore::open(
-                dir,
-                crate::reminders::review_dates::FILE_NAME,
-                "review dates",
-                seal.clone(),
-            )
-            .telling(events.clone()),
-            rotations_store: LocalStore::open(dir, crate::reminders::rotation::FILE_NAME, "rotations", seal)
-                .telling(events.clone()),
-            rotation_turn: tokio::sync::Mutex::new(()),
-            origins: LocalStore::open(dir, crate::audit::usage::FILE_NAME, "origin history", None),
-            unwatched: Mutex::new(Default::default()),
-            schedule_day: Mutex::new(None),
+            keychain: crate::connections::Keychain { entries: secrets, calls, sign_ins: Arc::default() },
+            preferences: crate::settings::Preferences { store: settings_store, current: settings },
+            clipboard: None,
+            tray: Default::default(),
+            panic: crate::tray::panic_button::State {
+                snapshots: LocalStore::open(dir, crate::tray::panic_button::FILE_NAME, "panic snapshots", seal.clone())
+                    .telling(events.clone()),
+                turn: tokio::sync::Mutex::new(()),
+            },
+            reviews: crate::reminders::review_dates::State {
+                store: LocalStore::open(dir, crate::reminders::review_dates::FILE_NAME, "review dates", seal.clone())
+                    .telling(events.clone()),
+            },
+            rotations: crate::reminders::rotation::State {
+                store: LocalStore::open(dir, crate::reminders::rotation::FILE_NAME, "rotations", seal.clone())
+                    .telling(events.clone()),
+                turn: tokio::sync::Mutex::new(()),
+                grace_override: config.grace_override,
+            },
+            usage: crate::audit::usage::State {
+                origins: LocalStore::open(dir, crate::audit::usage::FILE_NAME, "origin history", None),
+                unwatched: Mutex::new(Default::default()),
+            },
+            time: Time { opened_at: config.clock.now(), clock: config.clock, schedule_day: Mutex::new(None) },
+            setup: Setup {
+                config_dir: config.config_dir.clone(),
+                cli_accounts_file: config.cli_accounts_file,
+                app_version: config.app_version,
+                retry: config.retry,
+            },
+            events: events.clone(),
         }
     }
 
     /// The desk's time.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
+        self.time.clock.now()
     }
 
     /// Does what is due by now: review reminders and review-date disables,
@@ -238,7 +228,7 @@ impl Desk {
     /// start and then every so often.
     pub async fn run_schedules(&self) -> Vec<crate::reminders::review_dates::Reminder> {
         let today = self.now().with_timezone(&chrono::Local).date_naive();
-        let last_day = self.schedule_day.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).replace(today);
+        let last_day = self.time.schedule_day.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).replace(today);
         if last_day.is_some_and(|day| day != today) {
             // Every "in N days" shown is a day off now.
             for connection in self.connections().connections {
@@ -264,7 +254,7 @@ impl Desk {
 
     /// The user's settings.
     pub fn settings(&self) -> Settings {
-        self.settings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        self.preferences.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     /// Checks and saves new settings; they apply from the next copy on. The
@@ -272,12 +262,12 @@ impl Desk {
     pub async fn update_settings(&self, settings: Settings) -> Result<Settings, DeskError> {
         let settings = settings.checked()?;
         let _writing = self.store_writes.lock().await;
-        let store = self.settings_store.clone();
+        let store = self.preferences.store.clone();
         let to_save = settings.clone();
         tokio::task::spawn_blocking(move || store.save(&to_save))
             .await
             .map_err(|error| DeskError::internal(format!("the settings write did not finish ({error})")))??;
-        *self.settings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.clone();
+        *self.preferences.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.clone();
         Ok(settings)
     }
 
@@ -302,7 +292,7 @@ impl Desk {
 
     /// SoftwareOne's CLI accounts file, where it would be.
     pub(crate) fn cli_accounts_file(&self) -> Option<PathBuf> {
-        self.cli_accounts_file.clone()
+        self.setup.cli_accounts_file.clone()
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
@@ -392,8 +382,8 @@ impl Desk {
         ca_pem: Option<&str>,
     ) -> Result<Client, DeskError> {
         let mut config = ClientConfig::new(base_url, secret);
-        config.app_version = self.app_version.clone();
-        config.retry = self.retry.clone();
+        config.app_version = self.setup.app_version.clone();
+        config.retry = self.setup.retry.clone();
         if let Some(pem) = ca_pem {
             config = config.with_extra_ca_pem(pem);
         }
@@ -409,7 +399,7 @@ impl Desk {
             secret,
             &crate::connections::secret_binding::Destination::of(connection),
         )?;
-        let secrets = Arc::clone(&self.secrets);
+        let secrets = Arc::clone(&self.keychain.entries);
         let key = connection.id.clone();
         let saved = entry.clone();
         let save = {
@@ -417,15 +407,15 @@ impl Desk {
             let key = key.clone();
             move || secrets.save(&key, &saved)
         };
-        match self.keychain.start(Purpose::Change(key.clone()), save).await {
+        match self.keychain.calls.start(Purpose::Change(key.clone()), save).await {
             Finished::InTime(result) => {
                 result?;
-                self.sign_ins.note_sealed(&key, crate::connections::secret_binding::signs_in_with(&entry));
+                self.keychain.sign_ins.note_sealed(&key, crate::connections::secret_binding::signs_in_with(&entry));
                 Ok(())
             }
-            Finished::Late(None) => Err(self.keychain.stalled()),
+            Finished::Late(None) => Err(self.keychain.calls.stalled()),
             Finished::Late(Some(save)) => {
-                let keychain = Arc::clone(&self.keychain);
+                let keychain = Arc::clone(&self.keychain.calls);
                 tokio::spawn(async move {
                     if matches!(save.await, Ok(Ok(()))) {
                         let cleanup = keychain.run(Purpose::Change(key.clone()), move || secrets.delete(&key)).await;
@@ -436,7 +426,7 @@ impl Desk {
                         }
                     }
                 });
-                Err(self.keychain.stalled())
+                Err(self.keychain.calls.stalled())
             }
         }
     }
@@ -452,18 +442,20 @@ impl Desk {
     /// The sealed keychain entry under `key`, as stored; what it says the
     /// connection signs in with is noted on the way.
     pub(crate) async fn read_entry(&self, key: &str) -> Result<Option<ApiSecret>, DeskError> {
-        let secrets = Arc::clone(&self.secrets);
+        let secrets = Arc::clone(&self.keychain.entries);
         let owned = key.to_owned();
-        let entry = self.keychain.run(Purpose::Read(key.to_owned()), move || secrets.load(&owned)).await?;
-        self.sign_ins.note_sealed(key, entry.as_ref().and_then(crate::connections::secret_binding::signs_in_with));
+        let entry = self.keychain.calls.run(Purpose::Read(key.to_owned()), move || secrets.load(&owned)).await?;
+        self.keychain
+            .sign_ins
+            .note_sealed(key, entry.as_ref().and_then(crate::connections::secret_binding::signs_in_with));
         Ok(entry)
     }
 
     pub(crate) async fn delete_secret(&self, key: &str) -> Result<bool, DeskError> {
-        let secrets = Arc::clone(&self.secrets);
+        let secrets = Arc::clone(&self.keychain.entries);
         let owned = key.to_owned();
-        let deleted = self.keychain.run(Purpose::Change(key.to_owned()), move || secrets.delete(&owned)).await?;
-        self.sign_ins.note_sealed(key, None);
+        let deleted = self.keychain.calls.run(Purpose::Change(key.to_owned()), move || secrets.delete(&owned)).await?;
+        self.keychain.sign_ins.note_sealed(key, None);
         Ok(deleted)
     }
 }

@@ -100,3 +100,9 @@ impl SettingsStore {
         crate::storage::files::write_private_json(&self.path, settings, "settings")
     }
 }
+
+/// The settings as the desk keeps them: the file and what it holds now.
+pub(crate) struct Preferences {
+    pub(crate) store: SettingsStore,
+    pub(crate) current: std::sync::Mutex<Settings>,
+}

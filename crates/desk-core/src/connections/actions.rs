@@ -74,11 +74,15 @@ impl Desk {
             state.store.as_ref().ok().and_then(|store| store.active_id().map(str::to_owned))
         };
         let set_aside = state.set_aside.as_ref().map(|path| path.display().to_string());
-        let file_notices =
-            [self.snapshots.notice(), self.review_dates.notice(), self.rotations_store.notice(), self.origins.notice()]
-                .into_iter()
-                .flatten()
-                .collect();
+        let file_notices = [
+            self.panic.snapshots.notice(),
+            self.reviews.store.notice(),
+            self.rotations.store.notice(),
+            self.usage.origins.notice(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         ConnectionList { connections, active_id, notice: state.notice.clone(), set_aside, file_notices }
     }
 
@@ -106,7 +110,7 @@ impl Desk {
             }
             (aside, store.path().to_path_buf())
         };
-        let config_dir = self.config_dir.clone();
+        let config_dir = self.setup.config_dir.clone();
         let opened = tokio::task::spawn_blocking(move || {
             ConnectionStore::check_candidate(&aside)?;
             std::fs::rename(&aside, &path).map_err(|error| {
@@ -279,9 +283,10 @@ impl Desk {
     /// moved aside, leaves them behind. Empty where the keychain cannot list
     /// its entries.
     pub async fn orphaned_secrets(&self) -> Result<Vec<String>, DeskError> {
-        let secrets = Arc::clone(&self.secrets);
+        let secrets = Arc::clone(&self.keychain.entries);
         let keys = self
             .keychain
+            .calls
             .run(crate::connections::keychain_calls::Purpose::List, move || secrets.keys())
             .await?
             .unwrap_or_default();
@@ -340,7 +345,7 @@ impl Desk {
             // A client built while the secret was being deleted must not outlive it either.
             self.state().clients.remove(id);
         }
-        self.sign_ins.forget(id);
+        self.keychain.sign_ins.forget(id);
         if let Err(error) = self.forget_snapshot(id).await {
             tracing::warn!("could not forget the panic snapshot of a removed connection: {}", error.message);
         }

@@ -19,3 +19,14 @@ pub const CLI_ACCOUNTS_FILE: &str = ".swocli/accounts.json";
 pub(crate) fn cli_accounts_file_in(home: &std::path::Path) -> std::path::PathBuf {
     home.join(CLI_ACCOUNTS_FILE)
 }
+
+/// The keychain as the desk uses it: its entries, the calls' lanes and time
+/// limit, and what the entries say each connection signs in with.
+pub(crate) struct Keychain {
+    /// Where the secrets are kept.
+    pub(crate) entries: std::sync::Arc<dyn keychain::SecretStore>,
+    /// Every call goes through here: time-limited, one per purpose.
+    pub(crate) calls: std::sync::Arc<keychain_calls::KeychainCalls>,
+    /// Which tokens the saved connections sign in with, as their entries say.
+    pub(crate) sign_ins: std::sync::Arc<sign_ins::SignIns>,
+}

@@ -43,7 +43,7 @@ impl Desk {
         for connection in self.connections().connections {
             let has_client = self.state().clients.contains_key(&connection.id);
             let skipped = {
-                let mut unwatched = self.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut unwatched = self.usage.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 if has_client {
                     unwatched.remove(&connection.id);
                 }
@@ -54,7 +54,7 @@ impl Desk {
             }
             if !has_client && let Err(error) = self.client(&connection.id).await {
                 tracing::info!(connection = %connection.id, "not watched for new origins this run: {}", error.message);
-                self.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(connection.id);
+                self.usage.unwatched.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(connection.id);
                 continue;
             }
             match self.check_new_origins(&connection.id).await {
@@ -74,7 +74,7 @@ impl Desk {
     /// first address is not. Each new origin is told once.
     pub async fn check_new_origins(&self, connection_id: &str) -> Result<Vec<Reminder>, DeskError> {
         let client = self.client(connection_id).await?;
-        let history = self.origins.get().await?;
+        let history = self.usage.origins.get().await?;
         let since = history.checked_until.get(connection_id).cloned();
         let already = history.checked_ids.get(connection_id).cloned().unwrap_or_default();
         let learning = since.is_none();
@@ -137,6 +137,7 @@ impl Desk {
         let now = crate::clock::rfc3339(self.now());
         let connection = connection_id.to_owned();
         let reminders = self
+            .usage
             .origins
             .change(move |history| {
                 let mut reminders = Vec::new();

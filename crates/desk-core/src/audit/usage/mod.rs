@@ -97,6 +97,17 @@ pub(crate) struct OriginHistory {
     known: PerToken<KnownOrigins>,
 }
 
+/// What the desk keeps for the usage insight and the origin watch.
+pub(crate) struct State {
+    /// The origins each token was seen acting from (`origins.json`).
+    pub(crate) origins: crate::storage::local_store::LocalStore<OriginHistory>,
+    /// Connections the origin watch could not reach (their keychain entry could
+    /// not be read): not asked again in this run, so a locked keychain is not
+    /// prompted for once a minute. Using the connection builds its client, and
+    /// the watch takes it up again.
+    pub(crate) unwatched: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
 /// Where one record came from.
 struct Origin<'a> {
     ip: Option<&'a str>,

@@ -23,16 +23,16 @@ impl Desk {
         }
         self.learn_sealed_sign_ins(&listed).await?;
         let label_of = |id: &str| listed.iter().find(|c| c.id == id).map(|c| c.label.clone());
-        if let Some(id) = self.sign_ins.sealed_match(&connection.base_url, token_id) {
+        if let Some(id) = self.keychain.sign_ins.sealed_match(&connection.base_url, token_id) {
             return Ok(Some(label_of(&id).unwrap_or_else(|| "a saved connection".to_owned())));
         }
         if counting == Counting::Current {
             return Ok(None);
         }
-        if self.sign_ins.pending_match(&connection.base_url, token_id) {
+        if self.keychain.sign_ins.pending_match(&connection.base_url, token_id) {
             return Ok(Some(format!("{} (being rotated)", connection.label)));
         }
-        for (connection_id, rotations) in self.rotations_store.get().await? {
+        for (connection_id, rotations) in self.rotations.store.get().await? {
             let Some(rotated) = listed.iter().find(|c| c.id == connection_id) else { continue };
             let under_way = rotations.iter().any(|rotation| {
                 rotation.sign_in
@@ -57,7 +57,7 @@ impl Desk {
             return Ok(false);
         }
         self.learn_sealed_sign_ins(std::slice::from_ref(connection)).await?;
-        Ok(self.sign_ins.sealed_token_of(&connection.id).is_some_and(|own| own.eq_ignore_ascii_case(token_id)))
+        Ok(self.keychain.sign_ins.sealed_token_of(&connection.id).is_some_and(|own| own.eq_ignore_ascii_case(token_id)))
     }
 
     /// Refuses a value of a token some connection signs in with, or may as a
@@ -77,7 +77,7 @@ impl Desk {
     /// Reads, once per run, the keychain entry of each saved connection in
     /// `connections` not read yet.
     async fn learn_sealed_sign_ins(&self, connections: &[Connection]) -> Result<(), DeskError> {
-        for connection in self.sign_ins.unknown(connections) {
+        for connection in self.keychain.sign_ins.unknown(connections) {
             self.read_entry(&connection.id).await.map_err(|error| {
                 DeskError::new(
                     error.kind,

@@ -11,7 +11,8 @@ impl Desk {
     pub async fn review_dates(&self, connection_id: &str) -> Result<Vec<TokenReview>, DeskError> {
         let today = today(self.now());
         Ok(self
-            .review_dates
+            .reviews
+            .store
             .get()
             .await?
             .get(connection_id)
@@ -59,7 +60,8 @@ impl Desk {
         };
         let (connection_key, token_key) = (connection_id.to_owned(), token_id.to_owned());
         let saved = self
-            .review_dates
+            .reviews
+            .store
             .change(move |dates| {
                 let tokens = dates.entry(connection_key.clone()).or_default();
                 match entry {
@@ -89,7 +91,7 @@ impl Desk {
         let today = today(self.now());
         let known: Vec<String> = self.connections().connections.into_iter().map(|c| c.id).collect();
         let mut reminders = Vec::new();
-        let all = match self.review_dates.get().await {
+        let all = match self.reviews.store.get().await {
             Ok(all) => all,
             Err(error) => {
                 tracing::warn!("review dates not checked: {}", error.message);
@@ -230,7 +232,7 @@ impl Desk {
 
     /// The entry kept for a token, as it is now.
     async fn review_entry(&self, connection_id: &str, token_id: &str) -> Result<Option<ReviewEntry>, DeskError> {
-        Ok(self.review_dates.get().await?.get(connection_id).and_then(|tokens| tokens.get(token_id).cloned()))
+        Ok(self.reviews.store.get().await?.get(connection_id).and_then(|tokens| tokens.get(token_id).cloned()))
     }
 
     /// Whether the token still exists; a deleted one loses its date (and its
@@ -269,7 +271,8 @@ impl Desk {
         token_id: &str,
         change: impl FnOnce(&mut ReviewEntry),
     ) -> Result<(), DeskError> {
-        self.review_dates
+        self.reviews
+            .store
             .change(|dates| {
                 if let Some(entry) = dates.get_mut(connection_id).and_then(|tokens| tokens.get_mut(token_id)) {
                     change(entry);

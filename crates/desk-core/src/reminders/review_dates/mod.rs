@@ -122,6 +122,12 @@ pub(crate) struct ReviewEntry {
 /// Every review date, per connection and token.
 pub(crate) type ReviewDates = PerToken<ReviewEntry>;
 
+/// What the desk keeps for review dates.
+pub(crate) struct State {
+    /// Every review date (`review-dates.json`, sealed).
+    pub(crate) store: crate::storage::local_store::LocalStore<ReviewDates>,
+}
+
 /// Today, on the user's calendar.
 fn today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Local).date_naive()

@@ -16,7 +16,8 @@ impl Desk {
     pub async fn rotations(&self, connection_id: &str) -> Result<Vec<Rotation>, DeskError> {
         let cutoff = self.now() - Duration::days(KEEP_FINISHED_DAYS);
         Ok(self
-            .rotations_store
+            .rotations
+            .store
             .get()
             .await?
             .remove(connection_id)
@@ -39,7 +40,7 @@ impl Desk {
         grace: GracePeriod,
     ) -> Result<RotationStarted, DeskError> {
         checked(IdKind::Token, token_id)?;
-        let _turn = self.rotation_turn.lock().await;
+        let _turn = self.rotations.turn.lock().await;
         let source = self.source(connection_id)?;
         let connection = source.connection().clone();
         let sign_in = self.is_own_sign_in(&connection, token_id).await?;
@@ -81,7 +82,7 @@ impl Desk {
         // no reveal may race the swap.
         let successor = crate::connections::sign_ins::SignInToken::new(&connection.base_url, &created.id);
         if sign_in {
-            self.sign_ins.add_pending(successor.clone());
+            self.keychain.sign_ins.add_pending(successor.clone());
         }
         self.token_changed(connection_id, &created.id, TokenChange::Created);
         if sign_in {
@@ -91,11 +92,11 @@ impl Desk {
                 // the keychain may now hold its secret.
                 if !failure.keep_successor {
                     self.take_back_successor(connection_id, &created.id).await;
-                    self.sign_ins.remove_pending(&successor);
+                    self.keychain.sign_ins.remove_pending(&successor);
                 }
                 return Err(failure.error);
             }
-            self.sign_ins.remove_pending(&successor);
+            self.keychain.sign_ins.remove_pending(&successor);
         }
         let mut rotation = Rotation {
             id: uuid::Uuid::new_v4().to_string(),
@@ -117,7 +118,7 @@ impl Desk {
         }
         let kept = rotation.clone();
         let key = connection_id.to_owned();
-        if let Err(error) = self.rotations_store.change(move |all| all.entry(key).or_default().push(kept)).await {
+        if let Err(error) = self.rotations.store.change(move |all| all.entry(key).or_default().push(kept)).await {
             // The rotation happened: say what is left to do rather than that it failed.
             tracing::warn!("a rotation's plan could not be saved: {}", error.message);
             rotation.problem = Some(format!(
@@ -133,7 +134,7 @@ impl Desk {
     /// Disables a rotation's old token now (the answer to "the grace period
     /// ended while Token Desk was closed", or "Disable now" on a token page).
     pub async fn finish_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
-        let _turn = self.rotation_turn.lock().await;
+        let _turn = self.rotations.turn.lock().await;
         let rotation = self.find_rotation(connection_id, rotation_id).await?;
         if !matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
             return Ok(rotation);
@@ -150,7 +151,7 @@ impl Desk {
 
     /// Keeps both tokens: the old one is not disabled.
     pub async fn cancel_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
-        let _turn = self.rotation_turn.lock().await;
+        let _turn = self.rotations.turn.lock().await;
         let mut rotation = self.find_rotation(connection_id, rotation_id).await?;
         if matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {
             rotation.state = RotationState::Cancelled;
@@ -164,11 +165,11 @@ impl Desk {
     /// Disables the old tokens whose grace period ended while the app ran;
     /// those that ended while it was closed become questions for the user.
     pub async fn check_rotations(&self) -> Vec<Reminder> {
-        let _turn = self.rotation_turn.lock().await;
+        let _turn = self.rotations.turn.lock().await;
         let now = self.now();
         let mut reminders = Vec::new();
         let known: Vec<String> = self.connections().connections.into_iter().map(|c| c.id).collect();
-        let all = match self.rotations_store.get().await {
+        let all = match self.rotations.store.get().await {
             Ok(all) => all,
             Err(error) => {
                 tracing::warn!("rotations not checked: {}", error.message);
@@ -185,7 +186,7 @@ impl Desk {
                     continue;
                 }
                 let came_due_while_closed =
-                    crate::clock::parse_rfc3339(&rotation.disable_at).is_none_or(|at| at < self.opened_at);
+                    crate::clock::parse_rfc3339(&rotation.disable_at).is_none_or(|at| at < self.time.opened_at);
                 let (next, reminder) = if came_due_while_closed {
                     let reminder = Reminder {
                         title: format!("Disable {}?", rotation.old_name),
@@ -227,7 +228,7 @@ impl Desk {
     }
 
     fn grace_length(&self, grace: GracePeriod) -> Duration {
-        match (grace, self.grace_override) {
+        match (grace, self.rotations.grace_override) {
             (GracePeriod::Now, _) => Duration::zero(),
             (_, Some(length)) => length,
             (grace, None) => grace.length(),
@@ -235,7 +236,8 @@ impl Desk {
     }
 
     async fn find_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
-        self.rotations_store
+        self.rotations
+            .store
             .get()
             .await?
             .get(connection_id)
@@ -246,7 +248,8 @@ impl Desk {
     async fn save_rotation(&self, connection_id: &str, rotation: &Rotation) -> Result<(), DeskError> {
         let cutoff = self.now() - Duration::days(KEEP_FINISHED_DAYS * 4);
         let rotation = rotation.clone();
-        self.rotations_store
+        self.rotations
+            .store
             .change(|all| {
                 let list = all.entry(connection_id.to_owned()).or_default();
                 match list.iter_mut().find(|kept| kept.id == rotation.id) {
@@ -407,7 +410,7 @@ impl Desk {
         let entry = crate::connections::secret_binding::seal(secret, &destination)?;
         let previous_entry =
             previous.map(|previous| crate::connections::secret_binding::seal(previous, &destination)).transpose()?;
-        let secrets = std::sync::Arc::clone(&self.secrets);
+        let secrets = std::sync::Arc::clone(&self.keychain.entries);
         let key = connection.id.clone();
         let saved = entry.clone();
         let save = {
@@ -423,16 +426,16 @@ impl Desk {
                 ),
             )
         };
-        match self.keychain.start(Purpose::Change(key.clone()), save).await {
+        match self.keychain.calls.start(Purpose::Change(key.clone()), save).await {
             Finished::InTime(result) => {
                 result.map_err(not_saved)?;
-                self.sign_ins.note_sealed(&key, crate::connections::secret_binding::signs_in_with(&entry));
+                self.keychain.sign_ins.note_sealed(&key, crate::connections::secret_binding::signs_in_with(&entry));
                 Ok(())
             }
-            Finished::Late(None) => Err(not_saved(self.keychain.stalled()).into()),
+            Finished::Late(None) => Err(not_saved(self.keychain.calls.stalled()).into()),
             Finished::Late(Some(late)) => {
                 let (keychain, sign_ins) =
-                    (std::sync::Arc::clone(&self.keychain), std::sync::Arc::clone(&self.sign_ins));
+                    (std::sync::Arc::clone(&self.keychain.calls), std::sync::Arc::clone(&self.keychain.sign_ins));
                 tokio::spawn(async move {
                     if !matches!(late.await, Ok(Ok(()))) {
                         return;
@@ -455,7 +458,7 @@ impl Desk {
                         ErrorKind::Keychain,
                         format!(
                             "{} The connection still signs in with its old token. The new token {new_token_id} stays                              active, since the keychain may still save its secret (Token Desk then puts the old one                              back): delete it, or rotate again, once the keychain answers.",
-                            self.keychain.stalled().message
+                            self.keychain.calls.stalled().message
                         ),
                     ),
                     keep_successor: true,

@@ -125,6 +125,17 @@ impl From<marketplace_api::Error> for SwapFailure {
 /// Every rotation, per connection id.
 pub(crate) type Rotations = std::collections::BTreeMap<String, Vec<Rotation>>;
 
+/// What the desk keeps for rotations.
+pub(crate) struct State {
+    /// Rotations under way and recently finished (`rotations.json`, sealed).
+    pub(crate) store: crate::storage::local_store::LocalStore<Rotations>,
+    /// Held while a rotation is started, finished, cancelled or checked: the
+    /// schedule and the user never act on the same rotation at once.
+    pub(crate) turn: tokio::sync::Mutex<()>,
+    /// Replaces every grace period but "now" (end-to-end tests, which cannot wait an hour).
+    pub(crate) grace_override: Option<chrono::Duration>,
+}
+
 /// The new token's name: the old one with today's date as a suffix (a date
 /// suffix from an earlier rotation is replaced, not stacked), within the
 /// platform's length and characters.

@@ -40,13 +40,13 @@ impl Desk {
     /// [`TRAY_TOKEN_LIMIT`] by name, and how many there are.
     pub async fn refresh_tray(&self) {
         // One refresh at a time, so an older answer never overwrites a newer one.
-        let _turn = self.tray_refresh_turn.lock().await;
+        let _turn = self.tray.refresh_turn.lock().await;
         let Some(connection_id) = self.connections().active_id else {
             *self.tray_cache_mut() = TrayCache { connection_id: None, tokens: TrayTokens::NoConnection, warning: None };
             return;
         };
         // The menu never waits on a file or the keychain: what Restore offers is read here.
-        if let Err(error) = self.snapshots.get().await {
+        if let Err(error) = self.panic.snapshots.get().await {
             tracing::warn!("the panic snapshots could not be read: {}", error.message);
         }
         let fresh = self.first_active_tokens(&connection_id).await;
@@ -185,11 +185,11 @@ impl Desk {
     }
 
     fn tray_cache(&self) -> TrayCache {
-        self.tray_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        self.tray.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     fn tray_cache_mut(&self) -> std::sync::MutexGuard<'_, TrayCache> {
         // Each write replaces the whole value: a panic cannot leave it half-done.
-        self.tray_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.tray.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

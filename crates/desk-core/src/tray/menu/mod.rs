@@ -109,6 +109,15 @@ pub enum TrayOutcome {
     Notify(TrayNotice),
 }
 
+/// What the desk keeps for the tray.
+#[derive(Default)]
+pub(crate) struct State {
+    /// The menu's view of the active connection's active tokens.
+    pub(crate) cache: std::sync::Mutex<TrayCache>,
+    /// Held while the tray refreshes, so answers land in order.
+    pub(crate) refresh_turn: tokio::sync::Mutex<()>,
+}
+
 /// The tray's cached view of the active tokens, and which connection it is of.
 #[derive(Debug, Clone)]
 pub(crate) struct TrayCache {

@@ -35,7 +35,7 @@ impl Desk {
     /// first request and records each token's outcome. One panic or restore
     /// runs at a time.
     pub async fn panic_disable(&self, plan: &PanicPlan, include_sign_in: bool) -> Result<BatchReport, DeskError> {
-        let _turn = self.panic_turn.lock().await;
+        let _turn = self.panic.turn.lock().await;
         let planned = PanicSnapshot {
             connection_id: plan.connection_id.clone(),
             taken_at_ms: epoch_ms(SystemTime::now()),
@@ -126,21 +126,22 @@ impl Desk {
     /// What "Restore" would do for the connection, when a panic left something
     /// to undo (the snapshot file read and its seal checked first).
     pub async fn restore_offer(&self, connection_id: &str) -> Result<Option<RestoreOffer>, DeskError> {
-        let all = self.snapshots.get().await?;
+        let all = self.panic.snapshots.get().await?;
         Ok(all.get(connection_id).and_then(RestoreOffer::of))
     }
 
     /// [`Desk::restore_offer`] as far as the snapshot file was read already:
     /// for the tray menu, which never waits.
     pub(crate) fn restore_offer_now(&self, connection_id: &str) -> Option<RestoreOffer> {
-        self.snapshots.peek()?.get(connection_id).and_then(RestoreOffer::of)
+        self.panic.snapshots.peek()?.get(connection_id).and_then(RestoreOffer::of)
     }
 
     /// Starts a new panic's snapshot: its tokens, plus whatever an earlier
     /// panic disabled and is not restored yet (a second panic must not make
     /// the first one's tokens unrestorable). Returns the merged snapshot.
     async fn begin_snapshot(&self, snapshot: PanicSnapshot) -> Result<PanicSnapshot, DeskError> {
-        self.snapshots
+        self.panic
+            .snapshots
             .change(move |all| {
                 let mut merged = snapshot;
                 if let Some(earlier) = all.remove(&merged.connection_id) {
@@ -161,7 +162,8 @@ impl Desk {
     /// nothing in it is left to restore.
     async fn put_snapshot(&self, snapshot: &PanicSnapshot) -> Result<(), DeskError> {
         let snapshot = snapshot.clone();
-        self.snapshots
+        self.panic
+            .snapshots
             .change(move |all| {
                 if snapshot.disabled().next().is_some() {
                     all.insert(snapshot.connection_id.clone(), snapshot);
@@ -174,8 +176,8 @@ impl Desk {
 
     /// Forgets the snapshot of a connection (removed, or the demo starting afresh).
     pub(crate) async fn forget_snapshot(&self, connection_id: &str) -> Result<(), DeskError> {
-        if self.snapshots.get().await?.contains_key(connection_id) {
-            self.snapshots.change(|all| all.remove(connection_id)).await?;
+        if self.panic.snapshots.get().await?.contains_key(connection_id) {
+            self.panic.snapshots.change(|all| all.remove(connection_id)).await?;
         }
         Ok(())
     }
@@ -184,9 +186,9 @@ impl Desk {
     /// Tokens deleted or enabled since are skipped and reported; those that
     /// fail stay in the snapshot, for another try.
     pub async fn restore_panic(&self, connection_id: &str) -> Result<(BatchReport, TrayNotice), DeskError> {
-        let _turn = self.panic_turn.lock().await;
+        let _turn = self.panic.turn.lock().await;
         let connection = self.connection(connection_id)?;
-        let mut snapshot = self.snapshots.get().await?.remove(connection_id).ok_or_else(|| {
+        let mut snapshot = self.panic.snapshots.get().await?.remove(connection_id).ok_or_else(|| {
             DeskError::new(ErrorKind::NotFound, format!("There is nothing to restore on \"{}\".", connection.label))
         })?;
         let wanted: Vec<usize> =

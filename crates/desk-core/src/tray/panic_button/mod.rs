@@ -234,6 +234,14 @@ impl BatchReport {
 /// Every kept snapshot, by connection id.
 pub(crate) type Snapshots = BTreeMap<String, PanicSnapshot>;
 
+/// What the desk keeps for the panic button.
+pub(crate) struct State {
+    /// What the panics of each connection disabled and is not restored yet (sealed).
+    pub(crate) snapshots: crate::storage::local_store::LocalStore<Snapshots>,
+    /// Held by a panic or a restore while it runs: one at a time.
+    pub(crate) turn: tokio::sync::Mutex<()>,
+}
+
 fn outcome_of(result: Result<(), DeskError>) -> TokenOutcome {
     match result {
         Ok(()) => TokenOutcome::Done,
