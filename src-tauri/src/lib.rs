@@ -99,5 +99,4 @@ pub fn install_ipc<R: Runtime>(app: &mut App<R>, ipc: &tauri_specta::Builder<R>,
     ipc.mount_events(app);
     events::forward(app.handle(), desk.clone());
     app.manage(desk);
-    app.manage(commands::audit::RunningExport::default());
 }

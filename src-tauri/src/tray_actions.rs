@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use desk_core::{Desk, TrayAction, TrayNotice, TrayOutcome};
+use desk_core::{BatchStart, Desk, TrayAction, TrayNotice, TrayOutcome};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::native::{self, Answer};
@@ -52,53 +52,27 @@ async fn act<R: Runtime>(app: &AppHandle<R>, desk: &Desk, action: TrayAction) {
     }
 }
 
-/// "Disable all active tokens…": the set is fixed when the question is asked.
+/// "Disable all active tokens…": desk-core plans it and words the question.
 async fn panic<R: Runtime>(app: &AppHandle<R>, desk: &Desk, connection_id: &str) {
-    let plan = match desk.plan_panic(connection_id).await {
-        Ok(plan) => plan,
-        Err(error) => return native::notify(app, &TrayNotice::failed("No token was disabled", &error)),
+    let (plan, question) = match desk.start_panic(connection_id).await {
+        BatchStart::Ask(plan, question) => (plan, question),
+        BatchStart::Tell(notice) => return native::notify(app, &notice),
     };
-    if plan.tokens.is_empty() {
-        let body = format!("\"{}\" has no active token.", plan.connection_label);
-        return native::notify(app, &TrayNotice::done("Nothing to disable", body));
-    }
-    if plan.tokens.iter().all(|token| token.signs_in) {
-        let body = format!(
-            "\"{}\" has no active token but the one Token Desk signs in with, which is under \"Disable token\".",
-            plan.connection_label
-        );
-        return native::notify(app, &TrayNotice::done("Nothing to disable", body));
-    }
-    let alternative = plan.sign_in_token().map(|_| "Include it too");
-    let include_sign_in = match native::confirm(app, &plan.question(), alternative).await {
+    let include_sign_in = match native::confirm(app, &question, plan.alternative()).await {
         Answer::Confirm => false,
         Answer::Alternative => true,
         Answer::Cancel => return,
     };
-    match desk.panic_disable(&plan, include_sign_in).await {
-        Ok(report) => native::notify(app, &desk.panic_notice(&plan, &report)),
-        Err(error) => native::notify(app, &TrayNotice::failed("The panic could not start", &error)),
-    }
+    native::notify(app, &desk.run_panic(&plan, include_sign_in).await);
 }
 
 /// "Restore N tokens…": asks first, naming every token it would enable.
 async fn restore<R: Runtime>(app: &AppHandle<R>, desk: &Desk, connection_id: &str) {
-    let offer = desk.restore_offer(connection_id).await;
-    let label = desk.connection(connection_id).map(|connection| connection.label);
-    let (offer, label) = match (offer, label) {
-        (Ok(Some(offer)), Ok(label)) => (offer, label),
-        (Ok(None), _) => {
-            return native::notify(app, &TrayNotice::done("Nothing to restore", "No panic left tokens to enable."));
-        }
-        (Err(error), _) | (_, Err(error)) => {
-            return native::notify(app, &TrayNotice::failed("Nothing was restored", &error));
-        }
+    let question = match desk.start_restore(connection_id).await {
+        BatchStart::Ask((), question) => question,
+        BatchStart::Tell(notice) => return native::notify(app, &notice),
     };
-    if native::confirm(app, &offer.question(&label), None).await != Answer::Confirm {
-        return;
-    }
-    match desk.restore_panic(connection_id).await {
-        Ok((_, notice)) => native::notify(app, &notice),
-        Err(error) => native::notify(app, &TrayNotice::failed("Nothing was restored", &error)),
+    if native::confirm(app, &question, None).await == Answer::Confirm {
+        native::notify(app, &desk.run_restore(connection_id).await);
     }
 }

@@ -155,6 +155,7 @@ pub struct Desk {
     pub(crate) reviews: crate::reminders::review_dates::State,
     pub(crate) rotations: crate::reminders::rotation::State,
     pub(crate) usage: crate::audit::usage::State,
+    pub(crate) exports: crate::audit::export::State,
 }
 
 impl Desk {
@@ -206,6 +207,7 @@ impl Desk {
                 origins: LocalStore::open(dir, crate::audit::usage::FILE_NAME, "origin history", None),
                 unwatched: Mutex::new(Default::default()),
             },
+            exports: Default::default(),
             time: Time { opened_at: config.clock.now(), clock: config.clock, schedule_day: Mutex::new(None) },
             setup: Setup {
                 config_dir: config.config_dir.clone(),

@@ -87,7 +87,7 @@ async fn a_tokens_trail_is_exported_byte_for_byte_scrubbed_and_can_be_cancelled(
     let mut progress = Vec::new();
     let summary = world
         .desk
-        .export_audit(&connection.id, &scope, ExportFormat::Csv, &csv_path, &cancel, |p| progress.push(p))
+        .export_audit_until(&connection.id, &scope, ExportFormat::Csv, &csv_path, &cancel, |p| progress.push(p))
         .await
         .expect("exported");
     assert_eq!(summary.records as usize, records.len());
@@ -106,7 +106,7 @@ async fn a_tokens_trail_is_exported_byte_for_byte_scrubbed_and_can_be_cancelled(
     let json_path = dir.path().join("trail.json");
     world
         .desk
-        .export_audit(&connection.id, &scope, ExportFormat::Json, &json_path, &cancel, |_| {})
+        .export_audit_until(&connection.id, &scope, ExportFormat::Json, &json_path, &cancel, |_| {})
         .await
         .expect("exported");
     let objects: Vec<String> = rows
@@ -129,7 +129,7 @@ async fn a_tokens_trail_is_exported_byte_for_byte_scrubbed_and_can_be_cancelled(
     let cancelled_path = dir.path().join("cancelled.csv");
     let error = world
         .desk
-        .export_audit(&connection.id, &scope, ExportFormat::Csv, &cancelled_path, &cancel, |_| {})
+        .export_audit_until(&connection.id, &scope, ExportFormat::Csv, &cancelled_path, &cancel, |_| {})
         .await
         .expect_err("cancelled");
     assert_eq!(error.kind, ErrorKind::Refused);
@@ -142,7 +142,14 @@ async fn a_tokens_trail_is_exported_byte_for_byte_scrubbed_and_can_be_cancelled(
     cancel.store(false, std::sync::atomic::Ordering::SeqCst);
     let error = world
         .desk
-        .export_audit(&connection.id, &backwards, ExportFormat::Csv, &dir.path().join("range.csv"), &cancel, |_| {})
+        .export_audit_until(
+            &connection.id,
+            &backwards,
+            ExportFormat::Csv,
+            &dir.path().join("range.csv"),
+            &cancel,
+            |_| {},
+        )
         .await
         .expect_err("backwards");
     assert_eq!(error.kind, ErrorKind::Validation);

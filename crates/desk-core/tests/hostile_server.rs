@@ -76,7 +76,11 @@ async fn a_user_agent_written_as_a_formula_is_exported_as_text() {
     let path = dir.path().join("trail.csv");
     let scope = AuditExportScope::Token { token_id: token.clone(), role: AuditRole::Actor };
     let cancel = Arc::new(AtomicBool::new(false));
-    world.desk.export_audit(&connection.id, &scope, ExportFormat::Csv, &path, &cancel, |_| {}).await.expect("export");
+    world
+        .desk
+        .export_audit_until(&connection.id, &scope, ExportFormat::Csv, &path, &cancel, |_| {})
+        .await
+        .expect("export");
 
     let mut reader = csv::Reader::from_path(&path).expect("the CSV reads back");
     let agents: Vec<String> =

@@ -2,9 +2,9 @@
 
 use desk_core::queries::AuditQuery;
 use desk_core::views::{AuditPage, AuditRecordView, EventTypeView};
-use desk_core::{AuditExportScope, CancelFlag, DeskError, ExportFormat, ExportProgress, ExportSummary, TokenUsage};
+use desk_core::{AuditExportScope, DeskError, ExportFormat, ExportProgress, ExportSummary, TokenUsage};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
 use super::DeskState;
 
@@ -48,10 +48,6 @@ pub async fn token_usage(
     desk.token_usage(&connection_id, &token_id).await
 }
 
-/// The export running now, if any, so that `cancel_export` can stop it.
-#[derive(Default)]
-pub struct RunningExport(std::sync::Mutex<Option<CancelFlag>>);
-
 /// Exports audit records to a file the user picks in a native save dialog.
 /// Rust opens the dialog and writes the file: the window itself has no file
 /// system or dialog access. Progress arrives on `on_progress`; the answer is
@@ -61,59 +57,23 @@ pub struct RunningExport(std::sync::Mutex<Option<CancelFlag>>);
 pub async fn export_audit<R: Runtime>(
     app: AppHandle<R>,
     desk: DeskState<'_>,
-    running: State<'_, RunningExport>,
     connection_id: String,
     scope: AuditExportScope,
     format: ExportFormat,
     on_progress: Channel<ExportProgress>,
 ) -> Result<Option<ExportSummary>, DeskError> {
-    let Some(path) = crate::native::save_path(&app, &export_file_name(&scope, format), format.extension()).await else {
-        return Ok(None);
-    };
-    let cancel = CancelFlag::default();
-    *running.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(cancel.clone());
-    let exported = desk
-        .export_audit(&connection_id, &scope, format, &path, &cancel, |progress| {
-            let _ = on_progress.send(progress);
-        })
-        .await;
-    running.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
-    exported.map(Some)
+    let proposed = scope.proposed_file_name(format);
+    let Some(path) = crate::native::save_path(&app, &proposed, format.extension()).await else { return Ok(None) };
+    desk.export_audit(&connection_id, &scope, format, &path, |progress| {
+        let _ = on_progress.send(progress);
+    })
+    .await
+    .map(Some)
 }
 
 /// Stops the running export between two pages; its file is not written.
 #[tauri::command]
 #[specta::specta]
-pub async fn cancel_export(running: State<'_, RunningExport>) -> Result<(), DeskError> {
-    if let Some(cancel) = running.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).as_ref() {
-        cancel.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-    Ok(())
-}
-
-/// `audit-TKN-1234-5678.csv`, or `audit-2026-06-01-to-2026-06-30.json`. Only
-/// letters, digits and dashes of what the window sent reach the proposed name.
-fn export_file_name(scope: &AuditExportScope, format: ExportFormat) -> String {
-    let plain = |text: &str, most: usize| -> String {
-        text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(most).collect()
-    };
-    let what = match scope {
-        AuditExportScope::Token { token_id, .. } => plain(token_id, 20),
-        AuditExportScope::Range { from, to } => format!("{}-to-{}", plain(from, 10), plain(to, 10)),
-    };
-    format!("audit-{what}.{}", format.extension())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use desk_core::queries::AuditRole;
-
-    #[test]
-    fn the_proposed_file_name_holds_no_path() {
-        let token = AuditExportScope::Token { token_id: "TKN-1234-5678".into(), role: AuditRole::Object };
-        assert_eq!(export_file_name(&token, ExportFormat::Csv), "audit-TKN-1234-5678.csv");
-        let range = AuditExportScope::Range { from: "2026-06-01T00:00:00Z".into(), to: "../../etc/passwd".into() };
-        assert_eq!(export_file_name(&range, ExportFormat::Json), "audit-2026-06-01-to-etcpasswd.json");
-    }
+pub fn cancel_export(desk: DeskState<'_>) {
+    desk.cancel_export();
 }

@@ -105,7 +105,7 @@ export const commands = {
 	 */
 	exportAudit: (connectionId: string, scope: AuditExportScope, format: ExportFormat, onProgress: Channel<ExportProgress>) => typedError<ExportSummary | null, DeskError>(__TAURI_INVOKE("export_audit", { connectionId, scope, format, onProgress })),
 	/**  Stops the running export between two pages; its file is not written. */
-	cancelExport: () => typedError<null, DeskError>(__TAURI_INVOKE("cancel_export")),
+	cancelExport: () => __TAURI_INVOKE<void>("cancel_export"),
 	/**  What a token's own audit records tell of its use (the Usage tab). */
 	tokenUsage: (connectionId: string, tokenId: string) => typedError<TokenUsage, DeskError>(__TAURI_INVOKE("token_usage", { connectionId, tokenId })),
 	/**  Every review date of the connection's tokens. */

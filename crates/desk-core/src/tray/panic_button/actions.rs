@@ -123,6 +123,59 @@ impl Desk {
         report.notice("disabled", &plan.connection_label)
     }
 
+    /// "Disable all active tokens…" from the tray: the plan and its question,
+    /// or what to tell when there is nothing to disable. The set of tokens is
+    /// fixed when the question is asked.
+    pub async fn start_panic(&self, connection_id: &str) -> BatchStart<PanicPlan> {
+        let plan = match self.plan_panic(connection_id).await {
+            Ok(plan) => plan,
+            Err(error) => return BatchStart::Tell(TrayNotice::failed("No token was disabled", &error)),
+        };
+        if plan.tokens.is_empty() {
+            let body = format!("\"{}\" has no active token.", plan.connection_label);
+            return BatchStart::Tell(TrayNotice::done("Nothing to disable", body));
+        }
+        if plan.tokens.iter().all(|token| token.signs_in) {
+            let body = format!(
+                "\"{}\" has no active token but the one Token Desk signs in with, which is under \"Disable token\".",
+                plan.connection_label
+            );
+            return BatchStart::Tell(TrayNotice::done("Nothing to disable", body));
+        }
+        let question = plan.question();
+        BatchStart::Ask(plan, question)
+    }
+
+    /// Runs a confirmed panic and says how it went.
+    pub async fn run_panic(&self, plan: &PanicPlan, include_sign_in: bool) -> TrayNotice {
+        match self.panic_disable(plan, include_sign_in).await {
+            Ok(report) => self.panic_notice(plan, &report),
+            Err(error) => TrayNotice::failed("The panic could not start", &error),
+        }
+    }
+
+    /// "Restore N tokens…" from the tray: its question, naming every token it
+    /// would enable, or what to tell when there is nothing to restore.
+    pub async fn start_restore(&self, connection_id: &str) -> BatchStart<()> {
+        let offer = self.restore_offer(connection_id).await;
+        let label = self.connection(connection_id).map(|connection| connection.label);
+        match (offer, label) {
+            (Ok(Some(offer)), Ok(label)) => BatchStart::Ask((), offer.question(&label)),
+            (Ok(None), _) => {
+                BatchStart::Tell(TrayNotice::done("Nothing to restore", "No panic left tokens to enable."))
+            }
+            (Err(error), _) | (_, Err(error)) => BatchStart::Tell(TrayNotice::failed("Nothing was restored", &error)),
+        }
+    }
+
+    /// Runs a confirmed restore and says how it went.
+    pub async fn run_restore(&self, connection_id: &str) -> TrayNotice {
+        match self.restore_panic(connection_id).await {
+            Ok((_, notice)) => notice,
+            Err(error) => TrayNotice::failed("Nothing was restored", &error),
+        }
+    }
+
     /// What "Restore" would do for the connection, when a panic left something
     /// to undo (the snapshot file read and its seal checked first).
     pub async fn restore_offer(&self, connection_id: &str) -> Result<Option<RestoreOffer>, DeskError> {

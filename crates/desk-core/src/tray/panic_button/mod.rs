@@ -41,6 +41,12 @@ impl PanicPlan {
         self.tokens.iter().find(|token| token.signs_in)
     }
 
+    /// The second way to go ahead the confirmation offers, when the sign-in
+    /// token is among the active ones.
+    pub fn alternative(&self) -> Option<&'static str> {
+        self.sign_in_token().map(|_| "Include it too")
+    }
+
     /// The native confirmation: names the connection and the count, and what
     /// happens to the sign-in token.
     pub fn question(&self) -> TrayQuestion {
@@ -64,6 +70,16 @@ impl PanicPlan {
             confirm_label: format!("Disable {others} {}", plural(others, "token", "tokens")),
         }
     }
+}
+
+/// The first step of a panic or a restore from the tray: a question to ask
+/// natively before anything happens, or only something to tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchStart<T> {
+    /// Ask this, then run what was planned.
+    Ask(T, TrayQuestion),
+    /// Nothing to do; tell the user why.
+    Tell(TrayNotice),
 }
 
 /// What happened to one token.

@@ -5,18 +5,17 @@
 //! renamed over it at the end; a cancel or a failure leaves nothing behind.
 
 use std::io::Write;
-use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use futures::StreamExt;
 use marketplace_api::models::AuditRecord;
 use marketplace_api::rql::{Filter, Query};
 use serde::{Deserialize, Serialize};
 
-use crate::desk::Desk;
-use crate::error::{DeskError, ErrorKind};
+use crate::error::DeskError;
 use crate::tokens::queries::{AuditQuery, AuditRole};
+
+mod actions;
 
 /// What to export.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
@@ -126,47 +125,25 @@ impl ExportRow {
 /// Set to stop an export between two pages.
 pub type CancelFlag = Arc<AtomicBool>;
 
-impl Desk {
-    /// Writes the records of `scope` to `path` as `format`, newest first,
-    /// reporting progress after every page. Stops when `cancel` is set: the
-    /// answer is then a `Refused` error and no file is left.
-    pub async fn export_audit(
-        &self,
-        connection_id: &str,
-        scope: &AuditExportScope,
-        format: ExportFormat,
-        path: &Path,
-        cancel: &CancelFlag,
-        mut on_progress: impl FnMut(ExportProgress) + Send,
-    ) -> Result<ExportSummary, DeskError> {
-        let query = scope_query(scope)?.render();
-        let client = self.client(connection_id).await?;
-        let dir = path.parent().unwrap_or_else(|| Path::new("."));
-        let fail = |error: &dyn std::fmt::Display| {
-            DeskError::new(ErrorKind::Storage, format!("Token Desk could not write {}: {error}.", path.display()))
+/// What the desk keeps for exports: the one running now, for Cancel.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) running: std::sync::Mutex<Option<CancelFlag>>,
+}
+
+impl AuditExportScope {
+    /// The file name the save dialog proposes: `audit-TKN-1234-5678.csv`, or
+    /// `audit-2026-06-01-to-2026-06-30.json`. Only letters, digits and dashes
+    /// of what the window sent reach it.
+    pub fn proposed_file_name(&self, format: ExportFormat) -> String {
+        let plain = |text: &str, most: usize| -> String {
+            text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(most).collect()
         };
-        let temp = tempfile::NamedTempFile::new_in(dir).map_err(|error| fail(&error))?;
-        let mut rows = RowWriter::new(format, std::io::BufWriter::new(temp.as_file())).map_err(|error| fail(&error))?;
-        let mut pages = client.list_all_audit_records(query);
-        let mut written: u32 = 0;
-        while let Some(page) = pages.next().await {
-            if cancel.load(Ordering::SeqCst) {
-                return Err(DeskError::new(ErrorKind::Refused, "The export was cancelled; no file was written."));
-            }
-            let page = page?;
-            for record in &page.items {
-                rows.write(&ExportRow::of(record)).map_err(|error| fail(&error))?;
-                written = written.saturating_add(1);
-            }
-            on_progress(ExportProgress { written, total: page.total.map(|t| u32::try_from(t).unwrap_or(u32::MAX)) });
-        }
-        if cancel.load(Ordering::SeqCst) {
-            return Err(DeskError::new(ErrorKind::Refused, "The export was cancelled; no file was written."));
-        }
-        rows.finish().map_err(|error| fail(&error))?;
-        temp.as_file().sync_all().map_err(|error| fail(&error))?;
-        temp.persist(path).map_err(|error| fail(&error.error))?;
-        Ok(ExportSummary { records: written, path: path.display().to_string() })
+        let what = match self {
+            AuditExportScope::Token { token_id, .. } => plain(token_id, 20),
+            AuditExportScope::Range { from, to } => format!("{}-to-{}", plain(from, 10), plain(to, 10)),
+        };
+        format!("audit-{what}.{}", format.extension())
     }
 }
 
@@ -239,6 +216,14 @@ impl<W: Write> RowWriter<W> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_proposed_file_name_holds_no_path() {
+        let token = AuditExportScope::Token { token_id: "TKN-1234-5678".into(), role: AuditRole::Object };
+        assert_eq!(token.proposed_file_name(ExportFormat::Csv), "audit-TKN-1234-5678.csv");
+        let range = AuditExportScope::Range { from: "2026-06-01T00:00:00Z".into(), to: "../../etc/passwd".into() };
+        assert_eq!(range.proposed_file_name(ExportFormat::Json), "audit-2026-06-01-to-etcpasswd.json");
+    }
+
     use super::*;
 
     #[test]
