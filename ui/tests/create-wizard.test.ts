@@ -96,7 +96,7 @@ describe('Create token wizard', () => {
     ]);
   });
 
-  it('shows "Token created" with Copy value and Reveal', async () => {
+  it('shows "Token created" with Copy value and Show', async () => {
     const created = token({ id: 'TKN-5000-0001', name: 'CI pipeline' });
     const secret = 'idt:TKN-5000-0001:9a8b7c6d5e4f';
     const backend = renderWizard({
@@ -133,10 +133,13 @@ describe('Create token wizard', () => {
     });
     expect(document.body.textContent).not.toContain(secret);
 
-    await fireEvent.click(screen.getByRole('button', { name: 'Reveal' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Show' }));
     const value = await screen.findByLabelText('Token value');
     expect(value.textContent).toBe(secret);
-    expect(screen.queryByRole('button', { name: 'Reveal' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Show' })).toBeNull();
+    // The one reveal component: a blur hides the value here too.
+    await fireEvent.blur(window);
+    expect(document.body.textContent).not.toContain(secret);
     expect(screen.getByRole('button', { name: 'Open the token' })).toBeTruthy();
   });
 });

@@ -128,7 +128,6 @@ impl From<marketplace_api::Error> for DeskError {
             Api::Network | Api::Timeout => ErrorKind::Network,
             Api::Tls => ErrorKind::Tls,
             Api::Server | Api::Undecodable | Api::UnexpectedStatus => ErrorKind::Server,
-            _ => ErrorKind::Internal,
         };
         let mut field_errors: Vec<FieldError> = error
             .field_errors()

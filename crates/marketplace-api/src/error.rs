@@ -13,7 +13,6 @@ use crate::secret::{ApiSecret, scrub};
 
 /// What went wrong, at the grain a UI needs to choose its message and its next step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum ErrorKind {
     /// The client was configured wrongly: a non-https URL, an unusable CA certificate, …
     /// Nothing was sent.

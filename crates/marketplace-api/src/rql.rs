@@ -54,7 +54,6 @@ const VALUE_KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove
 /// The messages are meant for the person who typed the search; they never repeat the value
 /// (it could be a secret, for a filter on `token`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum QueryError {
     /// A text value holds both `'` and `"`: RQL literals have no escapes, so no delimiter can
     /// enclose it.
