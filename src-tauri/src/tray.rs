@@ -90,7 +90,7 @@ fn render<R: Runtime>(app: &AppHandle<R>, model: &TrayMenuModel) -> tauri::Resul
         model.can_panic(),
     )?)?;
     if let Some(offer) = &model.restore {
-        menu.append(&item(app, TrayAction::Restore(connection_id.clone()), &offer.label(), true)?)?;
+        menu.append(&item(app, TrayAction::Restore(connection_id.clone()), &offer.label, true)?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&item(app, TrayAction::Quit, "Quit", true)?)?;

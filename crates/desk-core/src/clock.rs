@@ -61,3 +61,8 @@ pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
 pub(crate) fn parse_rfc3339(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text.trim()).ok().map(|at| at.with_timezone(&Utc))
 }
+
+/// `at` in milliseconds since the Unix epoch (0 before it), as the window's dates are sent.
+pub(crate) fn epoch_ms(at: chrono::DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp_millis()).unwrap_or_default()
+}

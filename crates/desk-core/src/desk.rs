@@ -20,7 +20,7 @@ use crate::connections::store::{ConnectionStore, PendingChange};
 use crate::connections::types::{Connection, unknown_connection};
 use crate::error::{DeskError, ErrorKind};
 use crate::events::DeskEvent;
-use crate::settings::{Settings, SettingsStore};
+use crate::settings::Settings;
 use crate::storage::local_store::LocalStore;
 
 pub use crate::connections::types::DEMO_CONNECTION_ID;
@@ -147,7 +147,7 @@ pub struct Desk {
     events: broadcast::Sender<DeskEvent>,
     pub(crate) setup: Setup,
     pub(crate) time: Time,
-    preferences: crate::settings::Preferences,
+    pub(crate) preferences: crate::settings::Preferences,
     /// The system clipboard, once the shell has one to give.
     pub(crate) clipboard: Option<Arc<ClipboardGuard>>,
     pub(crate) tray: crate::tray::menu::State,
@@ -168,8 +168,6 @@ impl Desk {
             Err(error) => (Err(error.clone()), Some(error), None),
         };
         let (events, _) = broadcast::channel(256);
-        let settings_store = SettingsStore::new(&config.config_dir);
-        let settings = Mutex::new(settings_store.load());
         let calls = Arc::new(KeychainCalls::new(config.keychain_timeout));
         let seal = Some(Arc::new(crate::storage::file_seal::FileSeal::new(Arc::clone(&secrets), Arc::clone(&calls))));
         let dir = &config.config_dir;
@@ -185,7 +183,7 @@ impl Desk {
             }),
             store_writes: tokio::sync::Mutex::new(()),
             keychain: crate::connections::Keychain { entries: secrets, calls, sign_ins: Arc::default() },
-            preferences: crate::settings::Preferences { store: settings_store, current: settings },
+            preferences: LocalStore::open_now(dir, crate::settings::FILE_NAME, "settings").telling(events.clone()),
             clipboard: None,
             tray: Default::default(),
             panic: crate::tray::panic_button::State {
@@ -250,26 +248,24 @@ impl Desk {
     /// Gives the desk the system clipboard, for copies and their clearing.
     /// Without one, copying reports that there is no clipboard.
     pub fn with_clipboard(mut self, clipboard: Arc<dyn SystemClipboard>) -> Result<Self, DeskError> {
-        self.clipboard = Some(Arc::new(ClipboardGuard::new(clipboard, self.events.clone())?));
+        self.clipboard =
+            Some(Arc::new(ClipboardGuard::new(clipboard, self.events.clone(), Arc::clone(&self.time.clock))?));
         Ok(self)
     }
 
     /// The user's settings.
     pub fn settings(&self) -> Settings {
-        self.preferences.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        let saved = self.preferences.peek().unwrap_or_default();
+        // A value out of range (edited by hand) is not applied: the defaults are.
+        saved.checked().unwrap_or_default()
     }
 
     /// Checks and saves new settings; they apply from the next copy on. The
     /// file is written off the async workers, with no lock held.
     pub async fn update_settings(&self, settings: Settings) -> Result<Settings, DeskError> {
         let settings = settings.checked()?;
-        let _writing = self.store_writes.lock().await;
-        let store = self.preferences.store.clone();
-        let to_save = settings.clone();
-        tokio::task::spawn_blocking(move || store.save(&to_save))
-            .await
-            .map_err(|error| DeskError::internal(format!("the settings write did not finish ({error})")))??;
-        *self.preferences.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.clone();
+        let saved = settings.clone();
+        self.preferences.change(move |kept| *kept = saved).await?;
         Ok(settings)
     }
 

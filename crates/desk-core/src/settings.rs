@@ -1,8 +1,8 @@
-//! The user's settings, kept as JSON in the app's config dir (0600, written
-//! atomically). Unknown or damaged files fall back to the defaults, with a
-//! warning in the log: a setting is never worth refusing to start over.
+//! The user's settings, kept as JSON in the app's config dir like every file
+//! of Token Desk's (`LocalStore`: 0600, written atomically). A damaged file is
+//! set aside with a notice and the defaults apply: a setting is never worth
+//! refusing to start over.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,8 @@ pub const CLEAR_AFTER_MAX_SECS: u32 = 300;
 /// The default delay before a copied value is cleared.
 pub const CLEAR_AFTER_DEFAULT_SECS: u32 = 20;
 
-const FILE_NAME: &str = "settings.json";
+/// The file the settings live in.
+pub(crate) const FILE_NAME: &str = "settings.json";
 
 /// What the Settings screen changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -66,43 +67,5 @@ impl Settings {
     }
 }
 
-/// Where the settings live.
-#[derive(Clone)]
-pub(crate) struct SettingsStore {
-    path: PathBuf,
-}
-
-impl SettingsStore {
-    pub(crate) fn new(config_dir: &Path) -> Self {
-        Self { path: config_dir.join(FILE_NAME) }
-    }
-
-    /// The saved settings, or the defaults.
-    pub(crate) fn load(&self) -> Settings {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice::<Settings>(&bytes)
-                .ok()
-                .and_then(|settings| settings.checked().ok())
-                .unwrap_or_else(|| {
-                    tracing::warn!("{} is damaged; using the default settings", self.path.display());
-                    Settings::default()
-                }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-            Err(error) => {
-                tracing::warn!("cannot read {}: {error}; using the default settings", self.path.display());
-                Settings::default()
-            }
-        }
-    }
-
-    /// Saves `settings`, readable by the user only.
-    pub(crate) fn save(&self, settings: &Settings) -> Result<(), DeskError> {
-        crate::storage::files::write_private_json(&self.path, settings, "settings")
-    }
-}
-
-/// The settings as the desk keeps them: the file and what it holds now.
-pub(crate) struct Preferences {
-    pub(crate) store: SettingsStore,
-    pub(crate) current: std::sync::Mutex<Settings>,
-}
+/// The settings as the desk keeps them: read at start, written through.
+pub(crate) type Preferences = crate::storage::local_store::LocalStore<Settings>;

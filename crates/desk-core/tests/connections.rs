@@ -195,7 +195,7 @@ async fn a_damaged_connections_file_is_reported_and_the_app_still_works() {
     let desk = desk_with(world.config_dir.path(), world.secrets.clone());
     let notice = desk.connections().notice.expect("the user is told");
     assert_eq!(notice.kind, ErrorKind::Storage);
-    assert!(notice.message.contains("connections.json.corrupt-"), "{}", notice.message);
+    assert!(notice.message.contains("connections.json.damaged-"), "{}", notice.message);
     let added = desk.add_connection(world.new_connection(AccountKind::Vendor)).await.expect("still works");
     assert_eq!(desk.connections().connections, vec![added]);
 }

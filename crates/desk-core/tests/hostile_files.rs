@@ -191,3 +191,24 @@ async fn a_damaged_connections_file_offers_no_orphan_removal_and_can_be_put_back
     assert!(list.notice.is_none() && list.set_aside.is_none());
     world.desk.list_tokens(&vendor.id, &TokenListQuery::default()).await.expect("works again");
 }
+
+#[tokio::test]
+async fn damaged_settings_are_set_aside_like_every_other_file_and_told() {
+    let world = World::new(1).await;
+    let saved = desk_core::Settings { clipboard_history: true, ..Default::default() };
+    world.desk.update_settings(saved.clone()).await.expect("saved");
+    assert_eq!(common::desk_with(world.config_dir.path(), world.secrets.clone()).settings(), saved, "kept");
+
+    std::fs::write(world.config_dir.path().join("settings.json"), b"{ \"clipboardHistory\": tru").expect("damaged");
+    let reopened = common::desk_with(world.config_dir.path(), world.secrets.clone());
+    assert_eq!(reopened.settings(), desk_core::Settings::default(), "the defaults apply");
+    let notices = reopened.connections().file_notices;
+    assert!(notices.iter().any(|notice| notice.message.contains("settings")), "told: {notices:?}");
+    let aside: Vec<String> = std::fs::read_dir(world.config_dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("settings.json.damaged-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "kept aside, not overwritten");
+}

@@ -242,7 +242,7 @@ async fn a_panic_with_failures_reports_each_token_and_the_restore_touches_only_w
 
     let offer = desk.restore_offer(&connection.id).await.expect("read").expect("a restore is offered");
     assert_eq!(offer.count, disabled.len());
-    assert!(offer.label().starts_with(&format!("Restore {} tokens disabled at ", disabled.len())), "{}", offer.label());
+    assert!(offer.label.starts_with(&format!("Restore {} tokens disabled at ", disabled.len())), "{}", offer.label);
 
     world.sim.faults().clear();
     let since = Instant::now();

@@ -9,7 +9,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use ring::hmac;
 use ring::rand::SystemRandom;
@@ -62,6 +62,8 @@ pub struct ClipboardGuard {
     held: Mutex<Option<Held>>,
     generations: AtomicU64,
     events: broadcast::Sender<DeskEvent>,
+    /// Where "now" comes from, for when a copy will be cleared.
+    clock: Arc<dyn crate::clock::Clock>,
     /// Taken for every write, and for every read-compare-clear: two copies at
     /// once, or a timer firing during a copy, can never leave the clipboard
     /// holding one secret while `held` describes another.
@@ -69,12 +71,16 @@ pub struct ClipboardGuard {
 }
 
 impl ClipboardGuard {
-    /// A guard over `clipboard` that reports changes on `events`.
-    pub fn new(clipboard: Arc<dyn SystemClipboard>, events: broadcast::Sender<DeskEvent>) -> Result<Self, DeskError> {
+    /// A guard over `clipboard` that reports changes on `events`, its time from `clock`.
+    pub fn new(
+        clipboard: Arc<dyn SystemClipboard>,
+        events: broadcast::Sender<DeskEvent>,
+        clock: Arc<dyn crate::clock::Clock>,
+    ) -> Result<Self, DeskError> {
         let key = hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new())
             .map_err(|_| DeskError::internal("no randomness for the clipboard's digest key"))?;
         let turn = tokio::sync::Mutex::new(());
-        Ok(Self { clipboard, key, held: Mutex::new(None), generations: AtomicU64::new(0), events, turn })
+        Ok(Self { clipboard, key, held: Mutex::new(None), generations: AtomicU64::new(0), events, clock, turn })
     }
 
     fn held(&self) -> MutexGuard<'_, Option<Held>> {
@@ -101,7 +107,8 @@ impl ClipboardGuard {
         self.write(text, keep_out_of_history).await?;
         let generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
         *self.held() = Some(Held { digest, connection_id: connection_id.to_owned(), generation });
-        let clears_at_ms = clear_after.map(|delay| epoch_ms(SystemTime::now() + delay));
+        let now_ms = crate::clock::epoch_ms(self.clock.now());
+        let clears_at_ms = clear_after.map(|delay| now_ms.saturating_add(delay.as_millis() as u64));
         // Still under the lock: a clear cannot announce "empty" before this
         // copy's "holding", which would leave the window showing a stale notice.
         if let Some(delay) = clear_after {
@@ -196,11 +203,6 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// `at` in milliseconds since the Unix epoch (0 before it).
-pub(crate) fn epoch_ms(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_millis() as u64).unwrap_or_default()
-}
-
 /// A clipboard in memory, for tests of the desk (the shell has the real one).
 #[derive(Default)]
 pub struct InMemoryClipboard {
@@ -243,7 +245,8 @@ mod tests {
     fn guard() -> (Arc<ClipboardGuard>, Arc<InMemoryClipboard>, broadcast::Receiver<DeskEvent>) {
         let clipboard = Arc::new(InMemoryClipboard::default());
         let (events, listener) = broadcast::channel(16);
-        let guard = ClipboardGuard::new(clipboard.clone(), events).expect("a guard");
+        let guard =
+            ClipboardGuard::new(clipboard.clone(), events, Arc::new(crate::clock::SystemClock)).expect("a guard");
         (Arc::new(guard), clipboard, listener)
     }
 

@@ -79,6 +79,7 @@ impl Desk {
             self.reviews.store.notice(),
             self.rotations.store.notice(),
             self.usage.origins.notice(),
+            self.preferences.notice(),
         ]
         .into_iter()
         .flatten()

@@ -78,7 +78,7 @@ pub struct OpenedStore {
 impl ConnectionStore {
     /// Opens the connections file in `config_dir`, or starts empty when there is none.
     ///
-    /// A file that does not parse is renamed to `connections.json.corrupt-<time>`
+    /// A file that does not parse is renamed to `connections.json.damaged-<time>`
     /// and the store starts empty, with a notice saying where the old file is. A
     /// file from a newer Token Desk, or one that cannot be read at all, is left
     /// untouched and reported as an error.
@@ -128,8 +128,7 @@ impl ConnectionStore {
                 Ok(Self::from_file(path, file, &refused))
             }
             Err(parse_error) => {
-                let aside = aside_path(&path);
-                std::fs::rename(&path, &aside).map_err(|error| {
+                let aside = crate::storage::files::set_aside(&path).map_err(|error| {
                     storage_error(format!(
                         "The connections file {} is damaged ({parse_error}) and could not be moved aside ({error}). \
                          It was left as it is.",
@@ -367,16 +366,6 @@ fn write_atomically(path: &Path, file: &ConnectionsFile) -> Result<(), DeskError
     crate::storage::files::write_private_json(path, file, "connections")
 }
 
-fn aside_path(path: &Path) -> PathBuf {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis())
-        .unwrap_or_default();
-    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
-    name.push(format!(".corrupt-{stamp}"));
-    path.with_file_name(name)
-}
-
 fn same_url(a: &str, b: &str) -> bool {
     a.trim_end_matches('/').eq_ignore_ascii_case(b.trim_end_matches('/'))
 }
@@ -446,7 +435,7 @@ mod tests {
         let aside: Vec<_> = std::fs::read_dir(dir.path())
             .expect("list")
             .flatten()
-            .filter(|entry| entry.file_name().to_string_lossy().starts_with("connections.json.corrupt-"))
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with("connections.json.damaged-"))
             .collect();
         assert_eq!(aside.len(), 1, "the damaged file is kept");
         assert_eq!(std::fs::read(aside[0].path()).expect("read"), b"{ this is not json");

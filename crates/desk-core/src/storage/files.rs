@@ -28,6 +28,25 @@ pub(crate) fn write_private_json<T: Serialize>(path: &Path, value: &T, what: &st
     Ok(())
 }
 
+/// Moves a file Token Desk will not use (damaged, or refused) out of the way,
+/// never overwriting it: `<name>.damaged-<milliseconds>` beside it. The one
+/// rule every file of Token Desk's follows. The stamp only keeps names apart;
+/// nothing acts on it, so it comes from the system's clock.
+pub(crate) fn set_aside(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis())
+        .unwrap_or_default();
+    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+    name.push(format!(".{SET_ASIDE_MARK}{stamp}"));
+    let aside = path.with_file_name(name);
+    std::fs::rename(path, &aside)?;
+    Ok(aside)
+}
+
+/// What a set-aside file's name carries after the original name.
+pub(crate) const SET_ASIDE_MARK: &str = "damaged-";
+
 #[cfg(test)]
 mod tests {
     use super::*;

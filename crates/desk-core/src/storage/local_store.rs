@@ -64,6 +64,25 @@ impl<T: Default + Clone + Serialize + DeserializeOwned + Send + 'static> LocalSt
         self
     }
 
+    /// `file_name` in `config_dir`, read now: for a small unsealed file the app
+    /// needs at start (the settings). Damaged, it is set aside like any other.
+    pub(crate) fn open_now(config_dir: &Path, file_name: &str, what: &'static str) -> Self {
+        let store = Self::open(config_dir, file_name, what, None);
+        let value = match std::fs::read(&store.path) {
+            Ok(bytes) => match serde_json::from_slice::<T>(&bytes) {
+                Ok(value) => value,
+                Err(error) => store.refuse(&format!("it is damaged ({error})")),
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => T::default(),
+            Err(error) => {
+                tracing::warn!("cannot read {}: {error}; Token Desk starts its {what} empty", store.path.display());
+                T::default()
+            }
+        };
+        *lock(&store.value) = Some(value);
+        store
+    }
+
     /// A copy of what is kept, reading the file first if need be. Fails only
     /// when the seal's key cannot be read (a locked keychain): nothing is
     /// assumed then, and the next call tries again.
@@ -163,20 +182,24 @@ impl<T: Default + Clone + Serialize + DeserializeOwned + Send + 'static> LocalSt
             serde_json::from_value::<T>(content).map_err(|error| format!("it is damaged ({error})"))
         }) {
             Ok(value) => Ok(value),
-            Err(why) => {
-                let aside = self.path.with_extension(format!("json.refused-{}", chrono::Utc::now().timestamp()));
-                let moved = std::fs::rename(&self.path, &aside).is_ok();
-                let kept = if moved { format!(" It was kept as {}.", aside.display()) } else { String::new() };
-                tracing::warn!("{} was refused: {why}", self.path.display());
-                self.tell(format!(
-                    "Token Desk did not use its {} file, {}: {why}. It starts them empty and acts on nothing the \
-                     file held.{kept} If you did not change that file, another program may have.",
-                    self.what,
-                    self.path.display()
-                ));
-                Ok(T::default())
-            }
+            Err(why) => Ok(self.refuse(&why)),
         }
+    }
+
+    /// Sets the file aside, tells why, and starts empty.
+    fn refuse(&self, why: &str) -> T {
+        let kept = match crate::storage::files::set_aside(&self.path) {
+            Ok(aside) => format!(" It was kept as {}.", aside.display()),
+            Err(_) => String::new(),
+        };
+        tracing::warn!("{} was refused: {why}", self.path.display());
+        self.tell(format!(
+            "Token Desk did not use its {} file, {}: {why}. It starts them empty and acts on nothing the file \
+             held.{kept} If you did not change that file, another program may have.",
+            self.what,
+            self.path.display()
+        ));
+        T::default()
     }
 
     fn tell(&self, message: String) {
@@ -223,7 +246,7 @@ mod tests {
         let damaged: LocalStore<PerToken<u32>> = LocalStore::open(dir.path(), "notes.json", "notes", None);
         assert!(damaged.get().await.expect("read").is_empty(), "starts empty");
         assert!(damaged.notice().is_some_and(|notice| notice.message.contains("damaged")));
-        assert_eq!(aside(dir.path(), "notes.json.refused-"), 1, "the damaged file is kept aside, not overwritten");
+        assert_eq!(aside(dir.path(), "notes.json.damaged-"), 1, "the damaged file is kept aside, not overwritten");
     }
 
     #[tokio::test]
@@ -248,7 +271,7 @@ mod tests {
         assert!(tampered.get().await.expect("read").is_empty(), "nothing the file held is acted on");
         let notice = tampered.notice().expect("a notice");
         assert!(notice.message.contains("seal does not match"), "{}", notice.message);
-        assert_eq!(aside(dir.path(), "snapshots.json.refused-"), 1);
+        assert_eq!(aside(dir.path(), "snapshots.json.damaged-"), 1);
 
         // A plain file without a seal is refused too.
         std::fs::write(&path, br#"{"c1": {"TKN-3": 1}}"#).expect("plain");

@@ -170,7 +170,7 @@ impl Desk {
     pub async fn tray_copy(&self, connection_id: &str, token_id: &str) -> TrayNotice {
         match self.copy_token(connection_id, token_id, CopyFormat::Value).await {
             Ok(receipt) => {
-                let now_ms = crate::clipboard::epoch_ms(std::time::SystemTime::now());
+                let now_ms = crate::clock::epoch_ms(self.now());
                 let clears = match receipt.clears_at_ms {
                     Some(at) => {
                         let secs = (at.saturating_sub(now_ms) + 500) / 1000;

@@ -1,12 +1,10 @@
 //! Planning and running a panic, and restoring what it disabled.
 
-use crate::clipboard::epoch_ms;
 use crate::desk::Desk;
 use crate::error::{DeskError, ErrorKind};
 use crate::tokens::queries::{TokenListQuery, TokenState};
 use crate::tray::messages::{TrayNotice, tray_token};
 use futures::StreamExt;
-use std::time::SystemTime;
 
 use super::*;
 
@@ -38,7 +36,7 @@ impl Desk {
         let _turn = self.panic.turn.lock().await;
         let planned = PanicSnapshot {
             connection_id: plan.connection_id.clone(),
-            taken_at_ms: epoch_ms(SystemTime::now()),
+            taken_at_ms: crate::clock::epoch_ms(self.now()),
             tokens: plan
                 .tokens
                 .iter()
@@ -180,13 +178,13 @@ impl Desk {
     /// to undo (the snapshot file read and its seal checked first).
     pub async fn restore_offer(&self, connection_id: &str) -> Result<Option<RestoreOffer>, DeskError> {
         let all = self.panic.snapshots.get().await?;
-        Ok(all.get(connection_id).and_then(RestoreOffer::of))
+        Ok(all.get(connection_id).and_then(|snapshot| RestoreOffer::of(snapshot, self.now())))
     }
 
     /// [`Desk::restore_offer`] as far as the snapshot file was read already:
     /// for the tray menu, which never waits.
     pub(crate) fn restore_offer_now(&self, connection_id: &str) -> Option<RestoreOffer> {
-        self.panic.snapshots.peek()?.get(connection_id).and_then(RestoreOffer::of)
+        self.panic.snapshots.peek()?.get(connection_id).and_then(|snapshot| RestoreOffer::of(snapshot, self.now()))
     }
 
     /// Starts a new panic's snapshot: its tokens, plus whatever an earlier

@@ -141,6 +141,8 @@ pub struct RestoreOffer {
     pub taken_at_ms: u64,
     /// Exactly the tokens it would enable: the confirmation names each.
     pub tokens: Vec<SnapshotToken>,
+    /// The menu entry's label, in local time; the date too when it was not today.
+    pub label: String,
 }
 
 /// Most tokens the Restore question names one by one.
@@ -148,12 +150,13 @@ const QUESTION_LINES: usize = 15;
 
 impl RestoreOffer {
     /// The offer a snapshot makes, when it has anything to restore.
-    fn of(snapshot: &PanicSnapshot) -> Option<Self> {
+    fn of(snapshot: &PanicSnapshot, now: chrono::DateTime<chrono::Utc>) -> Option<Self> {
         let tokens: Vec<SnapshotToken> = snapshot.disabled().cloned().collect();
         if tokens.is_empty() {
             return None;
         }
-        Some(RestoreOffer { count: tokens.len(), taken_at_ms: snapshot.taken_at_ms, tokens })
+        let label = label_at(tokens.len(), snapshot.taken_at_ms, now);
+        Some(RestoreOffer { count: tokens.len(), taken_at_ms: snapshot.taken_at_ms, tokens, label })
     }
 
     /// The native confirmation: every token it would enable, by name and id,
@@ -177,23 +180,23 @@ impl RestoreOffer {
             confirm_label: format!("Enable {} {}", self.count, plural(self.count, "token", "tokens")),
         }
     }
+}
 
-    /// The menu entry's label, in local time; the date too when it was not today.
-    pub fn label(&self) -> String {
-        use chrono::TimeZone;
-        let when = i64::try_from(self.taken_at_ms)
-            .ok()
-            .and_then(|ms| chrono::Local.timestamp_millis_opt(ms).single())
-            .map(|at| {
-                if at.date_naive() == chrono::Local::now().date_naive() {
-                    at.format("%H:%M").to_string()
-                } else {
-                    at.format("%H:%M on %-d %b").to_string()
-                }
-            })
-            .unwrap_or_else(|| "earlier".to_owned());
-        format!("Restore {} {} disabled at {when}", self.count, plural(self.count, "token", "tokens"))
-    }
+/// "Restore N tokens disabled at HH:MM", in local time; the date too when it was not today.
+fn label_at(count: usize, taken_at_ms: u64, now: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::TimeZone;
+    let when = i64::try_from(taken_at_ms)
+        .ok()
+        .and_then(|ms| chrono::Local.timestamp_millis_opt(ms).single())
+        .map(|at| {
+            if at.date_naive() == now.with_timezone(&chrono::Local).date_naive() {
+                at.format("%H:%M").to_string()
+            } else {
+                at.format("%H:%M on %-d %b").to_string()
+            }
+        })
+        .unwrap_or_else(|| "earlier".to_owned());
+    format!("Restore {} {} disabled at {when}", count, plural(count, "token", "tokens"))
 }
 
 /// What a panic or a restore did, token by token.
