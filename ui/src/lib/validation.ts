@@ -1,13 +1,17 @@
 // The token form's rules, mirrored from desk-core's `validation.rs` (which
 // follows the platform's documented rules) so the form shows every problem
-// at once, before anything is sent. The backend checks them again.
+// at once, before anything is sent. The backend checks them again. Both run
+// the cases in desk-core's `tokens/validation-cases.json`, so they cannot drift.
 
 /** Longest token name the platform accepts. */
 export const NAME_MAX_CHARS = 200;
 /** Longest description the platform accepts. */
 export const DESCRIPTION_MAX_CHARS = 2000;
 
-const ALLOWED_NAME_CHAR = /[\p{L}\p{N} \-.'"]/u;
+// Letters, marks (Devanagari's vowel signs and virama, say) and numbers of any script,
+// by Unicode general category, as Rust's `name_char` reads them.
+const ALLOWED_NAME_CHAR = /[\p{L}\p{M}\p{N} \-.'"]/u;
+const MODULE_ID = /^MOD-\d{4}$/;
 
 /** What is wrong with a token name, or null. */
 export function nameProblem(name: string): string | null {
@@ -31,4 +35,12 @@ export function descriptionProblem(description: string): string | null {
   return length > DESCRIPTION_MAX_CHARS
     ? `The description is ${length} characters long; at most ${DESCRIPTION_MAX_CHARS} are allowed.`
     : null;
+}
+
+/** What is wrong with the chosen module ids, or null. */
+export function modulesProblem(moduleIds: readonly string[]): string | null {
+  const bad = moduleIds.filter((id) => !MODULE_ID.test(id));
+  if (bad.length) return `Not a module id: ${bad.join(', ')}.`;
+  const twice = moduleIds.find((id, at) => moduleIds.indexOf(id) !== at);
+  return twice ? `${twice} is chosen more than once.` : null;
 }

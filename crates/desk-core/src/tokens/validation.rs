@@ -20,9 +20,13 @@ pub fn name_problems(name: &str) -> Option<String> {
     if length > NAME_MAX_CHARS {
         return Some(format!("The name is {length} characters long; at most {NAME_MAX_CHARS} are allowed."));
     }
-    let mut refused: Vec<char> =
-        trimmed.chars().filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '"'))).collect();
-    refused.dedup();
+    // Each refused character once, in order of first appearance.
+    let mut refused: Vec<char> = Vec::new();
+    for c in trimmed.chars().filter(|&c| !name_char(c)) {
+        if !refused.contains(&c) {
+            refused.push(c);
+        }
+    }
     if !refused.is_empty() {
         let shown: String = refused.iter().map(|c| format!("\u{201c}{c}\u{201d} ")).collect();
         return Some(format!(
@@ -33,6 +37,28 @@ pub fn name_problems(name: &str) -> Option<String> {
     None
 }
 
+/// Whether a name may hold `c`: a letter, a mark (the vowel signs and virama of
+/// Devanagari, say) or a number of any script, by Unicode general category, as
+/// the UI's `[\p{L}\p{M}\p{N}]` reads it; or a space, `-`, `.`, `'` or `"`.
+fn name_char(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    matches!(c, ' ' | '-' | '.' | '\'' | '"')
+        || matches!(
+            get_general_category(c),
+            G::UppercaseLetter
+                | G::LowercaseLetter
+                | G::TitlecaseLetter
+                | G::ModifierLetter
+                | G::OtherLetter
+                | G::NonspacingMark
+                | G::SpacingMark
+                | G::EnclosingMark
+                | G::DecimalNumber
+                | G::LetterNumber
+                | G::OtherNumber
+        )
+}
+
 /// Problems with a description: at most 2000 characters.
 pub fn description_problems(description: &str) -> Option<String> {
     let length = description.chars().count();
@@ -40,11 +66,15 @@ pub fn description_problems(description: &str) -> Option<String> {
         .then(|| format!("The description is {length} characters long; at most {DESCRIPTION_MAX_CHARS} are allowed."))
 }
 
-/// Problems with module ids: each must look like `MOD-1234`.
+/// Problems with module ids: each must look like `MOD-1234`, and be chosen once.
 pub fn module_problems(module_ids: &[String]) -> Option<String> {
     let bad: Vec<&str> =
         module_ids.iter().map(String::as_str).filter(|id| !crate::tokens::ids::IdKind::Module.matches(id)).collect();
-    (!bad.is_empty()).then(|| format!("Not a module id: {}.", bad.join(", ")))
+    if !bad.is_empty() {
+        return Some(format!("Not a module id: {}.", bad.join(", ")));
+    }
+    let twice = module_ids.iter().enumerate().find(|(at, id)| module_ids[..*at].contains(id));
+    twice.map(|(_, id)| format!("{id} is chosen more than once."))
 }
 
 /// Longest connection label.
@@ -101,27 +131,43 @@ pub fn check(problems: impl IntoIterator<Item = (&'static str, Option<String>)>)
 mod tests {
     use super::*;
 
-    #[test]
-    fn names_follow_the_platform_rules() {
-        assert!(name_problems("ERP sync robot v2.1 - \"prod\" o'clock").is_none());
-        assert!(name_problems("Zürich Übersetzer").is_none(), "letters beyond ASCII are letters");
-        assert!(name_problems("   ").expect("empty").contains("Enter a name"));
-        assert!(name_problems(&"x".repeat(201)).expect("long").contains("201"));
-        assert!(name_problems(&"x".repeat(200)).is_none());
-        let problem = name_problems("robot/<script>").expect("refused characters");
-        assert!(problem.contains('/') && problem.contains('<'), "{problem}");
+    /// One case of `validation-cases.json`.
+    #[derive(serde::Deserialize)]
+    struct Case<T> {
+        input: T,
+        #[serde(default)]
+        repeat: Option<usize>,
+        problem: Option<String>,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Cases {
+        name: Vec<Case<String>>,
+        description: Vec<Case<String>>,
+        modules: Vec<Case<Vec<String>>>,
+    }
+
+    /// The cases the UI's tests run too.
+    fn cases() -> Cases {
+        serde_json::from_str(include_str!("validation-cases.json")).expect("the shared cases")
+    }
+
+    fn repeated(case: &Case<String>) -> String {
+        case.input.repeat(case.repeat.unwrap_or(1))
     }
 
     #[test]
-    fn descriptions_are_limited_to_2000_characters() {
-        assert!(description_problems(&"é".repeat(2000)).is_none(), "counted in characters, not bytes");
-        assert!(description_problems(&"a".repeat(2001)).is_some());
-    }
-
-    #[test]
-    fn module_ids_must_be_well_formed() {
-        assert!(module_problems(&["MOD-1756".into(), "MOD-0478".into()]).is_none());
-        assert!(module_problems(&["MOD-17".into()]).expect("bad").contains("MOD-17"));
+    fn the_shared_cases_hold_for_names_descriptions_and_modules() {
+        let cases = cases();
+        for case in &cases.name {
+            assert_eq!(name_problems(&repeated(case)), case.problem, "name {:?}", case.input);
+        }
+        for case in &cases.description {
+            assert_eq!(description_problems(&repeated(case)), case.problem, "description {:?}", case.input);
+        }
+        for case in &cases.modules {
+            assert_eq!(module_problems(&case.input), case.problem, "modules {:?}", case.input);
+        }
     }
 
     #[test]

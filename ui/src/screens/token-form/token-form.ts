@@ -3,7 +3,7 @@
 
 import type { DeskError } from '../../lib/bindings';
 import { fieldMessage } from '../../lib/desk';
-import { descriptionProblem, nameProblem } from '../../lib/validation';
+import { descriptionProblem, modulesProblem, nameProblem } from '../../lib/validation';
 
 /** A token being written. */
 export type TokenDraft = { name: string; description: string; moduleIds: string[] };
@@ -13,7 +13,11 @@ export type DraftErrors = { name: string | null; description: string | null; mod
 
 /** Every local problem at once. */
 export function checkDraft(draft: TokenDraft): DraftErrors {
-  return { name: nameProblem(draft.name), description: descriptionProblem(draft.description), modules: null };
+  return {
+    name: nameProblem(draft.name),
+    description: descriptionProblem(draft.description),
+    modules: modulesProblem(draft.moduleIds),
+  };
 }
 
 /** True when nothing needs fixing. */
