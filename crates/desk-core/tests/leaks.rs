@@ -12,8 +12,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use common::World;
 use desk_core::queries::{AuditQuery, AuditRole, TokenListQuery};
@@ -21,20 +19,6 @@ use desk_core::{CopyFormat, NewToken, TokenChanges};
 use marketplace_api::rql::Query;
 use marketplace_sim::AccountKind;
 use serde::Serialize;
-
-/// Collects every log line the desk writes.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Every answer the UI would have received, as the JSON that would cross IPC.
 #[derive(Default)]
@@ -48,11 +32,7 @@ impl Answers {
 
 #[tokio::test]
 async fn a_full_workflow_leaks_no_secret_anywhere() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let _guard = tracing::subscriber::set_default(
-        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish(),
-    );
+    let (logs, _guard) = test_support::LogCapture::for_this_thread();
 
     let world = World::new(8).await;
     let desk = &world.desk;
@@ -117,7 +97,7 @@ async fn a_full_workflow_leaks_no_secret_anywhere() {
     assert!(secrets.len() > 20, "the probe covers many values");
     assert!(secrets.iter().any(|s| s == world.sim.admin_secret(AccountKind::Vendor)), "the admin secret is probed");
 
-    let log_text = String::from_utf8(logs.0.lock().expect("log lock").clone()).expect("utf8 logs");
+    let log_text = logs.text();
     assert!(log_text.contains("token value revealed"), "the log is really captured: {log_text}");
     let places =
         [("the config dir", world.config_files_text()), ("the logs", log_text), ("the answers", answers.0.join("\n"))];

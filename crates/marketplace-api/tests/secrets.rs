@@ -11,28 +11,12 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{client_for, config_for, new_token, start_sim};
 use marketplace_api::rql::{Filter, Query};
 use marketplace_api::{ApiSecret, Client, ClientConfig, Error, ErrorKind, REDACTED, RetryPolicy};
 use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen};
-
-/// Collects every log line of the test process.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Everything an error can show: Display, Debug, and each source's Display and Debug.
 fn everything_shown(error: &Error) -> String {
@@ -58,13 +42,7 @@ fn fault(action: FaultAction) -> FaultRule {
 
 #[tokio::test]
 async fn no_error_kind_and_no_log_line_shows_a_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .init();
+    let captured = test_support::LogCapture::for_the_process();
 
     let sim = start_sim(1).await;
     let secret = sim.admin_secret(AccountKind::Vendor).to_owned();
@@ -132,7 +110,7 @@ async fn no_error_kind_and_no_log_line_shows_a_secret() {
     client.list_tokens(&by_secret).await.expect("retried after an echo");
 
     assert_eq!(seen.len(), 14, "{seen:?}");
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let logs = captured.text();
     assert!(logs.contains("retrying Marketplace request"), "the retry was logged:\n{logs}");
     assert_hidden(&secret, &logs, "the logs");
 }

@@ -3,14 +3,18 @@
 
 #![allow(dead_code, reason = "each test crate uses its own part of the harness")]
 
-use marketplace_api::{ApiSecret, Client, ClientConfig};
+use marketplace_api::Client;
 use marketplace_sim::{AccountKind, SimHandle};
 
 /// A client of the simulator as the operations admin.
 pub fn operations(sim: &SimHandle) -> Client {
-    let config = ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(AccountKind::Operations)))
-        .with_extra_ca_pem(sim.ca_pem());
-    Client::new(config).expect("client")
+    test_support::admin_client(sim, AccountKind::Operations)
+}
+
+/// A client of the simulator as the vendor's admin (the account the tests
+/// connect as), to check what the screens did.
+pub fn vendor(sim: &SimHandle) -> Client {
+    test_support::admin_client(sim, AccountKind::Vendor)
 }
 
 /// A token's status as the Marketplace has it.

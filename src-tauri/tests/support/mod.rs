@@ -87,7 +87,7 @@ impl Launch {
 
     /// With `variable` set to `value` in the app's environment (the debug
     /// build's shortened schedules).
-    #[allow(dead_code, reason = "only the lifecycle tests shorten schedules")]
+    #[allow(dead_code, reason = "only the reminder tests shorten schedules")]
     pub fn env(mut self, variable: &'static str, value: impl Into<String>) -> Self {
         self.environment.push((variable, value.into()));
         self
@@ -325,7 +325,7 @@ impl AppUnderTest {
     /// same turn, so that no other test's app (which empties the keychain as
     /// it starts) runs in between: a restart, as a user has one. Give
     /// `launch` kept files.
-    #[allow(dead_code, reason = "only the lifecycle tests restart the app")]
+    #[allow(dead_code, reason = "only the reminder tests restart the app")]
     pub async fn restart(mut self, launch: Launch, not_before: Instant) -> AppUnderTest {
         let app_pid = self.app_pid().expect("the app process is running under the driver");
         let sent = Command::new("kill").arg("-TERM").arg(app_pid.to_string()).status();

@@ -178,7 +178,7 @@ impl TrayHost {
 
     /// Clicks notification `id`, as a person clicking its bubble: the
     /// service tells the app its `default` action was invoked.
-    #[allow(dead_code, reason = "only the lifecycle tests click a notification")]
+    #[allow(dead_code, reason = "only the reminder tests click a notification")]
     pub async fn click_notification(&self, id: u32) {
         let service = self
             .connection

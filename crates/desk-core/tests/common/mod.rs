@@ -10,18 +10,10 @@ use desk_core::{
     Connection, Desk, DeskConfig, Environment, InMemoryClipboard, InMemoryStore, KeychainError, NewConnection,
     SecretStore,
 };
-use marketplace_api::{ApiSecret, Client, ClientConfig, RetryPolicy};
+use marketplace_api::{ApiSecret, Client};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 
-/// Quick retries, so fault tests stay fast while still exercising the policy.
-pub fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(50),
-        max_elapsed: Duration::from_secs(5),
-    }
-}
+pub use test_support::quick_retries;
 
 /// A simulator, a desk and everything the tests look at afterwards.
 pub struct World {
@@ -67,9 +59,7 @@ impl World {
 
     /// A client of the simulator as `kind`'s admin, to look behind the desk's back.
     pub fn admin_client(&self, kind: AccountKind) -> Client {
-        let config = ClientConfig::new(self.sim.base_url(), ApiSecret::new(self.sim.admin_secret(kind)))
-            .with_extra_ca_pem(self.sim.ca_pem());
-        Client::new(config).expect("client")
+        test_support::admin_client(&self.sim, kind)
     }
 
     /// The text of every file in the config dir.

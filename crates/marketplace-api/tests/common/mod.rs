@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use marketplace_api::{ApiSecret, Client, ClientConfig, NewApiToken, RetryPolicy};
+use marketplace_api::{ApiSecret, Client, ClientConfig, NewApiToken};
 use marketplace_sim::{AccountKind, SimConfig, SimHandle};
 
 /// Starts a simulator with `tokens_per_account` tokens per account.
@@ -14,15 +14,7 @@ pub async fn start_sim(tokens_per_account: usize) -> SimHandle {
         .expect("the simulator starts")
 }
 
-/// Quick retries, so that fault tests stay fast while still exercising the policy.
-pub fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 3,
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(200),
-        max_elapsed: Duration::from_secs(10),
-    }
-}
+pub use test_support::quick_retries;
 
 /// A configuration for `kind`'s admin token, trusting the simulator's CA.
 pub fn config_for(sim: &SimHandle, kind: AccountKind) -> ClientConfig {

@@ -14,8 +14,9 @@ mod audit_export;
 mod cli_import;
 mod clipboard_hygiene;
 mod hostile_server;
-mod lifecycle;
+mod reminders;
 mod reveal_hygiene;
+#[path = "../support/mod.rs"]
 mod support;
 mod token_screens;
 mod tray_menu;

@@ -5,7 +5,7 @@
 
 use fantoccini::key::Key;
 use marketplace_api::rql::{Filter, Query};
-use marketplace_api::{ApiSecret, Client, ClientConfig, TokenStatus, collect_all};
+use marketplace_api::{ApiSecret, TokenStatus, collect_all};
 use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen, SimConfig, SimHandle};
 
 use crate::support::AppUnderTest;
@@ -17,13 +17,6 @@ async fn simulator() -> SimHandle {
     marketplace_sim::start(SimConfig { tokens_per_account: 24, seed: 7, ..Default::default() })
         .await
         .expect("the simulator starts")
-}
-
-/// A client of the simulator as the vendor's admin, to check what the screens did.
-fn vendor_api(sim: &SimHandle) -> Client {
-    let config = ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(AccountKind::Vendor)))
-        .with_extra_ca_pem(sim.ca_pem());
-    Client::new(config).expect("a client of the simulator")
 }
 
 /// The id of the connection in use, asked from inside the window.
@@ -40,7 +33,7 @@ fn fault(method: &str, action: FaultAction, when: FaultWhen) -> FaultRule {
 #[ignore = "needs a display, D-Bus and a keyring: run under scripts/desktop-session.sh (make test does)"]
 async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
     let sim = simulator().await;
-    let api = vendor_api(&sim);
+    let api = crate::support::marketplace::vendor(&sim);
     let all = collect_all(api.list_all_tokens(Query::new().select("+modules"))).await.expect("every token");
     let app = AppUnderTest::launch().await;
 
@@ -194,7 +187,7 @@ async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
 #[ignore = "needs a display, D-Bus, a keyring and the X clipboard: run under scripts/desktop-session.sh (make test does)"]
 async fn create_edit_disable_enable_and_delete_a_token_from_the_screens() {
     let sim = simulator().await;
-    let api = vendor_api(&sim);
+    let api = crate::support::marketplace::vendor(&sim);
     let app = AppUnderTest::launch().await;
     app.connect_as_vendor(&sim, "Simulator").await;
 
@@ -333,7 +326,7 @@ async fn a_server_error_and_a_dropped_connection_say_what_happened_and_lose_noth
     app.wait_for_text("Injected fault: status 500").await;
     app.screenshot("disable-failed").await;
     app.click_button("Cancel").await;
-    let status = vendor_api(&sim).get_token(&id, &[]).await.expect("token").status;
+    let status = crate::support::marketplace::vendor(&sim).get_token(&id, &[]).await.expect("token").status;
     assert_eq!(status, Some(TokenStatus::Active), "nothing changed on the Marketplace");
     app.wait_for(&button("Disable")).await;
     app.quit_without_panic().await;

@@ -2,17 +2,11 @@
 //! real window renames a token whose modules the list never carried and still shows them;
 //! a poisoned token value never reaches the screen or the clipboard.
 
-use marketplace_api::{ApiSecret, Client, ClientConfig, NewApiToken};
-use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen, SimConfig, SimHandle};
+use marketplace_api::{Client, NewApiToken};
+use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen, SimConfig};
 
 use crate::support::AppUnderTest;
 use crate::support::screen::{TOKEN_ROWS, role};
-
-fn vendor_api(sim: &SimHandle) -> Client {
-    let config = ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(AccountKind::Vendor)))
-        .with_extra_ca_pem(sim.ca_pem());
-    Client::new(config).expect("a client of the simulator")
-}
 
 /// The module ids the simulator holds for a token, sorted.
 async fn modules_held(api: &Client, token_id: &str) -> Vec<String> {
@@ -37,7 +31,7 @@ async fn renaming_a_token_in_the_window_keeps_its_modules_where_put_replaces_and
         marketplace_sim::start(SimConfig { tokens_per_account: 4, seed: 11, put_replaces: true, ..Default::default() })
             .await
             .expect("the simulator starts");
-    let api = vendor_api(&sim);
+    let api = crate::support::marketplace::vendor(&sim);
     let assignable = api.assignable_modules(sim.account_id(AccountKind::Vendor)).await.expect("modules");
     let chosen: Vec<_> = assignable.iter().take(2).collect();
     let token = api
@@ -92,7 +86,7 @@ async fn a_poisoned_token_value_is_refused_in_the_window_and_never_reaches_the_c
         .await
         .expect("the simulator starts");
     let admin_id = sim.admin_secret(AccountKind::Vendor).split(':').nth(1).expect("an id").to_owned();
-    let api = vendor_api(&sim);
+    let api = crate::support::marketplace::vendor(&sim);
     let token = api
         .list_tokens(&marketplace_api::rql::Query::new().select("-token"))
         .await
