@@ -10,8 +10,8 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { flushSync } from 'svelte';
 import { emit } from '@tauri-apps/api/event';
 import App from '../src/App.svelte';
-import CopyButton from '../src/components/CopyButton.svelte';
-import ClipboardBar from '../src/components/ClipboardBar.svelte';
+import CopyButton from '../src/features/clipboard/CopyButton.svelte';
+import ClipboardBar from '../src/features/clipboard/ClipboardBar.svelte';
 import SettingsScreen from '../src/screens/settings/SettingsScreen.svelte';
 import type { ClipboardStatus, CopyFormat, Settings } from '../src/lib/bindings';
 import { connection, deskError, mockBackend, resetAll, streams, token, type Answer } from './fixtures';

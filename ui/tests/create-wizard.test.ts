@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import CreateTokenWizard from '../src/screens/token-form/CreateTokenWizard.svelte';
-import ClipboardBar from '../src/components/ClipboardBar.svelte';
+import ClipboardBar from '../src/features/clipboard/ClipboardBar.svelte';
 import { tokenList } from '../src/state/tokens.svelte';
 import { connection, deskError, mockBackend, MODULES, resetAll, token, type Answer } from './fixtures';
 

@@ -2,7 +2,7 @@
 // tokens, Desk errors, and `mockBackend`, which answers the typed commands
 // through Tauri's own IPC mock and records every call.
 
-import { resetOrphanedSecretsNotice } from '../src/components/OrphanedSecrets.svelte';
+import { resetOrphanedSecretsNotice } from '../src/features/keychain/OrphanedSecrets.svelte';
 import { cliImport } from '../src/state/cli-import.svelte';
 import { cleanup } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import TokenPage from '../src/screens/token/TokenPage.svelte';
-import ClipboardBar from '../src/components/ClipboardBar.svelte';
+import ClipboardBar from '../src/features/clipboard/ClipboardBar.svelte';
 import type { Connection, TokenView } from '../src/lib/bindings';
 import { auditEntry, connection, mockBackend, MODULES, resetAll, token, type Answer } from './fixtures';
 

@@ -123,7 +123,7 @@ pub fn markdown(lines: &[Line], machine: &str) -> String {
     out
 }
 
-/// The machine, as the README's table states it: CPU, cores, memory, OS and WebKitGTK.
+/// The machine, as the table in docs/benchmarks.md states it: CPU, cores, memory, OS and WebKitGTK.
 pub fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
