@@ -2,7 +2,7 @@
 // filtered and sorted locally, and kept current by `token-changed-event`.
 
 import { Channel } from '@tauri-apps/api/core';
-import type { DeskError, TokenBatch, TokenChanged, TokenView } from '../lib/bindings';
+import type { DeskError, ModuleView, TokenBatch, TokenChanged, TokenView } from '../lib/bindings';
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
 import { filterTokens, prepareSearch, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
 import { notes } from './notes.svelte';
@@ -159,8 +159,19 @@ class TokenListState {
     }
   }
 
-  /** Puts a token's latest state in the list. */
+  /**
+   * The modules of each token as last read (lists leave them out): a token's page
+   * shows them while the list's copy, and the answers to enable and disable, carry none.
+   */
+  modulesRead = $state.raw<ReadonlyMap<string, ModuleView[]>>(new Map());
+
+  /** Puts a token's latest state in the list (and its modules, when it carries them). */
   upsert(token: TokenView): void {
+    if (token.modules !== null) {
+      // A fresh map replaces the raw state's: readers see the change by identity.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      this.modulesRead = new Map(this.modulesRead).set(token.id, token.modules);
+    }
     if (this.phase === 'loading') this.changedDuringLoad.set(token.id, token);
     const at = this.all.findIndex((existing) => existing.id === token.id);
     this.all = at < 0 ? [...this.all, token] : this.all.map((existing, i) => (i === at ? token : existing));
@@ -178,6 +189,7 @@ class TokenListState {
     this.generation++;
     this.connectionId = null;
     this.all = [];
+    this.modulesRead = new Map();
     this.phase = 'idle';
     this.fetched = 0;
     this.total = null;
