@@ -44,6 +44,8 @@ pub struct DeskConfig {
     /// Replaces every rotation grace period but "now" (end-to-end tests,
     /// which cannot wait an hour).
     pub grace_override: Option<chrono::Duration>,
+    /// How long an unlock waits for the person to answer the system's prompt.
+    pub unlock_timeout: std::time::Duration,
 }
 
 /// Long enough for a keychain to wake up, short enough that a hidden unlock
@@ -63,9 +65,13 @@ impl DeskConfig {
                 .map(|home| crate::connections::cli_accounts_file_in(std::path::Path::new(&home))),
             clock: Arc::new(SystemClock),
             grace_override: None,
+            unlock_timeout: UNLOCK_TIMEOUT,
         }
     }
 }
+
+/// Long enough to find and answer a password prompt.
+pub const UNLOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// The running demo: the embedded simulator and its in-memory secret.
 pub(crate) struct Demo {
@@ -156,6 +162,7 @@ pub struct Desk {
     pub(crate) rotations: crate::reminders::rotation::State,
     pub(crate) usage: crate::audit::usage::State,
     pub(crate) exports: crate::audit::export::State,
+    pub(crate) lock: crate::lock::State,
 }
 
 impl Desk {
@@ -171,6 +178,9 @@ impl Desk {
         let calls = Arc::new(KeychainCalls::new(config.keychain_timeout));
         let seal = Some(Arc::new(crate::storage::file_seal::FileSeal::new(Arc::clone(&secrets), Arc::clone(&calls))));
         let dir = &config.config_dir;
+        let preferences: crate::settings::Preferences =
+            LocalStore::open_now(dir, crate::settings::FILE_NAME, "settings").telling(events.clone());
+        let lock_at_start = preferences.peek().unwrap_or_default().lock_at_start;
         Self {
             state: Mutex::new(State {
                 store,
@@ -183,7 +193,7 @@ impl Desk {
             }),
             store_writes: tokio::sync::Mutex::new(()),
             keychain: crate::connections::Keychain { entries: secrets, calls, sign_ins: Arc::default() },
-            preferences: LocalStore::open_now(dir, crate::settings::FILE_NAME, "settings").telling(events.clone()),
+            preferences,
             clipboard: None,
             tray: Default::default(),
             panic: crate::tray::panic_button::State {
@@ -206,6 +216,7 @@ impl Desk {
                 unwatched: Mutex::new(Default::default()),
             },
             exports: Default::default(),
+            lock: crate::lock::State::open(dir, lock_at_start, config.clock.now(), config.unlock_timeout),
             time: Time { opened_at: config.clock.now(), clock: config.clock, schedule_day: Mutex::new(None) },
             setup: Setup {
                 config_dir: config.config_dir.clone(),
@@ -238,11 +249,20 @@ impl Desk {
         let mut reminders = self.check_review_dates().await;
         reminders.extend(self.check_rotations().await);
         reminders.extend(self.watch_origins().await);
+        if self.presenting() {
+            return reminders.into_iter().map(crate::reminders::review_dates::Reminder::without_names).collect();
+        }
         reminders
     }
 
     pub(crate) fn notes_changed(&self, connection_id: &str) {
         self.emit(DeskEvent::NotesChanged { connection_id: connection_id.to_owned() });
+    }
+
+    /// Gives the desk the system's check of who is at the keyboard, for unlocking.
+    pub fn with_presence_check(mut self, check: Arc<dyn crate::lock::PresenceCheck>) -> Self {
+        self.lock.presence = Some(check);
+        self
     }
 
     /// Gives the desk the system clipboard, for copies and their clearing.
@@ -263,6 +283,7 @@ impl Desk {
     /// Checks and saves new settings; they apply from the next copy on. The
     /// file is written off the async workers, with no lock held.
     pub async fn update_settings(&self, settings: Settings) -> Result<Settings, DeskError> {
+        self.require_unlocked("change the settings")?;
         let settings = settings.checked()?;
         let saved = settings.clone();
         self.preferences.change(move |kept| *kept = saved).await?;

@@ -20,6 +20,9 @@ pub enum ErrorKind {
     /// Token Desk itself refused, to keep a secret safe (the message says why
     /// and what to do; trying again does not help).
     Refused,
+    /// Token Desk is locked: unlock it first (what stops harm, such as
+    /// disabling a token, works while locked).
+    Locked,
     /// No such object, or not visible to this account.
     NotFound,
     /// The input was refused; see the field errors.

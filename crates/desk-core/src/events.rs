@@ -56,4 +56,6 @@ pub enum DeskEvent {
     },
     /// A copied secret went onto the clipboard or came off it.
     ClipboardChanged(crate::clipboard::status::ClipboardStatus),
+    /// Token Desk locked or unlocked, or the presenting mode changed.
+    LockChanged(crate::lock::status::LockStatus),
 }

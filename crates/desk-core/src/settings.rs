@@ -15,6 +15,12 @@ pub const CLEAR_AFTER_MIN_SECS: u32 = 5;
 pub const CLEAR_AFTER_MAX_SECS: u32 = 300;
 /// The default delay before a copied value is cleared.
 pub const CLEAR_AFTER_DEFAULT_SECS: u32 = 20;
+/// Shortest idle time before the lock, in minutes.
+pub const LOCK_AFTER_MIN_MINUTES: u32 = 1;
+/// Longest idle time before the lock, in minutes.
+pub const LOCK_AFTER_MAX_MINUTES: u32 = 60;
+/// The default idle time before the lock, in minutes.
+pub const LOCK_AFTER_DEFAULT_MINUTES: u32 = 5;
 
 /// The file the settings live in.
 pub(crate) const FILE_NAME: &str = "settings.json";
@@ -32,6 +38,15 @@ pub struct Settings {
     /// Closing the window keeps Token Desk running in the tray (when the
     /// desktop shows one); off: closing the window quits.
     pub close_to_tray: bool,
+    /// Minutes without activity after which Token Desk locks (1 to 60);
+    /// `None`: only when asked, or when the session locks.
+    pub lock_after_idle_minutes: Option<u32>,
+    /// Start locked, whatever the state at quit.
+    pub lock_at_start: bool,
+    /// Where the system cannot check who is at the keyboard (no polkit agent),
+    /// allow a plain "Unlock" click. Off by default: it then protects only
+    /// against a glance, not against someone at the keyboard.
+    pub plain_unlock: bool,
 }
 
 impl Default for Settings {
@@ -40,6 +55,9 @@ impl Default for Settings {
             clipboard_clear_after_secs: Some(CLEAR_AFTER_DEFAULT_SECS),
             clipboard_history: false,
             close_to_tray: true,
+            lock_after_idle_minutes: Some(LOCK_AFTER_DEFAULT_MINUTES),
+            lock_at_start: false,
+            plain_unlock: false,
         }
     }
 }
@@ -60,6 +78,16 @@ impl Settings {
                 format!(
                     "Choose {CLEAR_AFTER_MIN_SECS} seconds to {} minutes, or turn clearing off.",
                     CLEAR_AFTER_MAX_SECS / 60
+                ),
+            ));
+        }
+        if let Some(minutes) = self.lock_after_idle_minutes
+            && !(LOCK_AFTER_MIN_MINUTES..=LOCK_AFTER_MAX_MINUTES).contains(&minutes)
+        {
+            return Err(DeskError::invalid_field(
+                "lockAfterIdleMinutes",
+                format!(
+                    "Choose {LOCK_AFTER_MIN_MINUTES} to {LOCK_AFTER_MAX_MINUTES} minutes, or lock only when asked."
                 ),
             ));
         }

@@ -12,7 +12,6 @@
 
 mod common;
 
-
 use common::World;
 use desk_core::queries::{AuditQuery, AuditRole, TokenListQuery};
 use desk_core::{CopyFormat, NewToken, TokenChanges};

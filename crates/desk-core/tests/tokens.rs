@@ -262,7 +262,12 @@ async fn settings_decide_the_delay_and_the_history_hint_and_survive_a_restart() 
     assert_eq!(refused.field_errors[0].field.as_deref(), Some("clipboardClearAfterSecs"));
     let saved = world
         .desk
-        .update_settings(Settings { clipboard_clear_after_secs: None, clipboard_history: true, close_to_tray: false })
+        .update_settings(Settings {
+            clipboard_clear_after_secs: None,
+            clipboard_history: true,
+            close_to_tray: false,
+            ..Settings::default()
+        })
         .await
         .expect("saved");
     assert!(Settings::default().close_to_tray, "closing to the tray is on by default");

@@ -91,6 +91,7 @@ impl Desk {
     /// aside, once it reads (fixed by hand, say); refused while connections
     /// were added since, which it would replace.
     pub async fn restore_connections_file(&self) -> Result<ConnectionList, DeskError> {
+        self.require_unlocked("put the connections file back")?;
         let _writing = self.store_writes.lock().await;
         let (aside, path) = {
             let state = self.state();
@@ -171,6 +172,7 @@ impl Desk {
     /// saves the connection: the secret in the keychain, the rest in the
     /// connections file. On any failure nothing is stored.
     pub async fn add_connection(&self, new: NewConnection) -> Result<Connection, DeskError> {
+        self.require_unlocked("add a connection")?;
         let label = checked_label(&new.label)?;
         let base_url = new.environment.base_url()?;
         let secret = new.secret;
@@ -238,12 +240,14 @@ impl Desk {
 
     /// Renames a connection.
     pub async fn rename_connection(&self, id: &str, label: &str) -> Result<Connection, DeskError> {
+        self.require_unlocked("rename a connection")?;
         let label = checked_label(label)?;
         self.edit_connection(id, |connection| connection.label = label).await
     }
 
     /// Gives a connection another colour (`#rrggbb`).
     pub async fn recolour_connection(&self, id: &str, colour: &str) -> Result<Connection, DeskError> {
+        self.require_unlocked("change a connection")?;
         let colour = checked_colour(colour)?;
         self.edit_connection(id, |connection| connection.colour = colour).await
     }
@@ -312,6 +316,7 @@ impl Desk {
 
     /// Deletes the orphaned keychain entries; returns how many went.
     pub async fn remove_orphaned_secrets(&self) -> Result<usize, DeskError> {
+        self.require_unlocked("remove keychain entries")?;
         let mut removed = 0;
         for key in self.orphaned_secrets().await? {
             if self.delete_secret(&key).await? {
@@ -327,6 +332,7 @@ impl Desk {
     /// `even_without_keychain` (the UI's "Remove anyway", after it warned that
     /// the secret may stay in the keychain) it goes all the same.
     pub async fn remove_connection(&self, id: &str, even_without_keychain: bool) -> Result<(), DeskError> {
+        self.require_unlocked("remove a connection")?;
         if let ConnectionSource::Demo(_) = self.source(id)? {
             let mut state = self.state();
             state.demo = None;

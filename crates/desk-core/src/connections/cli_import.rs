@@ -109,6 +109,7 @@ impl Desk {
         token_ids: &[String],
         ca_certificate_pem: Option<String>,
     ) -> Result<Vec<CliImportResult>, DeskError> {
+        self.require_unlocked("import accounts")?;
         let path = self.cli_accounts_file().ok_or_else(no_home)?;
         let entries = read_accounts(&path)?.ok_or_else(|| missing(&path))?;
         let mut results = Vec::new();
@@ -142,6 +143,7 @@ impl Desk {
     /// rewritten in place (a temp file beside it, renamed over it, 0600): no
     /// second copy is left. Returns how many secrets were removed.
     pub async fn strip_cli_secrets(&self) -> Result<u32, DeskError> {
+        self.require_unlocked("change the CLI's file")?;
         let path = self.cli_accounts_file().ok_or_else(no_home)?;
         let mut entries = read_accounts(&path)?.ok_or_else(|| missing(&path))?;
         let connections = self.connections().connections;

@@ -86,6 +86,7 @@ impl Desk {
     /// Creates a token in the connection's account. Its value is not returned:
     /// reveal or copy it like any other token's.
     pub async fn create_token(&self, connection_id: &str, new: NewToken) -> Result<TokenView, DeskError> {
+        self.require_unlocked("create a token")?;
         check([
             ("name", name_problems(&new.name)),
             ("description", description_problems(&new.description)),
@@ -116,6 +117,7 @@ impl Desk {
         token_id: &str,
         changes: TokenChanges,
     ) -> Result<TokenView, DeskError> {
+        self.require_unlocked("edit a token")?;
         checked(IdKind::Token, token_id)?;
         check([
             ("name", changes.name.as_deref().and_then(name_problems)),
@@ -146,6 +148,17 @@ impl Desk {
 
     /// Enables a disabled token.
     pub async fn enable_token(&self, connection_id: &str, token_id: &str) -> Result<TokenView, DeskError> {
+        self.require_unlocked("enable a token")?;
+        self.enable_token_even_locked(connection_id, token_id).await
+    }
+
+    /// Enables a token whether or not Token Desk is locked: only for Restore,
+    /// which puts back what a panic took away and so works while locked.
+    pub(crate) async fn enable_token_even_locked(
+        &self,
+        connection_id: &str,
+        token_id: &str,
+    ) -> Result<TokenView, DeskError> {
         checked(IdKind::Token, token_id)?;
         let token = self.client(connection_id).await?.enable_token(token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token enabled");
@@ -178,6 +191,7 @@ impl Desk {
         token_id: &str,
         sign_in_confirmed: bool,
     ) -> Result<(), DeskError> {
+        self.require_unlocked("delete a token")?;
         checked(IdKind::Token, token_id)?;
         self.guard_sign_in_token(connection_id, token_id, sign_in_confirmed, "deletes").await?;
         self.client(connection_id).await?.delete_token(token_id).await?;
@@ -199,6 +213,8 @@ impl Desk {
     /// A token's value, for the explicit "show" on its page. The only way a
     /// value ever reaches the UI.
     pub async fn reveal_token_value(&self, connection_id: &str, token_id: &str) -> Result<String, DeskError> {
+        self.require_unlocked("show a value")?;
+        self.refuse_while_presenting()?;
         let (_, value) = self.token_with_value(connection_id, token_id).await?;
         tracing::info!(connection = %connection_id, token = %token_id, "token value revealed");
         Ok(value.expose().to_owned())
@@ -215,6 +231,7 @@ impl Desk {
         token_id: &str,
         format: CopyFormat,
     ) -> Result<CopyReceipt, DeskError> {
+        self.require_unlocked("copy")?;
         checked(IdKind::Token, token_id)?;
         let guard = self.clipboard.clone().ok_or_else(|| {
             DeskError::new(crate::error::ErrorKind::Internal, "Token Desk has no clipboard to copy to here.")

@@ -50,6 +50,17 @@ impl TrayNotice {
     pub fn failed(title: impl Into<String>, error: &DeskError) -> Self {
         Self { title: title.into(), body: error.message.clone(), failed: true }
     }
+
+    /// The same notice for a shared screen (presenting): whether it worked,
+    /// and no token name.
+    pub fn without_names(&self) -> Self {
+        let title = if self.failed { "Token Desk: something did not work" } else { "Token Desk: done" };
+        Self {
+            title: title.into(),
+            body: "Details are hidden while presenting; open Token Desk to see them.".into(),
+            failed: self.failed,
+        }
+    }
 }
 
 /// The tray's entry for a token of `connection`.

@@ -44,6 +44,7 @@ impl Desk {
         cancel: &CancelFlag,
         mut on_progress: impl FnMut(ExportProgress) + Send,
     ) -> Result<ExportSummary, DeskError> {
+        self.require_unlocked("export the audit trail")?;
         let query = scope_query(scope)?.render();
         let client = self.client(connection_id).await?;
         let dir = path.parent().unwrap_or_else(|| Path::new("."));

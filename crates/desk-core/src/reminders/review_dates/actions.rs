@@ -28,6 +28,7 @@ impl Desk {
         token_id: &str,
         review: Option<ReviewBy>,
     ) -> Result<Option<TokenReview>, DeskError> {
+        self.require_unlocked("set a review date")?;
         checked(IdKind::Token, token_id)?;
         let connection = self.connection(connection_id)?;
         let today = today(self.now());

@@ -102,6 +102,18 @@ pub struct Reminder {
     pub token_id: String,
 }
 
+impl Reminder {
+    /// The same reminder for a shared screen (presenting): no token name; a
+    /// click still opens the token.
+    pub fn without_names(self) -> Self {
+        Self {
+            title: "Token Desk: a token needs attention".into(),
+            body: "Details are hidden while presenting; open Token Desk to see them.".into(),
+            ..self
+        }
+    }
+}
+
 /// What is kept per token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

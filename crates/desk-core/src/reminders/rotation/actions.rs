@@ -39,6 +39,7 @@ impl Desk {
         token_id: &str,
         grace: GracePeriod,
     ) -> Result<RotationStarted, DeskError> {
+        self.require_unlocked("rotate a token")?;
         checked(IdKind::Token, token_id)?;
         let _turn = self.rotations.turn.lock().await;
         let source = self.source(connection_id)?;
@@ -151,6 +152,7 @@ impl Desk {
 
     /// Keeps both tokens: the old one is not disabled.
     pub async fn cancel_rotation(&self, connection_id: &str, rotation_id: &str) -> Result<Rotation, DeskError> {
+        self.require_unlocked("keep both tokens")?;
         let _turn = self.rotations.turn.lock().await;
         let mut rotation = self.find_rotation(connection_id, rotation_id).await?;
         if matches!(rotation.state, RotationState::Waiting | RotationState::NeedsAnswer) {

@@ -292,7 +292,7 @@ impl Desk {
             Err(error) if error.kind == ErrorKind::NotFound => return skipped("it was deleted since"),
             Err(error) => return TokenOutcome::Failed(error.message),
         }
-        outcome_of(self.enable_token(connection_id, token_id).await.map(|_| ()))
+        outcome_of(self.enable_token_even_locked(connection_id, token_id).await.map(|_| ()))
     }
 
     /// Runs `action` on the snapshot's tokens at `indices`,
