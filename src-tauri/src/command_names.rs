@@ -45,4 +45,9 @@ pub const APP_COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "clear_clipboard",
+    "lock_status",
+    "lock",
+    "unlock",
+    "note_activity",
+    "set_presenting",
 ];

@@ -30,6 +30,10 @@ pub struct NotesChangedEvent {
     pub connection_id: String,
 }
 
+/// Token Desk locked or unlocked, or the presenting mode changed.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct LockChangedEvent(pub desk_core::LockStatus);
+
 /// A reminder was clicked: show this token.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
@@ -51,6 +55,7 @@ pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
                 Ok(DeskEvent::ConnectionsChanged) => ConnectionsChangedEvent.emit(&app),
                 Ok(DeskEvent::ClipboardChanged(status)) => ClipboardChangedEvent(status).emit(&app),
                 Ok(DeskEvent::NotesChanged { connection_id }) => NotesChangedEvent { connection_id }.emit(&app),
+                Ok(DeskEvent::LockChanged(status)) => LockChangedEvent(status).emit(&app),
                 // The window asked for that list itself; only the tray follows it.
                 Ok(DeskEvent::TokensRefreshed { .. } | DeskEvent::PanicSnapshotChanged { .. }) => continue,
                 Err(RecvError::Lagged(missed)) => {

@@ -62,6 +62,11 @@ macro_rules! app_ipc {
                 $crate::commands::settings::get_settings::<$runtime>,
                 $crate::commands::settings::update_settings,
                 $crate::commands::settings::clear_clipboard,
+                $crate::commands::lock::lock_status,
+                $crate::commands::lock::lock,
+                $crate::commands::lock::unlock,
+                $crate::commands::lock::note_activity,
+                $crate::commands::lock::set_presenting,
             ])
             .events(::tauri_specta::collect_events![
                 $crate::events::TokenChangedEvent,
@@ -69,6 +74,7 @@ macro_rules! app_ipc {
                 $crate::events::ClipboardChangedEvent,
                 $crate::events::NotesChangedEvent,
                 $crate::events::OpenTokenEvent,
+                $crate::events::LockChangedEvent,
             ])
             // One TypeScript type per Rust type: the IPC types are plain data
             // whose serialized and deserialized shapes agree.

@@ -11,6 +11,7 @@ mod logging;
 mod native;
 mod navigation;
 mod schedules;
+mod session;
 mod shutdown;
 mod tray;
 mod tray_actions;
@@ -48,8 +49,14 @@ pub fn run(core_dumps: Result<(), String>) {
             }
             let mut config = DeskConfig::new(app.path().app_config_dir()?, app.package_info().version.to_string());
             config.grace_override = schedules::grace_override();
+            if let Some(limit) = session::unlock_timeout_override() {
+                config.unlock_timeout = limit;
+            }
             let clipboard = Arc::new(clipboard::PluginClipboard(app.handle().clone()));
-            let desk = Arc::new(Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?);
+            let desk = Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?;
+            #[cfg(target_os = "linux")]
+            let desk = desk.with_presence_check(Arc::new(desk_core::polkit::Polkit));
+            let desk = Arc::new(desk);
             // The keychain and the TLS set-up, while the webview loads.
             tauri::async_runtime::spawn({
                 let desk = desk.clone();
@@ -57,6 +64,7 @@ pub fn run(core_dumps: Result<(), String>) {
             });
             install_ipc(app, &ipc, desk.clone());
             schedules::start(app.handle(), desk.clone());
+            session::watch(desk.clone());
             shutdown::exit_on_termination_signals(app.handle());
             // The window works without a tray: a tray that fails to build is logged, not fatal.
             let has_tray = tray::install(app.handle(), &desk).unwrap_or_else(|error| {

@@ -2,7 +2,7 @@
 //! window to ask or answer in.
 
 use desk_core::{TrayNotice, TrayQuestion};
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind, MessageDialogResult};
 use tauri_plugin_notification::NotificationExt;
 
@@ -51,12 +51,16 @@ pub async fn confirm<R: Runtime>(app: &AppHandle<R>, question: &TrayQuestion, al
 /// Shows `notice` as a desktop notification; a desktop without a
 /// notification service only gets it in the log.
 pub fn notify<R: Runtime>(app: &AppHandle<R>, notice: &TrayNotice) {
+    // A shared screen shows no token name (the log keeps them).
+    let presenting =
+        app.try_state::<std::sync::Arc<desk_core::Desk>>().is_some_and(|desk| desk.lock_status().presenting);
+    let shown = if presenting { notice.without_names() } else { notice.clone() };
     if notice.failed {
         tracing::warn!("{}: {}", notice.title, notice.body);
     } else {
         tracing::info!("{}: {}", notice.title, notice.body);
     }
-    if let Err(error) = app.notification().builder().title(&notice.title).body(&notice.body).show() {
+    if let Err(error) = app.notification().builder().title(&shown.title).body(&shown.body).show() {
         tracing::warn!("the notification could not be shown: {error}");
     }
 }

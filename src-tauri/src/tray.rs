@@ -93,6 +93,17 @@ fn render<R: Runtime>(app: &AppHandle<R>, model: &TrayMenuModel) -> tauri::Resul
         menu.append(&item(app, TrayAction::Restore(connection_id.clone()), &offer.label, true)?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
+    let (lock_label, can_lock) =
+        if model.lock.locked { ("Locked: unlock in the window", false) } else { ("Lock Token Desk", true) };
+    menu.append(&item(app, TrayAction::Lock, lock_label, can_lock)?)?;
+    menu.append(&CheckMenuItem::with_id(
+        app,
+        TrayAction::Presenting(!model.lock.presenting).menu_id(),
+        "Presenting (hide values)",
+        true,
+        model.lock.presenting,
+        None::<&str>,
+    )?)?;
     menu.append(&item(app, TrayAction::Quit, "Quit", true)?)?;
     Ok(menu)
 }

@@ -48,6 +48,12 @@ async fn act<R: Runtime>(app: &AppHandle<R>, desk: &Desk, action: TrayAction) {
         }
         TrayAction::Panic(connection_id) => panic(app, desk, &connection_id).await,
         TrayAction::Restore(connection_id) => restore(app, desk, &connection_id).await,
+        TrayAction::Lock => {
+            desk.lock(desk_core::LockReason::Asked).await;
+        }
+        TrayAction::Presenting(on) => {
+            desk.set_presenting(on);
+        }
         TrayAction::Show | TrayAction::MoreInWindow | TrayAction::Quit => {}
     }
 }

@@ -73,6 +73,13 @@ async fn installed_package_starts_from_its_desktop_entry_and_purges_without_a_tr
         assert_eq!(png_size(&path), (size, size), "{} has the wrong dimensions", path.display());
     }
 
+    // The unlock's polkit action, where polkit looks for it.
+    let policy = PathBuf::from("/usr/share/polkit-1/actions/dev.tokendesk.TokenDesk.policy");
+    assert!(files.contains(&policy), "no polkit action at {}: {files:#?}", policy.display());
+    let policy_text = std::fs::read_to_string(&policy).expect("the polkit action");
+    assert!(policy_text.contains(r#"<action id="dev.tokendesk.TokenDesk.unlock">"#), "{policy_text}");
+    assert!(policy_text.contains("<allow_active>auth_self</allow_active>"), "{policy_text}");
+
     let depends = run("dpkg-query", &["-W".as_ref(), "-f=${Depends}".as_ref(), PACKAGE.as_ref()]);
     let depends = String::from_utf8_lossy(&depends.stdout).into_owned();
     for dependency in DEPENDENCIES {

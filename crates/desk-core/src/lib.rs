@@ -24,6 +24,8 @@ mod tray;
 
 // The modules the shell and the tests name by path.
 pub use connections::store as connection_store;
+#[cfg(target_os = "linux")]
+pub use platform::polkit;
 pub use platform::{log_file, process_guard, rendering};
 pub use tokens::{ids, queries, validation, views};
 

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod audit;
 pub mod connections;
+pub mod lock;
 pub mod review;
 pub mod rotation;
 pub mod settings;

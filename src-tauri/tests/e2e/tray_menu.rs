@@ -57,7 +57,19 @@ async fn a_token_is_disabled_from_the_tray_in_two_clicks_and_the_window_follows(
     let (menu, entries) = loaded_menu(host, &app).await;
 
     let top: Vec<&str> = entries.iter().filter(|e| e.parents.is_empty()).map(|e| e.label.as_str()).collect();
-    assert_eq!(top, ["Show Token Desk", "Connection: Simulator", DISABLE, "Copy value", PANIC, "Quit"]);
+    assert_eq!(
+        top,
+        [
+            "Show Token Desk",
+            "Connection: Simulator",
+            DISABLE,
+            "Copy value",
+            PANIC,
+            "Lock Token Desk",
+            "Presenting (hide values)",
+            "Quit"
+        ]
+    );
     let tokens = vendor_tokens(&sim).await;
     let listed: Vec<&MenuEntry> = entries.iter().filter(|e| e.parents == [DISABLE]).collect();
     let active = tokens.iter().filter(|(_, _, status)| status == "Active").count();

@@ -126,12 +126,23 @@ export const commands = {
 	updateSettings: (settings: Settings) => typedError<Settings, DeskError>(__TAURI_INVOKE("update_settings", { settings })),
 	/**  Clears the clipboard now if it still holds a value Token Desk copied; true when it did. */
 	clearClipboard: () => typedError<boolean, DeskError>(__TAURI_INVOKE("clear_clipboard")),
+	/**  Whether Token Desk is locked, and whether it is presenting. */
+	lockStatus: () => __TAURI_INVOKE<LockStatus>("lock_status"),
+	/**  Locks Token Desk now (Ctrl+L, the header's Lock). */
+	lock: () => typedError<LockStatus, DeskError>(__TAURI_INVOKE("lock")),
+	/**  Unlocks once the system confirms who is at the keyboard. */
+	unlock: () => typedError<LockStatus, DeskError>(__TAURI_INVOKE("unlock")),
+	/**  The person is here (a key, a click): the idle timer starts again. */
+	noteActivity: () => __TAURI_INVOKE<void>("note_activity"),
+	/**  Turns the presenting mode on or off. */
+	setPresenting: (on: boolean) => __TAURI_INVOKE<LockStatus>("set_presenting", { on }),
 };
 
 /** Events */
 export const events = {
 	clipboardChangedEvent: makeEvent<ClipboardChangedEvent, ClipboardChangedEvent>("clipboard-changed-event"),
 	connectionsChangedEvent: makeEvent<ConnectionsChangedEvent, ConnectionsChangedEvent>("connections-changed-event"),
+	lockChangedEvent: makeEvent<LockChangedEvent, LockChangedEvent>("lock-changed-event"),
 	notesChangedEvent: makeEvent<NotesChangedEvent, NotesChangedEvent>("notes-changed-event"),
 	openTokenEvent: makeEvent<OpenTokenEvent, OpenTokenEvent>("open-token-event"),
 	tokenChangedEvent: makeEvent<TokenChangedEvent, TokenChangedEvent>("token-changed-event"),
@@ -419,6 +430,11 @@ export type ErrorKind =
  *  and what to do; trying again does not help).
  */
 "refused" | 
+/**
+ *  Token Desk is locked: unlock it first (what stops harm, such as
+ *  disabling a token, works while locked).
+ */
+"locked" | 
 /**  No such object, or not visible to this account. */
 "notFound" | 
 /**  The input was refused; see the field errors. */
@@ -488,6 +504,32 @@ export type GracePeriod =
 "oneDay" | 
 /**  Seven days. */
 "sevenDays";
+
+/**  Token Desk locked or unlocked, or the presenting mode changed. */
+export type LockChangedEvent = LockStatus;
+
+/**  Why Token Desk locked. */
+export type LockReason = 
+/**  Ctrl+L, the header's button or the tray's entry. */
+"asked" | 
+/**  Nobody used it for the idle time the settings allow. */
+"idle" | 
+/**  The desktop session locked. */
+"sessionLocked" | 
+/**  The machine went to sleep. */
+"suspended" | 
+/**  It was locked at quit, or the settings lock it at start. */
+"started";
+
+/**  What the window and the tray show of the lock and the presenting mode. */
+export type LockStatus = {
+	/**  Whether Token Desk is locked. */
+	locked: boolean,
+	/**  Why it locked, while it is. */
+	reason: LockReason | null,
+	/**  Whether the presenting mode is on. */
+	presenting: boolean,
+};
 
 /**  A module as the token screens show it. */
 export type ModuleView = {
@@ -653,6 +695,19 @@ export type Settings = {
 	 *  desktop shows one); off: closing the window quits.
 	 */
 	closeToTray?: boolean,
+	/**
+	 *  Minutes without activity after which Token Desk locks (1 to 60);
+	 *  `None`: only when asked, or when the session locks.
+	 */
+	lockAfterIdleMinutes?: number | null,
+	/**  Start locked, whatever the state at quit. */
+	lockAtStart?: boolean,
+	/**
+	 *  Where the system cannot check who is at the keyboard (no polkit agent),
+	 *  allow a plain "Unlock" click. Off by default: it then protects only
+	 *  against a glance, not against someone at the keyboard.
+	 */
+	plainUnlock?: boolean,
 };
 
 /**  Who did something, and when. */

@@ -4,6 +4,8 @@
 
 pub(crate) mod app_info;
 pub mod log_file;
+#[cfg(target_os = "linux")]
+pub mod polkit;
 pub mod process_guard;
 pub mod rendering;
 pub(crate) mod tray_support;

@@ -33,7 +33,7 @@ impl Desk {
         };
         let restore = connection.as_ref().and_then(|active| self.restore_offer_now(&active.id));
         let warning = connection.as_ref().and(cache.warning);
-        TrayMenuModel { connections, connection, tokens, restore, warning }
+        TrayMenuModel { connections, connection, tokens, restore, warning, lock: self.lock_status() }
     }
 
     /// Fetches the active tokens of the active connection again: the first

@@ -57,6 +57,8 @@ pub struct TrayMenuModel {
     pub restore: Option<RestoreOffer>,
     /// Why the tokens shown may be out of date (the last refresh failed).
     pub warning: Option<String>,
+    /// Whether Token Desk is locked, and presenting.
+    pub lock: crate::lock::status::LockStatus,
 }
 
 impl TrayMenuModel {
@@ -161,6 +163,10 @@ pub enum TrayAction {
     Panic(String),
     /// Undo the connection's last panic.
     Restore(String),
+    /// Lock Token Desk now.
+    Lock,
+    /// Turn the presenting mode on (`true`) or off.
+    Presenting(bool),
 }
 
 impl TrayAction {
@@ -175,6 +181,8 @@ impl TrayAction {
             Self::MoreInWindow => "more".to_owned(),
             Self::Panic(connection) => format!("panic:{connection}"),
             Self::Restore(connection) => format!("restore:{connection}"),
+            Self::Lock => "lock".to_owned(),
+            Self::Presenting(on) => format!("presenting:{}", if *on { "on" } else { "off" }),
         }
     }
 
@@ -188,6 +196,9 @@ impl TrayAction {
             "show" if rest.is_empty() => Some(Self::Show),
             "quit" if rest.is_empty() => Some(Self::Quit),
             "more" if rest.is_empty() => Some(Self::MoreInWindow),
+            "lock" if rest.is_empty() => Some(Self::Lock),
+            "presenting" if rest == "on" => Some(Self::Presenting(true)),
+            "presenting" if rest == "off" => Some(Self::Presenting(false)),
             "switch" => one().map(Self::Switch),
             "panic" => one().map(Self::Panic),
             "restore" => one().map(Self::Restore),
