@@ -23,6 +23,7 @@ import { assignableModules } from '../src/state/modules.svelte';
 import { router } from '../src/state/router.svelte';
 import { clipboard } from '../src/state/clipboard.svelte';
 import { notes } from '../src/state/notes.svelte';
+import { lock } from '../src/state/lock.svelte';
 
 /** A saved (non-demo) connection on the Test environment; override what a test needs. */
 export function connection(overrides: Partial<Connection> = {}): Connection {
@@ -107,6 +108,9 @@ export function mockBackend(answers: Record<string, Answer>) {
   // Nothing kept on this device unless a test says otherwise.
   answers.review_dates ??= [];
   answers.rotations ??= [];
+  // Unlocked, not presenting, unless a test says otherwise.
+  answers.lock_status ??= { locked: false, reason: null, presenting: false };
+  answers.note_activity ??= null;
   mockIPC(
     (command, args) => {
       const payload = (args ?? {}) as Args;
@@ -180,5 +184,6 @@ export async function resetAll(): Promise<void> {
   resetOrphanedSecretsNotice();
   cliImport.reset();
   notes.reset();
+  lock.reset();
   router.toList();
 }

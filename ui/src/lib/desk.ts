@@ -93,6 +93,8 @@ const NEXT_STEPS: Record<ErrorKind, string | null> = {
   forbidden: 'Ask an administrator of the account for the modules this needs.',
   // The message itself says why and what to do; trying again does not help.
   refused: null,
+  // The message says to unlock, and what works while locked.
+  locked: null,
   keychain: 'Unlock or start your keychain (on Linux, the Secret Service such as GNOME Keyring), then try again.',
   storage: "Check that Token Desk's settings folder is writable.",
   internal: 'Please report this, with what you were doing.',
