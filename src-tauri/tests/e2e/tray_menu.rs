@@ -141,6 +141,13 @@ async fn panic_disables_every_other_active_token_and_restore_brings_back_exactly
     let connection = app.connect_as_vendor(&sim, "Simulator").await;
     let own_id = connection["tokenId"].as_str().expect("the sign-in token").to_owned();
     let (menu, _) = loaded_menu(host, &app).await;
+    // Locked first, from the tray: the panic and its restore must not wait for an unlock.
+    menu.click(&["Lock Token Desk"]).await;
+    app.wait_for("//h1[normalize-space()='Token Desk is locked']").await;
+    menu.wait_until("the lock shown in the menu", IN_STEP, |entries| {
+        entries.iter().any(|e| e.label.starts_with("Locked"))
+    })
+    .await;
     let before = vendor_tokens(&sim).await;
     let targets: Vec<String> = before
         .iter()
