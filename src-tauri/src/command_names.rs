@@ -50,4 +50,5 @@ pub const APP_COMMANDS: &[&str] = &[
     "unlock",
     "note_activity",
     "set_presenting",
+    "protect_from_capture",
 ];

@@ -67,6 +67,7 @@ macro_rules! app_ipc {
                 $crate::commands::lock::unlock,
                 $crate::commands::lock::note_activity,
                 $crate::commands::lock::set_presenting,
+                $crate::commands::lock::protect_from_capture::<$runtime>,
             ])
             .events(::tauri_specta::collect_events![
                 $crate::events::TokenChangedEvent,

@@ -111,6 +111,7 @@ export function mockBackend(answers: Record<string, Answer>) {
   // Unlocked, not presenting, unless a test says otherwise.
   answers.lock_status ??= { locked: false, reason: null, presenting: false };
   answers.note_activity ??= null;
+  answers.protect_from_capture ??= null;
   mockIPC(
     (command, args) => {
       const payload = (args ?? {}) as Args;

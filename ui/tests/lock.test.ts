@@ -53,13 +53,15 @@ describe('the lock', () => {
 
   it('hides a value on screen the moment Token Desk locks', async () => {
     const secret = 'idt:TKN-1000-0001:AbCdEf0123456789';
-    mockBackend({ reveal_token_value: secret, copy_token_value: null });
+    const backend = mockBackend({ reveal_token_value: secret, copy_token_value: null });
     await lock.follow();
     render(TokenValue, { connectionId: 'conn-1', tokenId: 'TKN-1000-0001' });
     await fireEvent.click(screen.getByRole('button', { name: 'Show' }));
     expect((await screen.findByLabelText('Token value')).textContent).toBe(secret);
     await emit('lock-changed-event', LOCKED);
     await expect.poll(() => document.body.textContent?.includes(secret)).toBe(false);
+    // Kept out of screen capture while it was shown, and no longer after.
+    expect(backend.callsTo('protect_from_capture')).toEqual([{ valueShown: true }, { valueShown: false }]);
   });
 
   it('frames the window while presenting', async () => {

@@ -2,6 +2,7 @@
 //! screen, and the activity that keeps the idle timer from running out.
 
 use desk_core::{DeskError, LockReason, LockStatus};
+use tauri::{Runtime, WebviewWindow};
 
 use super::DeskState;
 
@@ -38,4 +39,15 @@ pub fn note_activity(desk: DeskState<'_>) {
 #[specta::specta]
 pub fn set_presenting(desk: DeskState<'_>, on: bool) -> LockStatus {
     desk.set_presenting(on)
+}
+
+/// A value is on screen (`true`) or no longer is: on macOS and Windows the
+/// window is then kept out of screen capture and sharing (elsewhere this
+/// does nothing, and says so in the log once).
+#[tauri::command]
+#[specta::specta]
+pub fn protect_from_capture<R: Runtime>(window: WebviewWindow<R>, value_shown: bool) {
+    if let Err(error) = window.set_content_protected(value_shown) {
+        tracing::info!("the window could not be kept out of screen capture: {error}");
+    }
 }

@@ -136,6 +136,12 @@ export const commands = {
 	noteActivity: () => __TAURI_INVOKE<void>("note_activity"),
 	/**  Turns the presenting mode on or off. */
 	setPresenting: (on: boolean) => __TAURI_INVOKE<LockStatus>("set_presenting", { on }),
+	/**
+	 *  A value is on screen (`true`) or no longer is: on macOS and Windows the
+	 *  window is then kept out of screen capture and sharing (elsewhere this
+	 *  does nothing, and says so in the log once).
+	 */
+	protectFromCapture: (valueShown: boolean) => __TAURI_INVOKE<void>("protect_from_capture", { valueShown }),
 };
 
 /** Events */
