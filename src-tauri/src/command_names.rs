@@ -30,6 +30,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "assignable_modules",
     "reveal_token_value",
     "copy_token_value",
+    "find_pasted_token",
     "token_audit",
     "audit_record",
     "event_types",

@@ -47,6 +47,7 @@ macro_rules! app_ipc {
                 $crate::commands::tokens::assignable_modules,
                 $crate::commands::tokens::reveal_token_value,
                 $crate::commands::tokens::copy_token_value,
+                $crate::commands::tokens::find_pasted_token,
                 $crate::commands::audit::token_audit,
                 $crate::commands::audit::audit_record,
                 $crate::commands::audit::event_types,

@@ -128,3 +128,11 @@ pub async fn copy_token_value(
 ) -> Result<CopyReceipt, DeskError> {
     desk.copy_token(&connection_id, &token_id, format).await
 }
+
+/// Finds the token a pasted text names (a leaked value, an id, a log line)
+/// in every saved connection. The text is not kept; only the id is looked up.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_pasted_token(desk: DeskState<'_>, text: String) -> Result<desk_core::LeakSearch, DeskError> {
+    desk.find_pasted_token(text).await
+}

@@ -91,6 +91,11 @@ export const commands = {
 	 *  delay if still there.
 	 */
 	copyTokenValue: (connectionId: string, tokenId: string, format: CopyFormat) => typedError<CopyReceipt, DeskError>(__TAURI_INVOKE("copy_token_value", { connectionId, tokenId, format })),
+	/**
+	 *  Finds the token a pasted text names (a leaked value, an id, a log line)
+	 *  in every saved connection. The text is not kept; only the id is looked up.
+	 */
+	findPastedToken: (text: string) => typedError<LeakSearch, DeskError>(__TAURI_INVOKE("find_pasted_token", { text })),
 	/**  One page of a token's audit trail (what was done to it, or what it did). */
 	tokenAudit: (connectionId: string, query: AuditQuery) => typedError<AuditPage, DeskError>(__TAURI_INVOKE("token_audit", { connectionId, query })),
 	/**  One audit record in full. */
@@ -510,6 +515,33 @@ export type GracePeriod =
 "oneDay" | 
 /**  Seven days. */
 "sevenDays";
+
+/**  A connection that knows the token. */
+export type LeakHit = {
+	/**  The connection. */
+	connectionId: string,
+	/**  Its name. */
+	connectionLabel: string,
+	/**  The token there, without its value. */
+	token: TokenView,
+};
+
+/**  What a search for a pasted token found. */
+export type LeakSearch = {
+	/**  The token id found in the text. */
+	tokenId: string,
+	/**
+	 *  Whether the text held a whole value (`idt:TKN-…:…`), not just an id:
+	 *  then the token should be disabled at once.
+	 */
+	valuePasted: boolean,
+	/**  The connections that know the token. */
+	found: LeakHit[],
+	/**  Every connection searched, by name. */
+	searched: string[],
+	/**  Connections that could not be searched, and why. */
+	failed: string[],
+};
 
 /**  Token Desk locked or unlocked, or the presenting mode changed. */
 export type LockChangedEvent = LockStatus;
