@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use marketplace_sim::SimConfig;
 use zbus::zvariant::OwnedValue;
