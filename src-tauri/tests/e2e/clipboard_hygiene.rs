@@ -74,7 +74,7 @@ async fn clipboard_becomes(expected: &str, within: Duration) {
 }
 
 /// Another program takes the clipboard (xclip serves it from the background).
-fn another_program_copies(text: &str) {
+pub(crate) fn another_program_copies(text: &str) {
     let mut xclip = Command::new("xclip")
         .args(["-selection", "clipboard", "-i"])
         .stdin(Stdio::piped())

@@ -14,6 +14,7 @@ mod audit_export;
 mod cli_import;
 mod clipboard_hygiene;
 mod hostile_server;
+mod leak;
 mod lock;
 mod reminders;
 mod reveal_hygiene;
