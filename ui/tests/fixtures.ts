@@ -112,6 +112,7 @@ export function mockBackend(answers: Record<string, Answer>) {
   answers.lock_status ??= { locked: false, reason: null, presenting: false };
   answers.note_activity ??= null;
   answers.protect_from_capture ??= null;
+  answers.restore_label ??= null;
   mockIPC(
     (command, args) => {
       const payload = (args ?? {}) as Args;

@@ -200,6 +200,7 @@ impl Desk {
                 snapshots: LocalStore::open(dir, crate::tray::panic_button::FILE_NAME, "panic snapshots", seal.clone())
                     .telling(events.clone()),
                 turn: tokio::sync::Mutex::new(()),
+                asked: Default::default(),
             },
             reviews: crate::reminders::review_dates::State {
                 store: LocalStore::open(dir, crate::reminders::review_dates::FILE_NAME, "review dates", seal.clone())

@@ -54,4 +54,4 @@ pub use tokens::actions::{NewToken, TokenChanges};
 pub use tokens::copy_as::CopyFormat;
 pub use tray::menu::{TrayAction, TrayMenuModel, TrayOutcome, TrayTokens, token_labels};
 pub use tray::messages::{TrayNotice, TrayQuestion, TrayToken};
-pub use tray::panic_button::{BatchReport, BatchStart, PanicPlan, RestoreOffer, TokenOutcome};
+pub use tray::panic_button::{BatchPrompt, BatchReport, BatchStart, PanicPlan, RestoreOffer, TokenOutcome};

@@ -197,3 +197,42 @@ async fn presenting_refuses_show_but_copies_and_names_no_token() {
     world.desk.set_presenting(false);
     world.desk.reveal_token_value(&connection.id, &tokens[0]).await.expect("shown again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_runs_exactly_the_panic_it_asked_about_and_restores_it_even_locked() {
+    let world = World::new(6).await;
+    let connection = world.connect(AccountKind::Vendor).await;
+    let id = &connection.id;
+    let before = active_tokens(&world, id, &connection.token_id).await;
+    assert!(before.len() >= 2, "{before:?}");
+    let missing = world.desk.run_asked_panic(id).await.expect_err("nothing was asked");
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+
+    let desk_core::BatchPrompt::Ask { question } = world.desk.ask_panic(id).await else { panic!("a question") };
+    assert!(question.confirm_label.contains(&before.len().to_string()), "{question:?}");
+    assert!(question.message.contains("above the token list") && !question.message.contains("tray"), "{question:?}");
+    // A token created after the question is not in the plan.
+    let late = world
+        .desk
+        .create_token(id, NewToken { name: "Late".into(), description: String::new(), module_ids: Vec::new() })
+        .await
+        .expect("created")
+        .id;
+    world.desk.lock(LockReason::Asked).await;
+    let notice = world.desk.run_asked_panic(id).await.expect("run, locked");
+    assert!(!notice.failed, "{notice:?}");
+    let after = active_tokens(&world, id, &connection.token_id).await;
+    assert_eq!(after, vec![late], "exactly the asked tokens went; the sign-in token stays");
+
+    let desk_core::BatchPrompt::Ask { question } = world.desk.ask_restore(id).await else { panic!("a restore") };
+    for token in &before {
+        assert!(question.message.contains(token.as_str()), "names {token}: {}", question.message);
+    }
+    world.desk.run_restore(id).await;
+    let mut restored = active_tokens(&world, id, &connection.token_id).await;
+    restored.sort();
+    let mut expected = before.clone();
+    expected.push(after[0].clone());
+    expected.sort();
+    assert_eq!(restored, expected);
+}

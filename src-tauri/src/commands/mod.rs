@@ -6,6 +6,7 @@ pub mod app;
 pub mod audit;
 pub mod connections;
 pub mod lock;
+pub mod panic;
 pub mod review;
 pub mod rotation;
 pub mod settings;

@@ -55,3 +55,57 @@ async fn a_leaked_value_pasted_into_the_search_finds_its_token_and_disables_it_i
     }
     app.quit_without_panic().await;
 }
+
+/// The statuses of the vendor's tokens, by id.
+async fn statuses(sim: &marketplace_sim::SimHandle) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = vendor(sim)
+        .list_tokens(&marketplace_api::rql::Query::new().select("-token"))
+        .await
+        .expect("tokens")
+        .items
+        .into_iter()
+        .map(|t| (t.id, t.status.map(|s| s.as_str().to_owned()).unwrap_or_default()))
+        .collect();
+    all.sort();
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, D-Bus and a keyring: run under scripts/desktop-session.sh (make test does)"]
+async fn without_a_tray_the_window_disables_every_active_token_and_restores_them() {
+    let sim = marketplace_sim::start(SimConfig { tokens_per_account: 10, seed: 12, ..Default::default() })
+        .await
+        .expect("the simulator starts");
+    let app = AppUnderTest::launch().await;
+    let connection = app.connect_as_vendor(&sim, "No tray").await;
+    let admin_id = connection["tokenId"].as_str().expect("the sign-in token").to_owned();
+    let before = statuses(&sim).await;
+    let targets: Vec<&String> =
+        before.iter().filter(|(id, status)| status == "Active" && *id != admin_id).map(|(id, _)| id).collect();
+    assert!(targets.len() >= 2, "{before:?}");
+
+    app.click_button("Disable all active…").await;
+    let confirm = format!("Disable {} tokens", targets.len());
+    app.wait_for(&format!("//*[@role='alertdialog']//button[normalize-space()='{confirm}']")).await;
+    app.screenshot("panic-in-window").await;
+    app.click(&format!("//*[@role='alertdialog']//button[normalize-space()='{confirm}']")).await;
+    app.wait_for_text(&format!("{} tokens disabled on", targets.len())).await;
+    let after = statuses(&sim).await;
+    for (id, status) in &after {
+        let expected = if targets.contains(&id) {
+            "Disabled"
+        } else {
+            before.iter().find(|t| &t.0 == id).map(|t| t.1.as_str()).unwrap_or("")
+        };
+        assert_eq!(status, expected, "{id}: only the active tokens went, the sign-in token stayed");
+    }
+
+    let restore = format!("//button[starts-with(normalize-space(), 'Restore {} tokens disabled at')]", targets.len());
+    app.click(&restore).await;
+    let enable = format!("Enable {} tokens", targets.len());
+    app.click(&format!("//*[@role='alertdialog']//button[normalize-space()='{enable}']")).await;
+    app.wait_for_text(&format!("{} tokens enabled again on", targets.len())).await;
+    assert_eq!(statuses(&sim).await, before, "exactly the state before the panic");
+    app.wait_until_hidden(&restore).await;
+    app.quit_without_panic().await;
+}

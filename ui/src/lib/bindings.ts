@@ -131,6 +131,19 @@ export const commands = {
 	updateSettings: (settings: Settings) => typedError<Settings, DeskError>(__TAURI_INVOKE("update_settings", { settings })),
 	/**  Clears the clipboard now if it still holds a value Token Desk copied; true when it did. */
 	clearClipboard: () => typedError<boolean, DeskError>(__TAURI_INVOKE("clear_clipboard")),
+	/**
+	 *  The panic's question for the connection (its plan is kept until run), or
+	 *  what to tell when there is nothing to disable.
+	 */
+	askPanic: (connectionId: string) => typedError<BatchPrompt, DeskError>(__TAURI_INVOKE("ask_panic", { connectionId })),
+	/**  Disables exactly the tokens the question named; says how it went. */
+	runAskedPanic: (connectionId: string) => typedError<TrayNotice, DeskError>(__TAURI_INVOKE("run_asked_panic", { connectionId })),
+	/**  Restore's question, naming every token it would enable, or what to tell. */
+	askRestore: (connectionId: string) => typedError<BatchPrompt, DeskError>(__TAURI_INVOKE("ask_restore", { connectionId })),
+	/**  Enables again what the connection's panics disabled; says how it went. */
+	runRestore: (connectionId: string) => typedError<TrayNotice, DeskError>(__TAURI_INVOKE("run_restore", { connectionId })),
+	/**  "Restore N tokens disabled at HH:MM", when a panic left something to undo. */
+	restoreLabel: (connectionId: string) => typedError<string | null, DeskError>(__TAURI_INVOKE("restore_label", { connectionId })),
 	/**  Whether Token Desk is locked, and whether it is presenting. */
 	lockStatus: () => __TAURI_INVOKE<LockStatus>("lock_status"),
 	/**  Locks Token Desk now (Ctrl+L, the header's Lock). */
@@ -260,6 +273,20 @@ export type AuditRole =
 "object" | 
 /**  What the token did. */
 "actor";
+
+/**
+ *  The window's first step of a panic or a restore: the question to ask, or
+ *  only something to tell.
+ */
+export type BatchPrompt = 
+/**  Ask this; on Confirm, run it. */
+{ step: "ask"; 
+/**  The question. */
+question: TrayQuestion } | 
+/**  Nothing to do; tell the user this. */
+{ step: "tell"; 
+/**  What to tell. */
+notice: TrayNotice };
 
 /**  One account of the CLI, as the window shows it: never its secret. */
 export type CliAccountView = {
@@ -915,6 +942,26 @@ export type TokenView = {
 	created: Stamp | null,
 	/**  Last change, when the platform sent it. */
 	updated: Stamp | null,
+};
+
+/**  A notification about what the tray (or the window) did. */
+export type TrayNotice = {
+	/**  One line. */
+	title: string,
+	/**  The detail; the reason when it failed. */
+	body: string,
+	/**  True when it failed (shown as an error where the desktop can). */
+	failed: boolean,
+};
+
+/**  A question for a native confirmation dialog (or the window's). */
+export type TrayQuestion = {
+	/**  The dialog's title. */
+	title: string,
+	/**  What happens, in full sentences. */
+	message: string,
+	/**  The button that goes ahead. */
+	confirmLabel: string,
 };
 
 /* Tauri Specta runtime */

@@ -18,8 +18,9 @@ pub struct TrayToken {
     pub signs_in: bool,
 }
 
-/// A question for a native confirmation dialog.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A question for a native confirmation dialog (or the window's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub struct TrayQuestion {
     /// The dialog's title.
     pub title: String,
@@ -29,8 +30,9 @@ pub struct TrayQuestion {
     pub confirm_label: String,
 }
 
-/// A notification about what the tray did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A notification about what the tray (or the window) did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub struct TrayNotice {
     /// One line.
     pub title: String,

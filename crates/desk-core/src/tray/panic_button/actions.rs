@@ -144,6 +144,45 @@ impl Desk {
         BatchStart::Ask(plan, question)
     }
 
+    /// "Disable all active tokens…" from the window: the question, whose plan
+    /// is kept until `run_asked_panic`, so exactly the tokens asked about are
+    /// disabled. The connection's own token stays (the window offers no
+    /// "include it too": losing access is for the tray, which asks natively).
+    pub async fn ask_panic(&self, connection_id: &str) -> BatchPrompt {
+        match self.start_panic(connection_id).await {
+            BatchStart::Ask(plan, _) => {
+                let question = plan.window_question();
+                self.panic
+                    .asked
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(connection_id.to_owned(), plan);
+                BatchPrompt::Ask { question }
+            }
+            BatchStart::Tell(notice) => BatchPrompt::Tell { notice },
+        }
+    }
+
+    /// Runs the panic the window asked about and confirmed.
+    pub async fn run_asked_panic(&self, connection_id: &str) -> Result<TrayNotice, DeskError> {
+        let plan = self.panic.asked.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(connection_id);
+        let plan = plan.ok_or_else(|| {
+            DeskError::new(
+                ErrorKind::NotFound,
+                "Nothing was asked to be disabled: choose \"Disable all active…\" again.",
+            )
+        })?;
+        Ok(self.run_panic(&plan, false).await)
+    }
+
+    /// "Restore N tokens…" from the window: its question, naming every token.
+    pub async fn ask_restore(&self, connection_id: &str) -> BatchPrompt {
+        match self.start_restore(connection_id).await {
+            BatchStart::Ask((), question) => BatchPrompt::Ask { question },
+            BatchStart::Tell(notice) => BatchPrompt::Tell { notice },
+        }
+    }
+
     /// Runs a confirmed panic and says how it went.
     pub async fn run_panic(&self, plan: &PanicPlan, include_sign_in: bool) -> TrayNotice {
         match self.panic_disable(plan, include_sign_in).await {

@@ -50,19 +50,33 @@ impl PanicPlan {
     /// The native confirmation: names the connection and the count, and what
     /// happens to the sign-in token.
     pub fn question(&self) -> TrayQuestion {
+        self.question_where("in the tray menu", true)
+    }
+
+    /// The window's confirmation: the same, with Restore above the list and the
+    /// sign-in token always kept (losing access is for the tray, which asks natively).
+    pub fn window_question(&self) -> TrayQuestion {
+        self.question_where("above the token list", false)
+    }
+
+    fn question_where(&self, restore_is: &str, offers_sign_in: bool) -> TrayQuestion {
         let others = self.tokens.iter().filter(|token| !token.signs_in).count();
         let mut message = format!(
             "This disables {others} active {} on \"{}\" at once. They stop authenticating immediately. \
-             \"Restore\" in the tray menu enables exactly these again.",
+             \"Restore\" {restore_is} enables exactly these again.",
             plural(others, "token", "tokens"),
             self.connection_label
         );
         if let Some(own) = self.sign_in_token() {
             message.push_str(&format!(
-                "\n\nThe token Token Desk signs in with ({}) stays active, so you can restore. \
-                 Choose \"Include it too\" to disable it last; then Token Desk loses access and cannot restore.",
+                "\n\nThe token Token Desk signs in with ({}) stays active, so you can restore.",
                 own.id
             ));
+            if offers_sign_in {
+                message.push_str(
+                    " Choose \"Include it too\" to disable it last; then Token Desk loses access and cannot restore.",
+                );
+            }
         }
         TrayQuestion {
             title: format!("Disable all active tokens on \"{}\"?", self.connection_label),
@@ -259,6 +273,25 @@ pub(crate) struct State {
     pub(crate) snapshots: crate::storage::local_store::LocalStore<Snapshots>,
     /// Held by a panic or a restore while it runs: one at a time.
     pub(crate) turn: tokio::sync::Mutex<()>,
+    /// The plan each connection's window asked about, run as asked once confirmed.
+    pub(crate) asked: std::sync::Mutex<std::collections::HashMap<String, PanicPlan>>,
+}
+
+/// The window's first step of a panic or a restore: the question to ask, or
+/// only something to tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase", tag = "step")]
+pub enum BatchPrompt {
+    /// Ask this; on Confirm, run it.
+    Ask {
+        /// The question.
+        question: TrayQuestion,
+    },
+    /// Nothing to do; tell the user this.
+    Tell {
+        /// What to tell.
+        notice: TrayNotice,
+    },
 }
 
 fn outcome_of(result: Result<(), DeskError>) -> TokenOutcome {
