@@ -37,8 +37,9 @@ export function isDueSoon(stage: ReviewStage): boolean {
 
 /** The tone of a review's badge. */
 export function reviewTone(review: TokenReview): 'due' | 'soon' | 'later' {
-  if (review.stage === 'due') return 'due';
-  if (review.stage === 'tomorrow' || review.stage === 'within7Days') return 'soon';
+  // Red once the date has passed, amber in the 30 days before it (the date itself included).
+  if (review.daysLeft < 0) return 'due';
+  if (review.daysLeft <= 30) return 'soon';
   return 'later';
 }
 
