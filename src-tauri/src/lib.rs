@@ -53,9 +53,10 @@ pub fn run(core_dumps: Result<(), String>) {
                 config.unlock_timeout = limit;
             }
             let clipboard = Arc::new(clipboard::PluginClipboard(app.handle().clone()));
-            let desk = Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?;
-            #[cfg(target_os = "linux")]
-            let desk = desk.with_presence_check(Arc::new(desk_core::polkit::Polkit));
+            let mut desk = Desk::open(config, Arc::new(OsKeychain::new())).with_clipboard(clipboard)?;
+            if let Some(check) = desk_core::system_presence_check() {
+                desk = desk.with_presence_check(check);
+            }
             let desk = Arc::new(desk);
             // The keychain and the TLS set-up, while the webview loads.
             tauri::async_runtime::spawn({

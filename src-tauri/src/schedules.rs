@@ -19,6 +19,10 @@ use crate::events::OpenTokenEvent;
 /// period at least an hour: a minute is prompt enough.
 const EVERY: Duration = Duration::from_secs(60);
 
+/// How old the command palette's list of another connection may grow before
+/// the schedules fetch it again (opening the palette fetches one older than a minute).
+const DIRECTORY_MAX_AGE: Duration = Duration::from_secs(15 * 60);
+
 /// The first run, after start-up: late enough to stay out of the way of the
 /// first token list, soon enough that what came due while closed is told at once.
 const FIRST_RUN_AFTER: Duration = Duration::from_secs(10);
@@ -77,6 +81,8 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
             for reminder in desk.run_schedules().await {
                 notify(&app, &targets, reminder);
             }
+            // The command palette's view of the other connections.
+            desk.refresh_token_directory(DIRECTORY_MAX_AGE).await;
         }
     });
 }

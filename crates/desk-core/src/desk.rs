@@ -163,6 +163,7 @@ pub struct Desk {
     pub(crate) usage: crate::audit::usage::State,
     pub(crate) exports: crate::audit::export::State,
     pub(crate) lock: crate::lock::State,
+    pub(crate) directory: crate::tokens::directory::State,
 }
 
 impl Desk {
@@ -217,6 +218,7 @@ impl Desk {
                 unwatched: Mutex::new(Default::default()),
             },
             exports: Default::default(),
+            directory: Default::default(),
             lock: crate::lock::State::open(dir, lock_at_start, config.clock.now(), config.unlock_timeout),
             time: Time { opened_at: config.clock.now(), clock: config.clock, schedule_day: Mutex::new(None) },
             setup: Setup {

@@ -27,9 +27,10 @@ mod tray;
 pub use connections::store as connection_store;
 #[cfg(target_os = "linux")]
 pub use platform::polkit;
-pub use platform::{log_file, process_guard, rendering};
+pub use platform::{log_file, process_guard, rendering, system_presence_check};
 pub use tokens::{ids, queries, validation, views};
 
+pub use audit::account::AccountAuditQuery;
 pub use audit::export::{AuditExportScope, CancelFlag, ExportFormat, ExportProgress, ExportSummary};
 pub use audit::usage::{Seen, TokenUsage, USAGE_RECORDS_MAX};
 pub use clipboard::{ClipboardStatus, CopyReceipt, InMemoryClipboard, SystemClipboard};
@@ -51,7 +52,9 @@ pub use reminders::review_dates::{DisableOutcome, REMINDER_DAYS, Reminder, Revie
 pub use reminders::rotation::{GracePeriod, Rotation, RotationStarted, RotationState, rotated_name};
 pub use settings::Settings;
 pub use tokens::actions::{NewToken, TokenChanges};
+pub use tokens::bulk::{BULK_MAX, BulkAction, BulkOutcome};
 pub use tokens::copy_as::CopyFormat;
+pub use tokens::directory::{DirectoryEntry, DirectoryToken};
 pub use tray::menu::{TrayAction, TrayMenuModel, TrayOutcome, TrayTokens, token_labels};
 pub use tray::messages::{TrayNotice, TrayQuestion, TrayToken};
 pub use tray::panic_button::{BatchPrompt, BatchReport, BatchStart, PanicPlan, RestoreOffer, TokenOutcome};

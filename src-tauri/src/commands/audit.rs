@@ -77,3 +77,14 @@ pub async fn export_audit<R: Runtime>(
 pub fn cancel_export(desk: DeskState<'_>) {
     desk.cancel_export();
 }
+
+/// One page of the account's whole audit trail (the Audit screen).
+#[tauri::command]
+#[specta::specta]
+pub async fn account_audit(
+    desk: DeskState<'_>,
+    connection_id: String,
+    query: desk_core::AccountAuditQuery,
+) -> Result<AuditPage, DeskError> {
+    desk.account_audit(&connection_id, &query).await
+}

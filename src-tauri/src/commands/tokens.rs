@@ -136,3 +136,34 @@ pub async fn copy_token_value(
 pub async fn find_pasted_token(desk: DeskState<'_>, text: String) -> Result<desk_core::LeakSearch, DeskError> {
     desk.find_pasted_token(text).await
 }
+
+/// Disables or enables several tokens at once (the list's selection), and
+/// answers per token; the sign-in token only when `include_sign_in`.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_tokens(
+    desk: DeskState<'_>,
+    connection_id: String,
+    action: desk_core::BulkAction,
+    token_ids: Vec<String>,
+    include_sign_in: bool,
+) -> Result<Vec<desk_core::BulkOutcome>, DeskError> {
+    desk.change_tokens(&connection_id, action, token_ids, include_sign_in).await
+}
+
+/// Every connection's tokens as cached for the command palette (names, never values).
+#[tauri::command]
+#[specta::specta]
+pub fn token_directory(desk: DeskState<'_>) -> Vec<desk_core::DirectoryEntry> {
+    desk.token_directory()
+}
+
+/// Refreshes the palette's cache of every connection older than `max_age_seconds`, then answers it.
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_token_directory(
+    desk: DeskState<'_>,
+    max_age_seconds: u32,
+) -> Result<Vec<desk_core::DirectoryEntry>, DeskError> {
+    Ok(desk.refresh_token_directory(std::time::Duration::from_secs(u64::from(max_age_seconds))).await)
+}

@@ -96,8 +96,19 @@ export const commands = {
 	 *  in every saved connection. The text is not kept; only the id is looked up.
 	 */
 	findPastedToken: (text: string) => typedError<LeakSearch, DeskError>(__TAURI_INVOKE("find_pasted_token", { text })),
+	/**
+	 *  Disables or enables several tokens at once (the list's selection), and
+	 *  answers per token; the sign-in token only when `include_sign_in`.
+	 */
+	changeTokens: (connectionId: string, action: BulkAction, tokenIds: string[], includeSignIn: boolean) => typedError<BulkOutcome[], DeskError>(__TAURI_INVOKE("change_tokens", { connectionId, action, tokenIds, includeSignIn })),
+	/**  Every connection's tokens as cached for the command palette (names, never values). */
+	tokenDirectory: () => __TAURI_INVOKE<DirectoryEntry[]>("token_directory"),
+	/**  Refreshes the palette's cache of every connection older than `max_age_seconds`, then answers it. */
+	refreshTokenDirectory: (maxAgeSeconds: number) => typedError<DirectoryEntry[], DeskError>(__TAURI_INVOKE("refresh_token_directory", { maxAgeSeconds })),
 	/**  One page of a token's audit trail (what was done to it, or what it did). */
 	tokenAudit: (connectionId: string, query: AuditQuery) => typedError<AuditPage, DeskError>(__TAURI_INVOKE("token_audit", { connectionId, query })),
+	/**  One page of the account's whole audit trail (the Audit screen). */
+	accountAudit: (connectionId: string, query: AccountAuditQuery) => typedError<AuditPage, DeskError>(__TAURI_INVOKE("account_audit", { connectionId, query })),
 	/**  One audit record in full. */
 	auditRecord: (connectionId: string, recordId: string) => typedError<AuditRecordView, DeskError>(__TAURI_INVOKE("audit_record", { connectionId, recordId })),
 	/**  Every audit event type, for the event filter. */
@@ -173,6 +184,24 @@ export const events = {
 };
 
 /* Types */
+/**  A page of the account's audit trail. */
+export type AccountAuditQuery = {
+	/**  Only records made by this actor: a token's or a user's id (`TKN-…`, `USR-…`). */
+	actorId?: string | null,
+	/**  Only records about this object, by its id (`TKN-…`, `ORD-…`, …). */
+	objectId?: string | null,
+	/**  Only these event keys (none: all). */
+	eventTypes?: string[],
+	/**  Only records at or after this time (RFC 3339, UTC). */
+	from?: string | null,
+	/**  Only records at or before this time (RFC 3339, UTC). */
+	to?: string | null,
+	/**  Items to skip. */
+	offset?: number,
+	/**  Page size, 1 to 100 (0 means 100). */
+	limit?: number,
+};
+
 /**  The account a connection's token belongs to. */
 export type AccountSummary = {
 	/**  `ACC-NNNN-NNNN`. */
@@ -219,7 +248,12 @@ export type AuditExportScope =
 /**  A token's trail: what was done to it, or what it did. */
 { kind: "token"; tokenId: string; role: AuditRole } | 
 /**  Every record the connection may see between two times (RFC 3339, UTC). */
-{ kind: "range"; from: string; to: string };
+{ kind: "range"; from: string; to: string } | 
+/**
+ *  What the Audit screen shows: the account's records, with its filters
+ *  (its paging is ignored: every matching record is written).
+ */
+{ kind: "account"; query: AccountAuditQuery };
 
 /**  One page of an audit trail. */
 export type AuditPage = {
@@ -287,6 +321,25 @@ question: TrayQuestion } |
 { step: "tell"; 
 /**  What to tell. */
 notice: TrayNotice };
+
+/**  What to do to every selected token. */
+export type BulkAction = 
+/**  Stop them authenticating (works while locked). */
+"disable" | 
+/**  Let them authenticate again (needs an unlock). */
+"enable";
+
+/**  How one token of the selection fared. */
+export type BulkOutcome = {
+	/**  The token. */
+	tokenId: string,
+	/**  The token as it now is, when the action went through. */
+	token: TokenView | null,
+	/**  Why it did not, in a sentence. */
+	problem: string | null,
+	/**  Left out on purpose: the token this connection signs in with, not chosen explicitly. */
+	skipped: boolean,
+};
 
 /**  One account of the CLI, as the window shows it: never its secret. */
 export type CliAccountView = {
@@ -430,6 +483,34 @@ export type DeskError = {
 	fieldErrors: FieldError[],
 	/**  The Marketplace's trace id, to quote to SoftwareOne support. */
 	traceId: string | null,
+};
+
+/**  One connection's tokens as last fetched. */
+export type DirectoryEntry = {
+	/**  The connection. */
+	connectionId: string,
+	/**  Its name. */
+	connectionLabel: string,
+	/**  Its colour (`#rrggbb`). */
+	colour: string,
+	/**  Its tokens when last fetched; empty until the first fetch. */
+	tokens: DirectoryToken[],
+	/**  When they were fetched (RFC 3339); `None`: not yet. */
+	fetchedAt: string | null,
+	/**  Why the last fetch failed, when it did (the tokens are then the ones before). */
+	problem: string | null,
+};
+
+/**  A token as the palette finds it. */
+export type DirectoryToken = {
+	/**  `TKN-…`. */
+	id: string,
+	/**  Display name. */
+	name: string,
+	/**  Free text, when there is one. */
+	description: string | null,
+	/**  `Active`, `Disabled`, … */
+	status: string,
 };
 
 /**  What the "disable at the date" option did. */

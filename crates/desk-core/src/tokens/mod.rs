@@ -2,7 +2,9 @@
 //! the form's rules, the ids' shapes and the copy formats.
 
 pub(crate) mod actions;
+pub mod bulk;
 pub(crate) mod copy_as;
+pub mod directory;
 pub mod ids;
 pub mod queries;
 pub mod validation;

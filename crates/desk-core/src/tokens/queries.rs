@@ -209,13 +209,13 @@ impl AuditQuery {
     }
 }
 
-fn page_size(requested: u32) -> u32 {
+pub(crate) fn page_size(requested: u32) -> u32 {
     if requested == 0 { MAX_PAGE_SIZE } else { requested.min(MAX_PAGE_SIZE) }
 }
 
 /// Checks an RFC 3339 UTC time (`2026-06-11T20:22:05.311Z` or without
 /// fraction) and returns it; ordering such strings orders the times.
-fn checked_time(field: &str, at: &str) -> Result<String, DeskError> {
+pub(crate) fn checked_time(field: &str, at: &str) -> Result<String, DeskError> {
     let at = at.trim();
     let bytes = at.as_bytes();
     let digits =

@@ -29,6 +29,9 @@ pub enum AuditExportScope {
     },
     /// Every record the connection may see between two times (RFC 3339, UTC).
     Range { from: String, to: String },
+    /// What the Audit screen shows: the account's records, with its filters
+    /// (its paging is ignored: every matching record is written).
+    Account { query: crate::audit::account::AccountAuditQuery },
 }
 
 /// The file's format.
@@ -142,6 +145,10 @@ impl AuditExportScope {
         let what = match self {
             AuditExportScope::Token { token_id, .. } => plain(token_id, 20),
             AuditExportScope::Range { from, to } => format!("{}-to-{}", plain(from, 10), plain(to, 10)),
+            AuditExportScope::Account { query } => {
+                let by = query.actor_id.as_deref().or(query.object_id.as_deref()).map(|id| plain(id, 20));
+                by.filter(|id| !id.is_empty()).unwrap_or_else(|| "account".to_owned())
+            }
         };
         format!("audit-{what}.{}", format.extension())
     }
@@ -164,6 +171,8 @@ fn scope_query(scope: &AuditExportScope) -> Result<Query, DeskError> {
                 .order_by_desc("timestamp")
                 .order_by_desc("id"))
         }
+        // The list-all replaces the query's limit and offset with its own paging.
+        AuditExportScope::Account { query } => query.to_query(),
     }
 }
 
@@ -222,6 +231,12 @@ mod tests {
         assert_eq!(token.proposed_file_name(ExportFormat::Csv), "audit-TKN-1234-5678.csv");
         let range = AuditExportScope::Range { from: "2026-06-01T00:00:00Z".into(), to: "../../etc/passwd".into() };
         assert_eq!(range.proposed_file_name(ExportFormat::Json), "audit-2026-06-01-to-etcpasswd.json");
+        let account = AuditExportScope::Account { query: Default::default() };
+        assert_eq!(account.proposed_file_name(ExportFormat::Csv), "audit-account.csv");
+        let by = AuditExportScope::Account {
+            query: crate::AccountAuditQuery { actor_id: Some("USR-1/../x".into()), ..Default::default() },
+        };
+        assert_eq!(by.proposed_file_name(ExportFormat::Csv), "audit-USR-1x.csv");
     }
 
     use super::*;
