@@ -24,6 +24,7 @@ import { router } from '../src/state/router.svelte';
 import { clipboard } from '../src/state/clipboard.svelte';
 import { notes } from '../src/state/notes.svelte';
 import { lock } from '../src/state/lock.svelte';
+import { leak } from '../src/state/leak.svelte';
 
 /** A saved (non-demo) connection on the Test environment; override what a test needs. */
 export function connection(overrides: Partial<Connection> = {}): Connection {
@@ -187,5 +188,6 @@ export async function resetAll(): Promise<void> {
   cliImport.reset();
   notes.reset();
   lock.reset();
+  leak.close();
   router.toList();
 }

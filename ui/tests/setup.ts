@@ -1,10 +1,18 @@
 // jsdom has no layout: every element measures 0×0, so the virtualised token
 // table would render no rows. Give elements a fixed size, the one thing
 // @tanstack/virtual reads (offsetWidth/offsetHeight of the scroll element).
-// ResizeObserver is absent too; the virtualiser works without it, so it is
-// left out rather than faked.
 
 Object.defineProperties(HTMLElement.prototype, {
   offsetHeight: { configurable: true, get: () => 600 },
   offsetWidth: { configurable: true, get: () => 1000 },
 });
+
+// ResizeObserver is absent too. The virtualiser works without it, but the
+// palette's list (bits-ui Command) constructs one to size itself: with no
+// layout there is never a size change to report, so an observer that reports
+// nothing is what a real one would do here.
+globalThis.ResizeObserver ??= class {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+};

@@ -6,7 +6,14 @@ export type TokenTab = 'general' | 'modules' | 'details' | 'usage' | 'audit';
 
 /** A screen of the connected app. */
 export type Screen =
-  { name: 'tokens' } | { name: 'token'; tokenId: string; tab: TokenTab } | { name: 'create' } | { name: 'settings' };
+  | { name: 'tokens' }
+  | { name: 'token'; tokenId: string; tab: TokenTab }
+  | { name: 'create' }
+  | { name: 'settings' }
+  | { name: 'audit' };
+
+/** The token page's tabs in order: keys 1 to 5 open them. */
+export const TOKEN_TABS: readonly TokenTab[] = ['general', 'modules', 'details', 'usage', 'audit'];
 
 class Router {
   /** The screen on show. */
@@ -25,6 +32,11 @@ class Router {
   /** Opens the create-token wizard. */
   toCreate(): void {
     this.screen = { name: 'create' };
+  }
+
+  /** Opens the account's whole audit trail. */
+  toAudit(): void {
+    this.screen = { name: 'audit' };
   }
 
   /** Opens the settings. */

@@ -69,6 +69,10 @@ class TokenListState {
   order = $state<TokenOrder>({ field: 'name', descending: false });
   /** The row the keyboard and the copy shortcut act on. */
   selectedId = $state<string | null>(null);
+  /** Rows chosen for an action on several tokens (Ctrl/Shift-click, Space). */
+  checked = $state.raw<ReadonlySet<string>>(new Set());
+  /** Where a Shift-click range starts. */
+  private anchorId: string | null = null;
 
   /** Every token, sorted: recomputed when tokens or the order change, not per keystroke. */
   sorted = $derived(sortTokens(this.all, this.order, notes.reviews));
@@ -93,6 +97,7 @@ class TokenListState {
     if (switching) {
       this.all = [];
       this.selectedId = null;
+      this.clearChecked();
     }
     this.phase = 'loading';
     this.error = null;
@@ -184,6 +189,41 @@ class TokenListState {
     if (this.selectedId === tokenId) this.selectedId = null;
   }
 
+  /** Adds a row to the chosen ones, or takes it out (Ctrl-click, Space). */
+  toggleChecked(tokenId: string): void {
+    // A new set replaces the raw state whole: never mutated once assigned.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const next = new Set(this.checked);
+    if (!next.delete(tokenId)) next.add(tokenId);
+    this.checked = next;
+    this.anchorId = tokenId;
+  }
+
+  /**
+   * Chooses every visible row from the last one chosen to `tokenId`
+   * (Shift-click). The token the connection signs in with is left out of a
+   * range: it is only ever chosen on its own.
+   */
+  checkRange(tokenId: string, signInTokenId: string | null): void {
+    const rows = this.visible;
+    const to = rows.findIndex((token) => token.id === tokenId);
+    const from = this.anchorId ? rows.findIndex((token) => token.id === this.anchorId) : -1;
+    if (to < 0) return;
+    const [first, last] = from < 0 ? [to, to] : [Math.min(from, to), Math.max(from, to)];
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const next = new Set(this.checked);
+    for (const token of rows.slice(first, last + 1)) {
+      if (token.id !== signInTokenId) next.add(token.id);
+    }
+    this.checked = next;
+  }
+
+  /** Nothing chosen. */
+  clearChecked(): void {
+    this.checked = new Set();
+    this.anchorId = null;
+  }
+
   /** Forgets everything (another connection, or a component test). */
   reset(): void {
     this.generation++;
@@ -197,6 +237,7 @@ class TokenListState {
     this.filter = { status: null, search: '', review: 'any', unusedDays: null };
     this.order = { field: 'name', descending: false };
     this.selectedId = null;
+    this.clearChecked();
     this.pending = [];
   }
 
