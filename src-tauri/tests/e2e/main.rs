@@ -13,6 +13,7 @@
 mod audit_export;
 mod cli_import;
 mod clipboard_hygiene;
+mod find_anything;
 mod hostile_server;
 mod leak;
 mod lock;
