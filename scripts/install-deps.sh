@@ -11,6 +11,8 @@ apt_packages=(
     libayatana-appindicator3-dev librsvg2-dev
     # The headless desktop the tests run in: display, session bus, keyring, WebDriver, clipboard
     xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver xclip
+    # GNOME's compositor, headless, for the Wayland end-to-end tests (with Xwayland)
+    mutter xwayland
     # The package test validates the desktop entry
     desktop-file-utils
     # The clipboard test pastes a copied curl command into a shell

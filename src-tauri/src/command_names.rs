@@ -50,6 +50,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "clear_clipboard",
+    "clipboard_problem",
     "ask_panic",
     "run_asked_panic",
     "ask_restore",

@@ -67,6 +67,7 @@ macro_rules! app_ipc {
                 $crate::commands::settings::get_settings::<$runtime>,
                 $crate::commands::settings::update_settings,
                 $crate::commands::settings::clear_clipboard,
+                $crate::commands::settings::clipboard_problem,
                 $crate::commands::panic::ask_panic,
                 $crate::commands::panic::run_asked_panic,
                 $crate::commands::panic::ask_restore,

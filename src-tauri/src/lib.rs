@@ -73,6 +73,8 @@ pub fn run(core_dumps: Result<(), String>) {
                 false
             });
             app.manage(window::TrayInstalled(has_tray));
+            #[cfg(target_os = "linux")]
+            window::log_windowing_system(app.handle());
             Ok(())
         })
         .on_window_event(window::on_event)

@@ -22,6 +22,29 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// Logs which windowing system the window opened on: on a Wayland desktop
+/// the window is a Wayland client, while the clipboard and the tray go
+/// through X11 (Xwayland) and D-Bus, so a report needs to say which it was.
+#[cfg(target_os = "linux")]
+pub fn log_windowing_system<R: Runtime>(app: &AppHandle<R>) {
+    use gtk::prelude::{ObjectExt, WidgetExt};
+    let Some(window) = app.get_webview_window(MAIN_WINDOW) else { return };
+    match window.gtk_window() {
+        Ok(gtk_window) => {
+            let kind = gtk_window.display().type_().name();
+            let system = if kind.contains("Wayland") {
+                "Wayland"
+            } else if kind.contains("X11") {
+                "X11"
+            } else {
+                kind
+            };
+            tracing::info!("the window opened on {system} ({kind})");
+        }
+        Err(error) => tracing::warn!("the window's windowing system is unknown: {error}"),
+    }
+}
+
 /// Whether a tray icon was created at start-up (appindicator was there).
 pub struct TrayInstalled(pub bool);
 

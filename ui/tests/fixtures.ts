@@ -114,6 +114,7 @@ export function mockBackend(answers: Record<string, Answer>) {
   answers.note_activity ??= null;
   answers.protect_from_capture ??= null;
   answers.restore_label ??= null;
+  answers.clipboard_problem ??= null;
   mockIPC(
     (command, args) => {
       const payload = (args ?? {}) as Args;

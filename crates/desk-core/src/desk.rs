@@ -302,6 +302,15 @@ impl Desk {
         }
     }
 
+    /// Why copying cannot work on this desktop (no X11 and no Wayland
+    /// clipboard access, say), if it cannot; the window says so up front.
+    pub async fn clipboard_problem(&self) -> Option<String> {
+        match &self.clipboard {
+            Some(guard) => guard.problem().await,
+            None => Some("Token Desk has no clipboard here.".to_owned()),
+        }
+    }
+
     /// Listens to everything that changes from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<DeskEvent> {
         self.events.subscribe()

@@ -37,6 +37,8 @@ pub enum ErrorKind {
     Tls,
     /// The OS keychain is missing, locked or refused access.
     Keychain,
+    /// The desktop offers no clipboard Token Desk can use, or it refused.
+    Clipboard,
     /// The Marketplace failed or answered with something unreadable.
     Server,
     /// Token Desk's own files (the connections list) could not be read or written.

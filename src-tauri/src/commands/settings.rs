@@ -27,3 +27,10 @@ pub async fn update_settings(desk: DeskState<'_>, settings: Settings) -> Result<
 pub async fn clear_clipboard(desk: DeskState<'_>) -> Result<bool, DeskError> {
     desk.clear_clipboard().await
 }
+
+/// Why copying cannot work on this desktop, if it cannot (asked once, then known from every copy).
+#[tauri::command]
+#[specta::specta]
+pub async fn clipboard_problem(desk: DeskState<'_>) -> Result<Option<String>, DeskError> {
+    Ok(desk.clipboard_problem().await)
+}

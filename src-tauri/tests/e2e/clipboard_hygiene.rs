@@ -19,7 +19,7 @@ async fn simulator() -> SimHandle {
 }
 
 /// Opens Settings and chooses how long a copied value stays.
-async fn clear_after(app: &AppUnderTest, choice: &str) {
+pub(crate) async fn clear_after(app: &AppUnderTest, choice: &str) {
     app.click_button("Settings").await;
     let select = app.wait_for(&field("Clear a copied value after")).await;
     select.select_by_label(choice).await.expect("a delay");
@@ -31,7 +31,7 @@ async fn clear_after(app: &AppUnderTest, choice: &str) {
 /// A token that is not the connection's own, as the Marketplace has it: its
 /// id, name and value. Active and with Access Management, so the copied curl
 /// command (which reads the token itself) is allowed.
-async fn some_token(sim: &SimHandle) -> (String, String, String) {
+pub(crate) async fn some_token(sim: &SimHandle) -> (String, String, String) {
     let api = Client::new(
         ClientConfig::new(sim.base_url(), ApiSecret::new(sim.admin_secret(AccountKind::Vendor)))
             .with_extra_ca_pem(sim.ca_pem()),

@@ -23,6 +23,7 @@ mod reveal_hygiene;
 mod support;
 mod token_screens;
 mod tray_menu;
+mod wayland;
 
 use std::time::Duration;
 

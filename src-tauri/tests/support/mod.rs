@@ -41,6 +41,7 @@ pub struct Launch {
     fresh_keychain: bool,
     rendering: Vec<(&'static str, &'static str)>,
     environment: Vec<(&'static str, String)>,
+    removed: Vec<&'static str>,
 }
 
 impl Launch {
@@ -66,6 +67,7 @@ impl Launch {
             fresh_keychain: false,
             rendering,
             environment: Vec::new(),
+            removed: Vec::new(),
         }
     }
 
@@ -90,6 +92,13 @@ impl Launch {
     #[allow(dead_code, reason = "only the reminder tests shorten schedules")]
     pub fn env(mut self, variable: &'static str, value: impl Into<String>) -> Self {
         self.environment.push((variable, value.into()));
+        self
+    }
+
+    /// With `variable` left out of the app's environment (a session without X11: no `DISPLAY`).
+    #[allow(dead_code, reason = "only the Wayland tests take a variable away")]
+    pub fn without_env(mut self, variable: &'static str) -> Self {
+        self.removed.push(variable);
         self
     }
 
@@ -228,6 +237,9 @@ impl AppUnderTest {
         }
         command.envs(launch.rendering.iter().copied());
         command.envs(launch.environment.iter().map(|(variable, value)| (*variable, value.as_str())));
+        for variable in &launch.removed {
+            command.env_remove(variable);
+        }
         let driver = command.spawn().expect("WebKitWebDriver starts (package webkit2gtk-driver)");
         let mut app = Self {
             client: None,

@@ -142,6 +142,8 @@ export const commands = {
 	updateSettings: (settings: Settings) => typedError<Settings, DeskError>(__TAURI_INVOKE("update_settings", { settings })),
 	/**  Clears the clipboard now if it still holds a value Token Desk copied; true when it did. */
 	clearClipboard: () => typedError<boolean, DeskError>(__TAURI_INVOKE("clear_clipboard")),
+	/**  Why copying cannot work on this desktop, if it cannot (asked once, then known from every copy). */
+	clipboardProblem: () => typedError<string | null, DeskError>(__TAURI_INVOKE("clipboard_problem")),
 	/**
 	 *  The panic's question for the connection (its plan is kept until run), or
 	 *  what to tell when there is nothing to disable.
@@ -568,6 +570,8 @@ export type ErrorKind =
 "tls" | 
 /**  The OS keychain is missing, locked or refused access. */
 "keychain" | 
+/**  The desktop offers no clipboard Token Desk can use, or it refused. */
+"clipboard" | 
 /**  The Marketplace failed or answered with something unreadable. */
 "server" | 
 /**  Token Desk's own files (the connections list) could not be read or written. */

@@ -96,6 +96,8 @@ const NEXT_STEPS: Record<ErrorKind, string | null> = {
   // The message says to unlock, and what works while locked.
   locked: null,
   keychain: 'Unlock or start your keychain (on Linux, the Secret Service such as GNOME Keyring), then try again.',
+  // The message says what the desktop lacks and what to do instead.
+  clipboard: null,
   storage: "Check that Token Desk's settings folder is writable.",
   internal: 'Please report this, with what you were doing.',
   // The message names the field or the object; there is nothing more to add.

@@ -17,6 +17,8 @@ class ClipboardState {
   note = $state<string | null>(null);
   /** Why the last copy or clear failed. */
   failure = $state<DeskError | null>(null);
+  /** Why this desktop offers no clipboard Token Desk can use, if it does not. */
+  problem = $state<string | null>(null);
   /** The clock the countdown reads, ticking while something is held. */
   now = $state(Date.now());
 
@@ -33,6 +35,15 @@ class ClipboardState {
     return events.clipboardChangedEvent.listen((event) => this.show(event.payload));
   }
 
+  /** Asks once whether the desktop's clipboard can be used, so the window can say so up front. */
+  async checkSupport(): Promise<void> {
+    try {
+      this.problem = await call(commands.clipboardProblem());
+    } catch {
+      // Unknown: the first copy will tell.
+    }
+  }
+
   /** Copies a token in `format`; the value goes from Rust to the clipboard. */
   async copy(connectionId: string, tokenId: string, format: CopyFormat): Promise<CopyReceipt | null> {
     this.failure = null;
@@ -43,6 +54,8 @@ class ClipboardState {
       return receipt;
     } catch (thrown) {
       this.failure = asDeskError(thrown);
+      // Said once, in the failure: no second notice about the same thing.
+      if (this.failure.kind === 'clipboard') this.problem = null;
       return null;
     }
   }
@@ -64,6 +77,7 @@ class ClipboardState {
     this.show({ holding: null, clearsAtMs: null });
     this.note = null;
     this.failure = null;
+    this.problem = null;
   }
 
   private show(status: ClipboardStatus): void {

@@ -68,6 +68,9 @@ pub struct ClipboardGuard {
     /// once, or a timer firing during a copy, can never leave the clipboard
     /// holding one secret while `held` describes another.
     turn: tokio::sync::Mutex<()>,
+    /// Whether the desktop's clipboard can be used: unknown until asked, then
+    /// kept current by every write (`Some(why)` when it cannot).
+    problem: Mutex<Option<Option<String>>>,
 }
 
 impl ClipboardGuard {
@@ -80,7 +83,16 @@ impl ClipboardGuard {
         let key = hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new())
             .map_err(|_| DeskError::internal("no randomness for the clipboard's digest key"))?;
         let turn = tokio::sync::Mutex::new(());
-        Ok(Self { clipboard, key, held: Mutex::new(None), generations: AtomicU64::new(0), events, clock, turn })
+        Ok(Self {
+            clipboard,
+            key,
+            held: Mutex::new(None),
+            generations: AtomicU64::new(0),
+            events,
+            clock,
+            turn,
+            problem: Mutex::new(None),
+        })
     }
 
     fn held(&self) -> MutexGuard<'_, Option<Held>> {
@@ -188,7 +200,27 @@ impl ClipboardGuard {
 
     async fn write(&self, text: Zeroizing<String>, keep_out_of_history: bool) -> Result<(), DeskError> {
         let clipboard = Arc::clone(&self.clipboard);
-        blocking(move || clipboard.write(&text, keep_out_of_history)).await
+        let written = blocking(move || clipboard.write(&text, keep_out_of_history)).await;
+        let problem = written.as_ref().err().filter(|error| error.kind == ErrorKind::Clipboard);
+        *self.problem_slot() = Some(problem.map(|error| error.message.clone()));
+        written
+    }
+
+    fn problem_slot(&self) -> MutexGuard<'_, Option<Option<String>>> {
+        self.problem.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Why the desktop's clipboard cannot be used, if it cannot: asked once
+    /// with a read (whose text is wiped unseen), then known from every copy.
+    pub async fn problem(&self) -> Option<String> {
+        if let Some(known) = self.problem_slot().clone() {
+            return known;
+        }
+        let clipboard = Arc::clone(&self.clipboard);
+        let probed = blocking(move || clipboard.read().map(|text| drop(text.map(Zeroizing::new)))).await;
+        let problem = probed.err().filter(|error| error.kind == ErrorKind::Clipboard).map(|error| error.message);
+        *self.problem_slot() = Some(problem.clone());
+        problem
     }
 }
 
@@ -198,8 +230,33 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, DeskError> {
     match tokio::task::spawn_blocking(call).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(DeskError::new(ErrorKind::Internal, format!("The clipboard refused: {error}."))),
+        Ok(Err(error)) => {
+            // The library's words stay in the log; the window gets a sentence a person can act on.
+            tracing::warn!("the clipboard call failed: {error}");
+            Err(DeskError::new(ErrorKind::Clipboard, clipboard_problem(&error)))
+        }
         Err(join) => Err(DeskError::internal(format!("the clipboard call did not finish ({join})"))),
+    }
+}
+
+/// What a failed clipboard call means, in words. On Linux the clipboard is
+/// X11's (Xwayland's, on a Wayland desktop) unless the compositor offers the
+/// Wayland data-control protocol, which GNOME does not: a session with
+/// neither has no clipboard any program outside the compositor can use.
+pub(crate) fn clipboard_problem(library_text: &str) -> String {
+    let text = library_text.to_ascii_lowercase();
+    let unreachable = ["x11", "display", "connection", "timed out", "wayland", "not supported"]
+        .iter()
+        .any(|sign| text.contains(sign));
+    if unreachable {
+        "Token Desk could not reach the desktop's clipboard. On Linux it needs X11 (Xwayland, which GNOME and KDE \
+         start for you) or a Wayland desktop that offers clipboard access to apps; this session has neither. Log in \
+         to a regular desktop session, or use Show and select the value by hand."
+            .to_owned()
+    } else {
+        "The desktop's clipboard did not take the text. Try again; if it keeps failing, close any clipboard \
+         manager that may be holding it."
+            .to_owned()
     }
 }
 
@@ -251,6 +308,16 @@ mod tests {
     }
 
     const SECOND: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn a_library_failure_becomes_a_sentence_that_says_what_the_desktop_lacks() {
+        let x11 = "Unknown error while interacting with the clipboard: X11 server connection timed out because it was \
+                   unreachable. Please report this";
+        let said = clipboard_problem(x11);
+        assert!(said.contains("needs X11 (Xwayland"), "{said}");
+        assert!(!said.contains("Please report"), "{said}");
+        assert!(clipboard_problem("The clipboard is occupied").contains("Try again"));
+    }
 
     fn secret(text: &str) -> Zeroizing<String> {
         Zeroizing::new(text.to_owned())
