@@ -5,7 +5,6 @@
 //! there is no clipboard Token Desk can use, and the window says so and
 //! keeps working.
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
