@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/token-desk/target
 TEST_TAURI_CONFIG := {"identifier":"dev.tokendesk.TokenDesk.test"}
 SESSION := scripts/desktop-session.sh
 
-.PHONY: deps ui run lint test test-rust test-ui test-package e2e bench bundle bindings
+.PHONY: deps ui run lint test test-rust test-ui test-package e2e screenshots bench bundle bindings
 
 deps:
 	scripts/install-deps.sh
@@ -50,6 +50,10 @@ test-package: bundle
 e2e: ui
 	TAURI_CONFIG='$(TEST_TAURI_CONFIG)' $(SESSION) \
 		cargo test --features custom-protocol --test e2e -- --include-ignored
+
+## The README's pictures, from the last end-to-end run (run `make e2e` first).
+screenshots:
+	scripts/screenshots.sh
 
 ## Every figure users feel, beside its floor measured in the same run: start-up
 ## and memory of the shipped binary against MiniBrowser and a hello-world Tauri

@@ -19,6 +19,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "cli_accounts",
     "import_cli_accounts",
     "strip_cli_secrets",
+    "choose_ca_file",
     "list_tokens",
     "list_all_tokens",
     "get_token",

@@ -52,7 +52,10 @@ pub fn forward<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
         loop {
             let sent = match events.recv().await {
                 Ok(DeskEvent::TokenChanged(changed)) => TokenChangedEvent(changed).emit(&app),
-                Ok(DeskEvent::ConnectionsChanged) => ConnectionsChangedEvent.emit(&app),
+                Ok(DeskEvent::ConnectionsChanged) => {
+                    crate::window::title_after_connection(&app, &desk);
+                    ConnectionsChangedEvent.emit(&app)
+                }
                 Ok(DeskEvent::ClipboardChanged(status)) => ClipboardChangedEvent(status).emit(&app),
                 Ok(DeskEvent::NotesChanged { connection_id }) => NotesChangedEvent { connection_id }.emit(&app),
                 Ok(DeskEvent::LockChanged(status)) => LockChangedEvent(status).emit(&app),

@@ -36,6 +36,7 @@ macro_rules! app_ipc {
                 $crate::commands::connections::cli_accounts,
                 $crate::commands::connections::import_cli_accounts,
                 $crate::commands::connections::strip_cli_secrets,
+                $crate::commands::connections::choose_ca_file::<$runtime>,
                 $crate::commands::tokens::list_tokens,
                 $crate::commands::tokens::list_all_tokens,
                 $crate::commands::tokens::get_token,

@@ -75,6 +75,7 @@ pub fn run(core_dumps: Result<(), String>) {
             app.manage(window::TrayInstalled(has_tray));
             #[cfg(target_os = "linux")]
             window::log_windowing_system(app.handle());
+            window::title_after_connection(app.handle(), &desk);
             Ok(())
         })
         .on_window_event(window::on_event)

@@ -91,3 +91,16 @@ pub async fn save_path<R: Runtime>(app: &AppHandle<R>, file_name: &str, extensio
     });
     receiver.await.ok().flatten().and_then(|chosen| chosen.into_path().ok())
 }
+
+/// Asks for a CA certificate file in a native dialog; `None` when closed without one.
+pub async fn ca_file_path<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Choose the CA certificate")
+        // No filter: proxies' certificates come as .pem, .crt, .cer or with no extension at all.
+        .pick_file(move |chosen| {
+            let _ = sender.send(chosen);
+        });
+    receiver.await.ok().flatten().and_then(|chosen| chosen.into_path().ok())
+}

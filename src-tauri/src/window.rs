@@ -45,6 +45,22 @@ pub fn log_windowing_system<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// Names the active connection in the window's title ("Acme production —
+/// Token Desk"), so the task switcher and a shared screen say which
+/// Marketplace the window acts on.
+pub fn title_after_connection<R: Runtime>(app: &AppHandle<R>, desk: &Desk) {
+    let Some(window) = app.get_webview_window(MAIN_WINDOW) else { return };
+    let list = desk.connections();
+    let active = list.active_id.and_then(|id| list.connections.into_iter().find(|connection| connection.id == id));
+    let title = match active {
+        Some(connection) => format!("{} — Token Desk", connection.label),
+        None => "Token Desk".to_owned(),
+    };
+    if let Err(error) = window.set_title(&title) {
+        tracing::warn!("the window's title could not be set: {error}");
+    }
+}
+
 /// Whether a tray icon was created at start-up (appindicator was there).
 pub struct TrayInstalled(pub bool);
 

@@ -156,7 +156,7 @@ describe('Edit token dialog', () => {
   });
 
   it('still lists (ticked) a module the account may no longer assign', async () => {
-    const legacy = { id: 'MOD-0099', name: 'Legacy export', code: 'legacy', description: null };
+    const legacy = { id: 'MOD-0099', name: 'Legacy export', code: 'legacy', description: null, harm: null };
     renderDialog({}, { ...CI, modules: [MODULES[0], legacy] });
 
     expect((await moduleBox('Legacy export')).checked).toBe(true);

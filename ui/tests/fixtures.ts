@@ -43,8 +43,14 @@ export function connection(overrides: Partial<Connection> = {}): Connection {
 }
 
 export const MODULES: ModuleView[] = [
-  { id: 'MOD-0001', name: 'Catalog', code: 'catalog', description: 'Read and manage products and listings.' },
-  { id: 'MOD-0002', name: 'Billing', code: 'billing', description: 'Read invoices and statements.' },
+  {
+    id: 'MOD-0001',
+    name: 'Catalog',
+    code: 'catalog',
+    description: 'Read and manage products and listings.',
+    harm: null,
+  },
+  { id: 'MOD-0002', name: 'Billing', code: 'billing', description: 'Read invoices and statements.', harm: null },
 ];
 
 let nextToken = 1;

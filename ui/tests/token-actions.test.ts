@@ -29,7 +29,7 @@ describe('Disable', () => {
   it('asks first, and disables only once confirmed', async () => {
     const { backend } = renderPage({ disable_token: { ...CI, status: 'Disabled' } });
 
-    const dialog = await open('Disable', 'Disable “CI pipeline”?');
+    const dialog = await open('Disable', 'Disable “CI pipeline” in Acme test?');
     expect(within(dialog).getByText(/Every system that uses it is refused/)).toBeTruthy();
     expect(within(dialog).queryByText(/Token Desk signs in/)).toBeNull();
     expect(backend.callsTo('disable_token')).toHaveLength(0);
@@ -47,7 +47,7 @@ describe('Disable', () => {
   it('Cancel closes the question and calls nothing', async () => {
     const { backend } = renderPage({ disable_token: { ...CI, status: 'Disabled' } });
 
-    const dialog = await open('Disable', 'Disable “CI pipeline”?');
+    const dialog = await open('Disable', 'Disable “CI pipeline” in Acme test?');
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
 
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
@@ -61,7 +61,7 @@ describe('Disable', () => {
       connection({ label: 'Acme test', tokenId: CI.id }),
     );
 
-    const dialog = await open('Disable', 'Disable “CI pipeline”?');
+    const dialog = await open('Disable', 'Disable “CI pipeline” in Acme test?');
 
     expect(within(dialog).getByText('Token Desk signs in to “Acme test” with this token.')).toBeTruthy();
     expect(dialog.textContent).toContain('this connection stops working');
@@ -81,13 +81,13 @@ describe('Disable', () => {
       },
     });
 
-    const dialog = await open('Disable', 'Disable “CI pipeline”?');
+    const dialog = await open('Disable', 'Disable “CI pipeline” in Acme test?');
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Disable token' }));
 
     const alert = await within(dialog).findByRole('alert');
     expect(within(alert).getByText('This account may not disable tokens.')).toBeTruthy();
     expect(within(alert).getByText('Ask an administrator of the account for the modules this needs.')).toBeTruthy();
-    expect(screen.getByRole('alertdialog', { name: 'Disable “CI pipeline”?' })).toBe(dialog);
+    expect(screen.getByRole('alertdialog', { name: 'Disable “CI pipeline” in Acme test?' })).toBe(dialog);
     expect((within(dialog).getByRole('button', { name: 'Disable token' }) as HTMLButtonElement).disabled).toBe(false);
   });
 });
@@ -109,7 +109,7 @@ describe('Delete', () => {
   it('in Production, stays disabled until the exact name is typed', async () => {
     const { backend, onBack } = renderPage({ delete_token: null }, connection({ environment: { kind: 'production' } }));
 
-    const dialog = await open('Delete', 'Delete “CI pipeline”?');
+    const dialog = await open('Delete', 'Delete “CI pipeline” in Acme test?');
     const confirm = within(dialog).getByRole('button', { name: 'Delete token' }) as HTMLButtonElement;
     const typed = within(dialog).getByRole('textbox', { name: /Type CI pipeline to confirm/ });
     expect(dialog.textContent).toContain('It is a Production token.');
@@ -135,10 +135,26 @@ describe('Delete', () => {
   it('outside Production, asks without a name to type', async () => {
     const { backend } = renderPage({ delete_token: null });
 
-    const dialog = await open('Delete', 'Delete “CI pipeline”?');
+    const dialog = await open('Delete', 'Delete “CI pipeline” in Acme test?');
 
     expect(within(dialog).queryByRole('textbox')).toBeNull();
     expect((within(dialog).getByRole('button', { name: 'Delete token' }) as HTMLButtonElement).disabled).toBe(false);
     expect(backend.callsTo('delete_token')).toHaveLength(0);
+  });
+
+  it('shows the id and the last use, and offers to disable instead', async () => {
+    const { backend, onBack } = renderPage({ disable_token: { ...CI, status: 'Disabled' } });
+
+    const dialog = await open('Delete', 'Delete “CI pipeline” in Acme test?');
+    expect(dialog.textContent).toContain(CI.id);
+    expect(dialog.textContent).toMatch(/last used/);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Disable instead' }));
+
+    expect(await screen.findByRole('button', { name: 'Enable' })).toBeTruthy();
+    expect(backend.callsTo('disable_token')).toEqual([
+      { connectionId: 'conn-1', tokenId: 'TKN-4000-0001', signInConfirmed: false },
+    ]);
+    expect(backend.callsTo('delete_token')).toHaveLength(0);
+    expect(onBack).not.toHaveBeenCalled();
   });
 });

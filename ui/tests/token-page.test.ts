@@ -123,7 +123,7 @@ describe('Token page, other tabs', () => {
     expect(within(screen.getByRole('tabpanel')).getByText('Billing')).toBeTruthy();
 
     await fireEvent.click(screen.getByRole('button', { name: 'Disable' }));
-    const dialog = await screen.findByRole('alertdialog', { name: 'Disable “CI pipeline”?' });
+    const dialog = await screen.findByRole('alertdialog', { name: 'Disable “CI pipeline” in Acme test?' });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Disable token' }));
 
     expect(await screen.findByRole('button', { name: 'Enable' })).toBeTruthy();

@@ -24,6 +24,7 @@ mod tokens;
 mod tray;
 
 // The modules the shell and the tests name by path.
+pub use connections::ca_file::read_ca_file;
 pub use connections::store as connection_store;
 #[cfg(target_os = "linux")]
 pub use platform::polkit;

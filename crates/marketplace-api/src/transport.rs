@@ -77,16 +77,19 @@ fn tls_config(extra_ca_pems: &[String]) -> Result<rustls::ClientConfig, Error> {
     Ok(config)
 }
 
-/// Every certificate in the PEM texts; a text without any, or a broken one, is refused.
+/// Every certificate in the PEM texts; a text without any, or a broken one,
+/// is refused with what is wrong in words. A PEM whose line breaks became
+/// spaces (copied from a web page or an e-mail) is read as the PEM it was.
 fn parse_ca_pems(pems: &[String]) -> Result<Vec<CertificateDer<'static>>, Error> {
     let mut certificates = Vec::new();
     for (index, pem) in pems.iter().enumerate() {
         let before = certificates.len();
+        let pem = with_line_breaks(pem);
         for certificate in CertificateDer::pem_slice_iter(pem.as_bytes()) {
             let certificate = certificate.map_err(|cause| {
                 Error::new(
                     ErrorKind::InvalidCaCertificate,
-                    format!("Extra CA certificate #{} is not valid PEM ({cause}).", index + 1),
+                    format!("Extra CA certificate #{} could not be read: {}", index + 1, pem_problem(&cause)),
                 )
             })?;
             certificates.push(certificate);
@@ -94,11 +97,67 @@ fn parse_ca_pems(pems: &[String]) -> Result<Vec<CertificateDer<'static>>, Error>
         if certificates.len() == before {
             return Err(Error::new(
                 ErrorKind::InvalidCaCertificate,
-                format!("Extra CA certificate #{} contains no certificate.", index + 1),
+                format!(
+                    "Extra CA certificate #{} contains no certificate: paste the whole block, from \
+                     -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.",
+                    index + 1
+                ),
             ));
         }
     }
     Ok(certificates)
+}
+
+/// What a PEM parse error means, in words (the parser's own text holds byte arrays).
+fn pem_problem(cause: &rustls::pki_types::pem::Error) -> &'static str {
+    use rustls::pki_types::pem::Error as Pem;
+    match cause {
+        Pem::MissingSectionEnd { .. } => {
+            "its -----END CERTIFICATE----- line is missing. Paste the whole block, from -----BEGIN to -----END."
+        }
+        Pem::IllegalSectionStart { .. } => {
+            "a -----BEGIN line is damaged. Paste the certificate again, or choose its file."
+        }
+        Pem::Base64Decode(_) => {
+            "the text between -----BEGIN and -----END was changed (it is not base64). Paste it again, or choose \
+             its file."
+        }
+        _ => "it is not a PEM certificate. Paste the block from -----BEGIN to -----END, or choose its file.",
+    }
+}
+
+/// `text` with each PEM block's lines restored: the markers on lines of
+/// their own and the base64 body in lines of 64. Text outside the blocks is
+/// kept as it is; a block without an end marker is left for the parser to
+/// refuse.
+fn with_line_breaks(text: &str) -> String {
+    const BEGIN: &str = "-----BEGIN ";
+    const DASHES: &str = "-----";
+    let mut out = String::with_capacity(text.len() + text.len() / 64 + 8);
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        out.push_str(&rest[..start]);
+        let block = &rest[start..];
+        let Some(label_end) = block[BEGIN.len()..].find(DASHES).map(|at| at + BEGIN.len()) else { break };
+        let label = &block[BEGIN.len()..label_end];
+        let end_marker = format!("-----END {label}-----");
+        let body_start = label_end + DASHES.len();
+        let Some(body_end) = block[body_start..].find(&end_marker).map(|at| at + body_start) else {
+            out.push_str(block);
+            return out;
+        };
+        let body: String = block[body_start..body_end].chars().filter(|c| !c.is_whitespace()).collect();
+        out.push_str(&format!("-----BEGIN {label}-----\n"));
+        for line in body.as_bytes().chunks(64) {
+            out.push_str(&String::from_utf8_lossy(line));
+            out.push('\n');
+        }
+        out.push_str(&end_marker);
+        out.push('\n');
+        rest = &block[body_end + end_marker.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A successful answer: its status and body.
@@ -278,9 +337,23 @@ mod tests {
         let error = parse_ca_pems(&["not a certificate".to_owned()]).expect_err("refused");
         assert_eq!(error.kind(), ErrorKind::InvalidCaCertificate);
         assert!(error.to_string().contains("#1 contains no certificate"), "{error}");
+        let cut = "-----BEGIN CERTIFICATE-----\nMIIB\n".to_owned();
+        let said = parse_ca_pems(&[cut]).expect_err("refused").to_string();
+        assert!(said.contains("-----END CERTIFICATE----- line is missing"), "{said}");
+        assert!(!said.contains('['), "no byte arrays: {said}");
         let broken = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n".to_owned();
         assert_eq!(parse_ca_pems(&[broken]).expect_err("refused").kind(), ErrorKind::InvalidCaCertificate);
         assert!(parse_ca_pems(&[]).expect("none is fine").is_empty());
+    }
+
+    #[test]
+    fn a_pem_whose_line_breaks_became_spaces_is_read_as_the_pem_it_was() {
+        let certificate = rcgen::generate_simple_self_signed(vec!["proxy.example".to_owned()]).expect("a certificate");
+        let pem = certificate.cert.pem();
+        let flattened = pem.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flattened.contains('\n'));
+        let read = parse_ca_pems(&[flattened]).expect("read despite the lost line breaks");
+        assert_eq!(read, parse_ca_pems(&[pem]).expect("the original"));
     }
 
     #[test]

@@ -135,3 +135,12 @@ pub async fn import_cli_accounts(
 pub async fn strip_cli_secrets(desk: DeskState<'_>) -> Result<u32, DeskError> {
     desk.strip_cli_secrets().await
 }
+
+/// Reads a CA certificate from a file the user picks in a native dialog
+/// (public material, for the Connect form); `None` when closed without one.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_ca_file<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Result<Option<String>, DeskError> {
+    let Some(path) = crate::native::ca_file_path(&app).await else { return Ok(None) };
+    desk_core::read_ca_file(&path).map(Some)
+}

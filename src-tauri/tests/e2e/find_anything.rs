@@ -8,7 +8,7 @@ use fantoccini::key::Key;
 use marketplace_sim::{AccountKind, SimConfig};
 
 use crate::support::marketplace::{status_of, vendor};
-use crate::support::screen::{button, field};
+use crate::support::screen::{TOKEN_ROWS, button, field};
 use crate::support::{AppUnderTest, Launch};
 
 /// Waits until the palette's field has the keyboard (the dialog moves it there
@@ -63,6 +63,9 @@ async fn the_palette_finds_a_token_in_another_connection_and_several_rows_are_di
     .await
     .expect("the client's admin connects");
     app.wait_for_text("Client desk").await;
+    // The window's title names the connection it acts on.
+    let desktop = crate::support::desktop::Desktop::open();
+    desktop.wait_until_shown("Client desk — Token Desk", true, std::time::Duration::from_secs(10)).await;
 
     // Ctrl+K, the id, Enter: the vendor's token opens in the vendor's connection.
     let (first_id, first_name) = &targets[0];
@@ -133,6 +136,23 @@ async fn the_palette_and_the_audit_screen_follow_a_dark_desktop() {
         .expect("the simulator starts");
     let app = Launch::app().env("GTK_THEME", "Adwaita:dark").start().await;
     app.connect_as_vendor(&sim, "Vendor desk").await;
+    app.wait_for_text("without a review date").await;
+    app.screenshot("token-list-dark").await;
+
+    // A token's Usage tab (key 4), then Delete: the id, the last use, and Disable instead.
+    app.click(&format!("{TOKEN_ROWS}[contains(., 'Active')][not(contains(., 'This connection'))]")).await;
+    app.wait_for(&button("Delete")).await;
+    app.press("4").await;
+    app.wait_for("//*[@role='tab'][@aria-selected='true'][normalize-space()='Usage']").await;
+    app.screenshot("usage-dark").await;
+    app.click_button("Delete").await;
+    app.wait_for("//*[@role='alertdialog']//button[normalize-space()='Disable instead']").await;
+    app.wait_for_text("last used").await;
+    app.screenshot("delete-dark").await;
+    app.click("//*[@role='alertdialog']//button[normalize-space()='Cancel']").await;
+    app.wait_until_hidden("//*[@role='alertdialog']").await;
+    app.press(&Key::Escape.to_string()).await;
+    app.wait_for(&button("New token")).await;
     app.press(&(Key::Control + "k")).await;
     app.wait_for("//*[@role='dialog']//input[contains(@placeholder, 'Find a token in any connection')]").await;
     palette_has_the_focus(&app).await;

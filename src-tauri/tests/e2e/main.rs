@@ -40,6 +40,9 @@ async fn welcome_screen_shows_name_and_version_from_the_backend_then_the_app_qui
     assert_eq!(app.text_of("[data-testid=app-version]").await, env!("CARGO_PKG_VERSION"));
     let title = app.client().title().await.expect("window title");
     assert_eq!(title, "Token Desk");
+    app.click("//summary[contains(., 'Which token should I use?')]").await;
+    app.wait_for_text("Administration › Settings › API tokens").await;
+    app.screenshot("welcome").await;
 
     // A crash writes no core file that could hold a secret.
     let pid = app.app_pid().expect("running");

@@ -47,7 +47,9 @@ async fn connect_then_list_filter_search_sort_and_visit_every_tab_of_a_token() {
     let wrong = format!("{}{}", &secret[..secret.len() - 4], "AAAA");
     app.fill("Your API token", &wrong).await;
     app.click("//summary[contains(., 'CA certificate')]").await;
-    app.paste("CA certificate", sim.ca_pem()).await;
+    // Pasted as from a web page or an e-mail: every line break became a space.
+    let flattened = sim.ca_pem().split_whitespace().collect::<Vec<_>>().join(" ");
+    app.paste("CA certificate", &flattened).await;
     app.click_button("Connect").await;
     let refused = app.wait_for(&format!("{}[@aria-invalid='true']", field("Your API token"))).await;
     app.wait_for_text("did not accept the API token").await;
@@ -205,9 +207,13 @@ async fn create_edit_disable_enable_and_delete_a_token_from_the_screens() {
     app.click_button("Next: modules").await;
     app.wait_for_text("Access Management").await;
     app.click("//label[.//*[normalize-space()='Access Management']]//input[@type='checkbox']").await;
+    // A module that can do harm says so, and why.
+    app.wait_for("//label[.//*[normalize-space()='Access Management']]//*[normalize-space()='Powerful']").await;
     app.screenshot("create-modules").await;
     app.click_button("Next: review").await;
     app.wait_for_text("Made by the end-to-end test.").await;
+    app.wait_for_text("make themselves new ones").await;
+    app.wait_for_text("(in 90 days)").await;
     app.screenshot("create-review").await;
     app.click_button("Create token").await;
     app.wait_for_text("the platform refused this name").await;
@@ -381,7 +387,7 @@ async fn the_demo_then_add_switch_rename_recolour_and_remove_connections() {
     app.fill("Name of Simulator", "Staging proxy").await;
     app.press(&Key::Enter).await;
     app.wait_for(&format!("{switcher}[contains(., 'Staging proxy')]")).await;
-    let swatch = "//*[@role='radiogroup'][@aria-label='Colour of Staging proxy']/*[@aria-label='Colour #0f9d76']";
+    let swatch = "//*[@role='radiogroup'][@aria-label='Colour of Staging proxy']/*[@aria-label='Colour #a21caf']";
     app.click(swatch).await;
     app.wait_for(&format!("{swatch}[@aria-checked='true']")).await;
     app.screenshot("manage-connections").await;

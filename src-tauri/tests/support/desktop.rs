@@ -26,10 +26,17 @@ impl Desktop {
         Self { connection, root }
     }
 
-    /// Top-level windows whose title is exactly `title`.
+    /// Top-level windows titled `title`, or `<connection> — title`: the app's
+    /// window names the connection it shows before its own name.
     pub fn windows_titled(&self, title: &str) -> Vec<Window> {
         let tree = self.connection.query_tree(self.root).expect("query").reply().expect("the window tree");
-        tree.children.into_iter().filter(|&window| self.title(window).as_deref() == Some(title)).collect()
+        let with_connection = format!(" — {title}");
+        tree.children
+            .into_iter()
+            .filter(|&window| {
+                self.title(window).is_some_and(|shown| shown == title || shown.ends_with(&with_connection))
+            })
+            .collect()
     }
 
     /// True when a window titled `title` is mapped and viewable.

@@ -62,6 +62,11 @@ export const commands = {
 	 *  user's explicit confirmation; answers how many went.
 	 */
 	stripCliSecrets: () => typedError<number, DeskError>(__TAURI_INVOKE("strip_cli_secrets")),
+	/**
+	 *  Reads a CA certificate from a file the user picks in a native dialog
+	 *  (public material, for the Connect form); `None` when closed without one.
+	 */
+	chooseCaFile: () => typedError<string | null, DeskError>(__TAURI_INVOKE("choose_ca_file")),
 	/**  One page of tokens, filtered, searched and sorted. */
 	listTokens: (connectionId: string, query: TokenListQuery) => typedError<TokenPage, DeskError>(__TAURI_INVOKE("list_tokens", { connectionId, query })),
 	/**  Every matching token, streamed to `on_batch` page by page; returns the count. */
@@ -691,6 +696,11 @@ export type ModuleView = {
 	code: string | null,
 	/**  What the module grants, when known. */
 	description: string | null,
+	/**
+	 *  Why it can do harm in the wrong hands, for the few modules that can
+	 *  (user and token management, every account): the screens mark those.
+	 */
+	harm: string | null,
 };
 
 /**  What the add-connection form sends. */

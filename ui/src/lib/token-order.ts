@@ -10,7 +10,7 @@ export type ListSortField = TokenSortField | 'reviewBy';
 export type TokenOrder = { field: ListSortField; descending: boolean };
 
 /** Review dates to filter on: any, due within 30 days (or past), or due today or past. */
-export type ReviewFilter = 'any' | 'soon' | 'due';
+export type ReviewFilter = 'any' | 'soon' | 'due' | 'none';
 
 /** Which tokens the list shows. */
 export type TokenFilter = {
@@ -69,7 +69,9 @@ export function filterTokens(
   return tokens.filter((token) => {
     if (filter.status && token.status !== filter.status) return false;
     if (needle && !haystack(token).includes(needle)) return false;
-    if (review !== 'any') {
+    if (review === 'none') {
+      if (reviews.has(token.id)) return false;
+    } else if (review !== 'any') {
       const stage = reviews.get(token.id)?.stage;
       if (!stage || stage === 'later' || (review === 'due' && stage !== 'due')) return false;
     }
@@ -137,4 +139,36 @@ export function sortTokens(
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
+}
+
+/** What needs a look among the active tokens: each count is also a filter of the list. */
+export interface Attention {
+  /** Active tokens with no review date. */
+  noReviewDate: number;
+  /** Active tokens not used for 90 days or more (or never). */
+  unused: number;
+  /** Active tokens whose review date is within 30 days, or past. */
+  dueSoon: number;
+}
+
+/** The filters behind each count of `Attention`. */
+export const ATTENTION_FILTERS: Record<keyof Attention, Partial<TokenFilter>> = {
+  noReviewDate: { status: 'Active', review: 'none', unusedDays: null },
+  unused: { status: 'Active', review: 'any', unusedDays: 90 },
+  dueSoon: { status: 'Active', review: 'soon', unusedDays: null },
+};
+
+/** Counts what needs a look, exactly as the matching filters would find it. */
+export function attention(
+  tokens: readonly TokenView[],
+  reviews: ReadonlyMap<string, TokenReview>,
+  now: number = Date.now(),
+): Attention {
+  const count = (filter: Partial<TokenFilter>) =>
+    filterTokens(tokens, { search: '', status: null, ...filter }, reviews, now).length;
+  return {
+    noReviewDate: count(ATTENTION_FILTERS.noReviewDate),
+    unused: count(ATTENTION_FILTERS.unused),
+    dueSoon: count(ATTENTION_FILTERS.dueSoon),
+  };
 }

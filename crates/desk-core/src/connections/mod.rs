@@ -3,6 +3,7 @@
 //! with, and the import from SoftwareOne's CLI.
 
 pub(crate) mod actions;
+pub mod ca_file;
 pub(crate) mod cli_import;
 pub(crate) mod environment;
 pub(crate) mod keychain;

@@ -23,7 +23,8 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Colours given to new connections in turn, so side-by-side connections are
 /// told apart at a glance.
-pub const PALETTE: &[&str] = &["#3b4fd8", "#0f9d76", "#c2410c", "#a21caf", "#0369a1", "#b45309"];
+// No blue near the app's own accent (#3b4fd8): a connection's band must never read as part of the app.
+pub const PALETTE: &[&str] = &["#0f9d76", "#c2410c", "#a21caf", "#0e7490", "#b45309", "#be123c"];
 
 /// The file's content.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ pub mod bulk;
 pub(crate) mod copy_as;
 pub mod directory;
 pub mod ids;
+pub(crate) mod privilege;
 pub mod queries;
 pub mod validation;
 pub mod views;

@@ -21,13 +21,18 @@ pub struct ModuleView {
     pub code: Option<String>,
     /// What the module grants, when known.
     pub description: Option<String>,
+    /// Why it can do harm in the wrong hands, for the few modules that can
+    /// (user and token management, every account): the screens mark those.
+    pub harm: Option<String>,
 }
 
 impl From<&Module> for ModuleView {
     fn from(module: &Module) -> Self {
+        let name = module.name.clone().unwrap_or_else(|| module.id.clone());
         Self {
             id: module.id.clone(),
-            name: module.name.clone().unwrap_or_else(|| module.id.clone()),
+            harm: crate::tokens::privilege::harm_of(module.code.as_deref(), &name).map(str::to_owned),
+            name,
             code: module.code.clone(),
             description: module.description.clone(),
         }

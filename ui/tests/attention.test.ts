@@ -1,0 +1,35 @@
+// The strip above the list: its counts match, token for token, the filters its buttons set.
+
+import { describe, expect, it } from 'vitest';
+import type { TokenReview } from '../src/lib/bindings';
+import { attention, ATTENTION_FILTERS, filterTokens } from '../src/lib/token-order';
+import { token } from './fixtures';
+
+const NOW = Date.parse('2026-12-03T12:00:00Z');
+const DAY = 24 * 3600 * 1000;
+
+function review(tokenId: string, daysLeft: number, stage: TokenReview['stage']): TokenReview {
+  return { tokenId, date: '2026-12-20', daysLeft, stage, disableAtDate: false, disableOutcome: null };
+}
+
+describe('what needs a look', () => {
+  it('counts active tokens without a date, unused for 90 days and due within 30, as their filters find them', () => {
+    const fresh = token({ lastAccessAt: new Date(NOW - 2 * DAY).toISOString() });
+    const stale = token({ lastAccessAt: new Date(NOW - 120 * DAY).toISOString() });
+    const never = token({ lastAccessAt: null });
+    const due = token({ lastAccessAt: new Date(NOW - DAY).toISOString() });
+    const disabled = token({ status: 'Disabled', lastAccessAt: null });
+    const tokens = [fresh, stale, never, due, disabled];
+    const reviews = new Map([
+      [due.id, review(due.id, 10, 'within30Days')],
+      [fresh.id, review(fresh.id, 200, 'later')],
+    ]);
+    const counts = attention(tokens, reviews, NOW);
+    expect(counts).toEqual({ noReviewDate: 2, unused: 2, dueSoon: 1 });
+    for (const key of ['noReviewDate', 'unused', 'dueSoon'] as const) {
+      const found = filterTokens(tokens, { search: '', status: null, ...ATTENTION_FILTERS[key] }, reviews, NOW);
+      expect(found).toHaveLength(counts[key]);
+      expect(found).not.toContain(disabled);
+    }
+  });
+});
