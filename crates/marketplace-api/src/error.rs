@@ -172,7 +172,13 @@ impl Error {
             (ErrorKind::Network, "The connection to the Marketplace broke before an answer arrived.")
         };
         let cause = scrub(&error_chain(&error), None);
-        Self::new(kind, format!("{detail} ({cause})")).with_source(error)
+        // The HTTP stack's words go to the log; the window gets a sentence of its own.
+        tracing::info!("no answer from the Marketplace: {cause}");
+        let message = match transport_hint(&cause) {
+            Some(hint) => format!("{detail} {hint}"),
+            None => detail.to_owned(),
+        };
+        Self::new(kind, message).with_source(error)
     }
 
     /// Builds the error for a non-success answer from its status, headers and body.
@@ -474,9 +480,46 @@ fn is_tls_failure(error: &reqwest::Error) -> bool {
     false
 }
 
+/// What a failure of the network stack means, in words, from its error chain
+/// (which names the cause in the operating system's terms); `None` when the
+/// kind already says all there is to say.
+fn transport_hint(chain: &str) -> Option<&'static str> {
+    let chain = chain.to_ascii_lowercase();
+    let hints: [(&[&str], &str); 5] = [
+        (
+            &["dns error", "failed to lookup address", "name or service not known", "no such host"],
+            "Its name could not be found: check the address, and your network or VPN.",
+        ),
+        (
+            &["connection refused"],
+            "Nothing accepted the connection there: check the address and port, and that any proxy is running.",
+        ),
+        (
+            &["network is unreachable", "no route to host"],
+            "This computer has no route to it: check your network or VPN.",
+        ),
+        (
+            &["connection reset", "broken pipe", "connection closed"],
+            "The connection was cut off on the way, by a proxy or firewall perhaps. Try again.",
+        ),
+        (&["too many open files"], "Token Desk has too many connections open. Try again in a moment."),
+    ];
+    hints.iter().find(|(signs, _)| signs.iter().any(|sign| chain.contains(sign))).map(|(_, hint)| *hint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_failure_is_told_in_words_not_in_the_stacks_terms() {
+        let refused =
+            "error sending request: client error (Connect): tcp connect error: Connection refused (os error 111)";
+        assert!(transport_hint(refused).is_some_and(|hint| hint.contains("check the address and port")));
+        let dns = "client error (Connect): dns error: failed to lookup address information: Name or service not known";
+        assert!(transport_hint(dns).is_some_and(|hint| hint.contains("name could not be found")));
+        assert_eq!(transport_hint("something else entirely"), None);
+    }
 
     fn from_body(status: u16, body: &str) -> Error {
         Error::from_response(status, None, Some("application/problem+json"), body.as_bytes(), None)

@@ -118,7 +118,11 @@ impl Desk {
             std::fs::rename(&aside, &path).map_err(|error| {
                 DeskError::new(
                     ErrorKind::Storage,
-                    format!("Token Desk could not put {} back: {error}.", aside.display()),
+                    format!(
+                        "Token Desk could not put {} back: {}.",
+                        aside.display(),
+                        crate::storage::files::file_problem(&error)
+                    ),
                 )
             })?;
             ConnectionStore::open(&config_dir)

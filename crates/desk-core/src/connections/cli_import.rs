@@ -194,7 +194,11 @@ fn read_accounts(path: &Path) -> Result<Option<Vec<Value>>, DeskError> {
         Err(error) => {
             return Err(DeskError::new(
                 ErrorKind::Storage,
-                format!("Token Desk could not read {}: {error}.", path.display()),
+                format!(
+                    "Token Desk could not read {}: {}.",
+                    path.display(),
+                    crate::storage::files::file_problem(&error)
+                ),
             ));
         }
     };
@@ -236,7 +240,10 @@ fn environment_of(base_url: &str) -> Environment {
 fn rewrite_in_place(path: &Path, value: &Value) -> Result<(), DeskError> {
     use std::io::Write;
     let fail = |error: &dyn std::fmt::Display| {
-        DeskError::new(ErrorKind::Storage, format!("Token Desk could not rewrite {}: {error}.", path.display()))
+        DeskError::new(
+            ErrorKind::Storage,
+            format!("Token Desk could not rewrite {}: {}.", path.display(), crate::storage::files::file_problem(error)),
+        )
     };
     // Through a symlink (stow and chezmoi make them), the file it points to is the one that
     // holds the secrets: rewrite that one, or replacing the link would leave them all there.

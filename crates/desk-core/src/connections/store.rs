@@ -191,8 +191,10 @@ impl ConnectionStore {
     /// Whether the file at `candidate` (a damaged file set aside, perhaps
     /// fixed by hand since) reads as a connections file now; if not, why.
     pub fn check_candidate(candidate: &Path) -> Result<(), DeskError> {
-        let text = std::fs::read_to_string(candidate)
-            .map_err(|error| storage_error(format!("Token Desk could not read {}: {error}.", candidate.display())))?;
+        let text = std::fs::read_to_string(candidate).map_err(|error| {
+            let why = crate::storage::files::file_problem(&error);
+            storage_error(format!("Token Desk could not read {}: {why}.", candidate.display()))
+        })?;
         serde_json::from_str::<ConnectionsFile>(&text).map(|_| ()).map_err(|error| {
             storage_error(format!(
                 "{} is still damaged ({error}). Fix it in a text editor (or restore it from a backup), then try \

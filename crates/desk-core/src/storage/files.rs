@@ -9,6 +9,24 @@ use serde::Serialize;
 
 use crate::error::{DeskError, ErrorKind};
 
+/// What a failed file operation means, in words, from the library's text
+/// (which is logged as it is): the operating system's reasons people can act on.
+pub(crate) fn file_problem(error: &dyn std::fmt::Display) -> &'static str {
+    let text = error.to_string();
+    tracing::warn!("a file operation failed: {text}");
+    let text = text.to_ascii_lowercase();
+    let reasons: [(&str, &str); 7] = [
+        ("permission denied", "you may not write there (check the folder's permissions)"),
+        ("no space left", "the disk is full"),
+        ("no storage space", "the disk is full"),
+        ("read-only file system", "the disk is read-only"),
+        ("no such file or directory", "the file or its folder does not exist (it may have been moved)"),
+        ("is a directory", "a folder is in the way"),
+        ("quota", "your disk quota is used up"),
+    ];
+    reasons.iter().find(|(sign, _)| text.contains(sign)).map(|(_, words)| *words).unwrap_or("the system refused")
+}
+
 /// Writes `value` as pretty JSON to `path`; `what` names the file in errors
 /// ("connections", "settings").
 pub(crate) fn write_private_json<T: Serialize>(path: &Path, value: &T, what: &str) -> Result<(), DeskError> {
@@ -16,7 +34,7 @@ pub(crate) fn write_private_json<T: Serialize>(path: &Path, value: &T, what: &st
     let fail = |error: &dyn std::fmt::Display| {
         DeskError::new(
             ErrorKind::Storage,
-            format!("Token Desk could not save its {what} to {}: {error}.", path.display()),
+            format!("Token Desk could not save its {what} to {}: {}.", path.display(), file_problem(error)),
         )
     };
     std::fs::create_dir_all(dir).map_err(|error| fail(&error))?;
@@ -49,6 +67,15 @@ pub(crate) const SET_ASIDE_MARK: &str = "damaged-";
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_file_failure_is_told_in_words() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(file_problem(&denied), "you may not write there (check the folder's permissions)");
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(file_problem(&full), "the disk is full");
+        assert_eq!(file_problem(&"something odd"), "the system refused");
+    }
     use super::*;
 
     #[test]

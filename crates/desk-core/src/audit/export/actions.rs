@@ -49,7 +49,14 @@ impl Desk {
         let client = self.client(connection_id).await?;
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         let fail = |error: &dyn std::fmt::Display| {
-            DeskError::new(ErrorKind::Storage, format!("Token Desk could not write {}: {error}.", path.display()))
+            DeskError::new(
+                ErrorKind::Storage,
+                format!(
+                    "Token Desk could not write {}: {}.",
+                    path.display(),
+                    crate::storage::files::file_problem(error)
+                ),
+            )
         };
         let temp = tempfile::NamedTempFile::new_in(dir).map_err(|error| fail(&error))?;
         let mut rows = RowWriter::new(format, std::io::BufWriter::new(temp.as_file())).map_err(|error| fail(&error))?;
