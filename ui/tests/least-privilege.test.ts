@@ -5,7 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import CreateTokenWizard from '../src/screens/token-form/CreateTokenWizard.svelte';
-import { connection, mockBackend, MODULES, resetAll } from './fixtures';
+import ModulesTab from '../src/screens/token/ModulesTab.svelte';
+import { router } from '../src/state/router.svelte';
+import { connection, mockBackend, MODULES, resetAll, token } from './fixtures';
 
 afterEach(resetAll);
 
@@ -57,5 +59,25 @@ describe('the create wizard', () => {
     expect(screen.queryByText('Why no review date?')).toBeNull();
     await fireEvent.click(screen.getByRole('button', { name: 'Next: modules' }));
     expect(await screen.findByRole('checkbox', { name: /Catalog/ })).toBeTruthy();
+  });
+
+  it("starts from another token's modules", async () => {
+    mockBackend({ assignable_modules: [...MODULES, ACCESS] });
+    render(ModulesTab, { token: token({ name: 'Billing robot', modules: [MODULES[1]] }), connectionId: 'conn-1' });
+    await fireEvent.click(await screen.findByRole('button', { name: 'New token with these modules' }));
+    expect(router.screen).toEqual({
+      name: 'create',
+      modulesFrom: { tokenName: 'Billing robot', moduleIds: ['MOD-0002'] },
+    });
+
+    render(CreateTokenWizard, {
+      connection: connection(),
+      modulesFrom: { tokenName: 'Billing robot', moduleIds: ['MOD-0002'] },
+    });
+    await general('Billing robot 2');
+    await fireEvent.click(screen.getByRole('button', { name: 'Next: modules' }));
+    expect(await screen.findByText(/Started from the modules of/)).toBeTruthy();
+    expect((screen.getByRole('checkbox', { name: /Billing/ }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('checkbox', { name: /Catalog/ }) as HTMLInputElement).checked).toBe(false);
   });
 });

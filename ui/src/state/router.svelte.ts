@@ -8,9 +8,12 @@ export type TokenTab = 'general' | 'modules' | 'details' | 'usage' | 'audit';
 export type Screen =
   | { name: 'tokens' }
   | { name: 'token'; tokenId: string; tab: TokenTab }
-  | { name: 'create' }
+  | { name: 'create'; modulesFrom?: ModulesFrom }
   | { name: 'settings' }
   | { name: 'audit' };
+
+/** The token whose modules a new token starts from. */
+export type ModulesFrom = { tokenName: string; moduleIds: string[] };
 
 /** The token page's tabs in order: keys 1 to 5 open them. */
 export const TOKEN_TABS: readonly TokenTab[] = ['general', 'modules', 'details', 'usage', 'audit'];
@@ -29,9 +32,9 @@ class Router {
     this.screen = { name: 'token', tokenId, tab };
   }
 
-  /** Opens the create-token wizard. */
-  toCreate(): void {
-    this.screen = { name: 'create' };
+  /** Opens the create-token wizard, its modules chosen as `modulesFrom`'s when given. */
+  toCreate(modulesFrom?: ModulesFrom): void {
+    this.screen = { name: 'create', modulesFrom };
   }
 
   /** Opens the account's whole audit trail. */
