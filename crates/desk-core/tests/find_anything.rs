@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use common::World;
 use desk_core::queries::TokenListQuery;
-use desk_core::{AccountAuditQuery, AuditExportScope, ExportFormat, NewToken};
+use desk_core::{AccountAuditQuery, AuditExportScope, DeskEvent, ExportFormat, NewToken};
 use marketplace_sim::AccountKind;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -29,7 +29,11 @@ async fn the_palette_knows_the_other_connections_tokens_and_how_fresh_they_are()
     assert_eq!(before.len(), 2);
     assert!(before.iter().all(|entry| entry.tokens.is_empty() && entry.fetched_at.is_none()), "nothing asked yet");
 
+    let mut events = world.desk.subscribe();
     let directory = world.desk.refresh_token_directory(Duration::from_secs(60)).await;
+    while let Ok(event) = events.try_recv() {
+        assert!(!matches!(event, DeskEvent::TokensRefreshed { .. }), "a background fetch must not wake the tray");
+    }
     let vendor_entry = directory.iter().find(|entry| entry.connection_id == vendor.id).expect("vendor");
     let vendor_list = world.desk.list_tokens(&vendor.id, &TokenListQuery::default()).await.unwrap();
     let mut cached: Vec<&str> = vendor_entry.tokens.iter().map(|token| token.id.as_str()).collect();

@@ -54,6 +54,20 @@ impl Desk {
         &self,
         connection_id: &str,
         query: &TokenListQuery,
+        on_batch: impl FnMut(TokenBatch) + Send,
+    ) -> Result<u32, DeskError> {
+        let delivered = self.fetch_all_tokens(connection_id, query, on_batch).await?;
+        // The tray follows what the window just saw (another client's changes among it).
+        self.emit(DeskEvent::TokensRefreshed { connection_id: connection_id.to_owned() });
+        Ok(delivered)
+    }
+
+    /// The same, telling nobody: for lists fetched in the background (the
+    /// palette's cache), which must not wake the tray.
+    pub(crate) async fn fetch_all_tokens(
+        &self,
+        connection_id: &str,
+        query: &TokenListQuery,
         mut on_batch: impl FnMut(TokenBatch) + Send,
     ) -> Result<u32, DeskError> {
         let client = self.client(connection_id).await?;
@@ -69,8 +83,6 @@ impl Desk {
             delivered = batch.fetched;
             on_batch(batch);
         }
-        // The tray follows what the window just saw (another client's changes among it).
-        self.emit(DeskEvent::TokensRefreshed { connection_id: connection_id.to_owned() });
         Ok(delivered)
     }
 

@@ -110,7 +110,7 @@ impl Desk {
             }
             let mut tokens = Vec::new();
             let fetched = self
-                .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| {
+                .fetch_all_tokens(&connection.id, &TokenListQuery::default(), |batch| {
                     tokens.extend(batch.items.into_iter().map(|token| DirectoryToken {
                         id: token.id,
                         name: token.name,
