@@ -81,8 +81,14 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, desk: Arc<Desk>) {
             for reminder in desk.run_schedules().await {
                 notify(&app, &targets, reminder);
             }
-            // The command palette's view of the other connections.
-            desk.refresh_token_directory(DIRECTORY_MAX_AGE).await;
+            // The command palette's view of the other connections, in a task of
+            // its own: a connection that does not answer never delays a reminder.
+            tauri::async_runtime::spawn({
+                let desk = desk.clone();
+                async move {
+                    desk.refresh_token_directory(DIRECTORY_MAX_AGE).await;
+                }
+            });
         }
     });
 }

@@ -66,3 +66,30 @@ async fn a_selection_is_disabled_and_enabled_token_by_token() {
     let none = world.desk.change_tokens(&vendor.id, BulkAction::Disable, Vec::new(), false).await;
     assert_eq!(none.expect_err("empty").kind, ErrorKind::Validation);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_token_chosen_with_others_goes_last_so_the_others_get_through() {
+    let world = World::new(14).await;
+    let vendor = world.connect(AccountKind::Vendor).await;
+    let active = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
+    let others: Vec<String> = world
+        .desk
+        .list_tokens(&vendor.id, &active)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|token| token.id)
+        .filter(|id| id != &vendor.token_id)
+        .take(8)
+        .collect();
+    assert!(others.len() > 4, "more than one round of requests after the sign-in token: {others:?}");
+    let mut chosen = vec![vendor.token_id.clone()];
+    chosen.extend(others.iter().cloned());
+
+    let outcomes = world.desk.change_tokens(&vendor.id, BulkAction::Disable, chosen.clone(), true).await.unwrap();
+    assert_eq!(outcomes.iter().map(|outcome| outcome.token_id.as_str()).collect::<Vec<_>>(), chosen, "in order");
+    for outcome in &outcomes {
+        assert_eq!(outcome.token.as_ref().map(|token| token.status.as_str()), Some("Disabled"), "{outcome:?}");
+    }
+}

@@ -138,7 +138,10 @@ fn with_line_breaks(text: &str) -> String {
     while let Some(start) = rest.find(BEGIN) {
         out.push_str(&rest[..start]);
         let block = &rest[start..];
-        let Some(label_end) = block[BEGIN.len()..].find(DASHES).map(|at| at + BEGIN.len()) else { break };
+        let Some(label_end) = block[BEGIN.len()..].find(DASHES).map(|at| at + BEGIN.len()) else {
+            out.push_str(block);
+            return out;
+        };
         let label = &block[BEGIN.len()..label_end];
         let end_marker = format!("-----END {label}-----");
         let body_start = label_end + DASHES.len();
@@ -147,6 +150,10 @@ fn with_line_breaks(text: &str) -> String {
             return out;
         };
         let body: String = block[body_start..body_end].chars().filter(|c| !c.is_whitespace()).collect();
+        // A marker counts only at the start of a line: the space a flattened paste left before it must go.
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
         out.push_str(&format!("-----BEGIN {label}-----\n"));
         for line in body.as_bytes().chunks(64) {
             out.push_str(&String::from_utf8_lossy(line));
@@ -353,7 +360,14 @@ mod tests {
         let flattened = pem.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(!flattened.contains('\n'));
         let read = parse_ca_pems(&[flattened]).expect("read despite the lost line breaks");
-        assert_eq!(read, parse_ca_pems(&[pem]).expect("the original"));
+        assert_eq!(read, parse_ca_pems(&[pem.clone()]).expect("the original"));
+
+        // A chain (a root and an intermediate) keeps every certificate, and a label before a block is no harm.
+        let second = rcgen::generate_simple_self_signed(vec!["ca.example".to_owned()]).expect("a certificate");
+        let chain = format!("Root: {pem}Intermediate: {}", second.cert.pem());
+        let flat_chain = chain.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(parse_ca_pems(&[flat_chain]).expect("the chain").len(), 2, "both certificates");
+        assert_eq!(with_line_breaks("junk -----BEGIN CERT"), "junk -----BEGIN CERT", "kept as it was, once");
     }
 
     #[test]

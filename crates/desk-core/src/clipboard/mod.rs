@@ -212,13 +212,23 @@ impl ClipboardGuard {
 
     /// Why the desktop's clipboard cannot be used, if it cannot: asked once
     /// with a read (whose text is wiped unseen), then known from every copy.
+    /// Only a clipboard that cannot be reached at all counts: a read that
+    /// failed once (an owner slow to answer) is no reason to warn.
     pub async fn problem(&self) -> Option<String> {
         if let Some(known) = self.problem_slot().clone() {
             return known;
         }
         let clipboard = Arc::clone(&self.clipboard);
-        let probed = blocking(move || clipboard.read().map(|text| drop(text.map(Zeroizing::new)))).await;
-        let problem = probed.err().filter(|error| error.kind == ErrorKind::Clipboard).map(|error| error.message);
+        let probed = tokio::task::spawn_blocking(move || clipboard.read().map(|text| drop(text.map(Zeroizing::new))))
+            .await
+            .unwrap_or(Ok(()));
+        let problem = match probed {
+            Ok(()) => None,
+            Err(error) => {
+                tracing::info!("the clipboard could not be read at start: {error}");
+                unreachable_clipboard(&error).then(|| clipboard_problem(&error))
+            }
+        };
         *self.problem_slot() = Some(problem.clone());
         problem
     }
@@ -244,11 +254,7 @@ async fn blocking<T: Send + 'static>(
 /// Wayland data-control protocol, which GNOME does not: a session with
 /// neither has no clipboard any program outside the compositor can use.
 pub(crate) fn clipboard_problem(library_text: &str) -> String {
-    let text = library_text.to_ascii_lowercase();
-    let unreachable = ["x11", "display", "connection", "timed out", "wayland", "not supported"]
-        .iter()
-        .any(|sign| text.contains(sign));
-    if unreachable {
+    if unreachable_clipboard(library_text) {
         "Token Desk could not reach the desktop's clipboard. On Linux it needs X11 (Xwayland, which GNOME and KDE \
          start for you) or a Wayland desktop that offers clipboard access to apps; this session has neither. Log in \
          to a regular desktop session, or use Show and select the value by hand."
@@ -258,6 +264,13 @@ pub(crate) fn clipboard_problem(library_text: &str) -> String {
          manager that may be holding it."
             .to_owned()
     }
+}
+
+/// Whether a clipboard library's failure says the clipboard cannot be reached
+/// at all (no display server to talk to), rather than that it was busy.
+fn unreachable_clipboard(library_text: &str) -> bool {
+    let text = library_text.to_ascii_lowercase();
+    ["x11", "display", "connection", "timed out", "wayland", "not supported"].iter().any(|sign| text.contains(sign))
 }
 
 /// A clipboard in memory, for tests of the desk (the shell has the real one).
@@ -308,6 +321,38 @@ mod tests {
     }
 
     const SECOND: Duration = Duration::from_secs(1);
+
+    /// A clipboard whose every call fails with `0`.
+    struct Failing(&'static str);
+
+    impl SystemClipboard for Failing {
+        fn write(&self, _: &str, _: bool) -> Result<(), String> {
+            Err(self.0.to_owned())
+        }
+        fn read(&self) -> Result<Option<String>, String> {
+            Err(self.0.to_owned())
+        }
+        fn clear(&self) -> Result<(), String> {
+            Err(self.0.to_owned())
+        }
+    }
+
+    fn guard_over(clipboard: Failing) -> ClipboardGuard {
+        let (events, _) = broadcast::channel(4);
+        ClipboardGuard::new(Arc::new(clipboard), events, Arc::new(crate::clock::SystemClock)).expect("a guard")
+    }
+
+    #[tokio::test]
+    async fn only_a_clipboard_out_of_reach_is_told_up_front_not_a_busy_one() {
+        let unreachable = guard_over(Failing("X11 server connection timed out because it was unreachable"));
+        assert!(unreachable.problem().await.is_some_and(|why| why.contains("could not reach")));
+        let busy = guard_over(Failing("The clipboard is occupied by another program"));
+        assert_eq!(busy.problem().await, None, "a busy clipboard at start is no reason to warn");
+        // A copy then tells the truth, whatever the probe said.
+        let copied = busy.copy_plain("TKN-1111-1111".into()).await;
+        assert_eq!(copied.expect_err("refused").kind, ErrorKind::Clipboard);
+        assert!(busy.problem().await.is_some(), "known from the failed copy");
+    }
 
     #[test]
     fn a_library_failure_becomes_a_sentence_that_says_what_the_desktop_lacks() {

@@ -65,25 +65,32 @@ impl Desk {
         }
         let mut unique = std::collections::HashSet::new();
         let token_ids: Vec<String> = token_ids.into_iter().filter(|id| unique.insert(id.clone())).collect();
-        let outcomes = futures::stream::iter(token_ids)
-            .map(|token_id| async move {
-                let result = match action {
-                    BulkAction::Disable => self.disable_token(connection_id, &token_id, include_sign_in).await,
-                    BulkAction::Enable => self.enable_token(connection_id, &token_id).await,
-                };
-                match result {
-                    Ok(token) => BulkOutcome { token_id, token: Some(token), problem: None, skipped: false },
-                    Err(error) => BulkOutcome {
-                        skipped: error.kind == ErrorKind::Refused && action == BulkAction::Disable && !include_sign_in,
-                        token_id,
-                        token: None,
-                        problem: Some(error.message),
-                    },
-                }
-            })
-            .buffered(IN_FLIGHT)
-            .collect::<Vec<_>>()
-            .await;
+        // The token this connection signs in with goes last and alone: disabled
+        // any earlier, it would refuse the requests for the others still to come.
+        let connection = self.connection(connection_id)?;
+        let (sign_in, others): (Vec<String>, Vec<String>) =
+            token_ids.iter().cloned().partition(|id| id.eq_ignore_ascii_case(&connection.token_id));
+        let change = |token_id: String| async move {
+            let result = match action {
+                BulkAction::Disable => self.disable_token(connection_id, &token_id, include_sign_in).await,
+                BulkAction::Enable => self.enable_token(connection_id, &token_id).await,
+            };
+            match result {
+                Ok(token) => BulkOutcome { token_id, token: Some(token), problem: None, skipped: false },
+                Err(error) => BulkOutcome {
+                    skipped: error.kind == ErrorKind::Refused && action == BulkAction::Disable && !include_sign_in,
+                    token_id,
+                    token: None,
+                    problem: Some(error.message),
+                },
+            }
+        };
+        let mut outcomes = futures::stream::iter(others).map(change).buffered(IN_FLIGHT).collect::<Vec<_>>().await;
+        for token_id in sign_in {
+            outcomes.push(change(token_id).await);
+        }
+        // Answered in the order asked.
+        outcomes.sort_by_key(|outcome| token_ids.iter().position(|id| id == &outcome.token_id));
         let done = outcomes.iter().filter(|outcome| outcome.token.is_some()).count();
         tracing::info!(connection = %connection_id, ?action, done, of = outcomes.len(), "bulk action");
         Ok(outcomes)

@@ -53,6 +53,9 @@ pub(crate) struct State {
 struct Cached {
     tokens: Vec<DirectoryToken>,
     fetched_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a fetch was last begun, done or not: an unreachable connection is
+    /// tried again only once its list is due, not on every tick.
+    tried_at: Option<chrono::DateTime<chrono::Utc>>,
     problem: Option<String>,
 }
 
@@ -84,9 +87,9 @@ impl Desk {
             .collect()
     }
 
-    /// Fetches the list of every connection but the active one whose cache
-    /// is older than `max_age` (or missing), one connection after the other,
-    /// then answers the directory. The active connection's tokens are the
+    /// Fetches, all at once, the list of every connection but the active one
+    /// that was last tried more than `max_age` ago (or never), then answers
+    /// the directory. The active connection's tokens are the
     /// window's own list, always fresher. A connection that cannot be
     /// reached keeps its older list, with why.
     pub async fn refresh_token_directory(&self, max_age: std::time::Duration) -> Vec<DirectoryEntry> {
@@ -94,20 +97,24 @@ impl Desk {
         let list = self.connections();
         // Lists of connections since removed are let go.
         self.directory.lists().retain(|id, _| list.connections.iter().any(|connection| &connection.id == id));
-        for connection in list.connections {
-            if list.active_id.as_deref() == Some(connection.id.as_str()) {
-                continue;
-            }
+        let due: Vec<_> = {
             let now = self.now();
-            let fresh = self
-                .directory
-                .lists()
-                .get(&connection.id)
-                .and_then(|cached| cached.fetched_at)
-                .is_some_and(|at| now.signed_duration_since(at) < max_age);
-            if fresh {
-                continue;
-            }
+            let mut lists = self.directory.lists();
+            list.connections
+                .into_iter()
+                .filter(|connection| list.active_id.as_deref() != Some(connection.id.as_str()))
+                .filter(|connection| {
+                    let cached = lists.entry(connection.id.clone()).or_default();
+                    let due = cached.tried_at.is_none_or(|at| now.signed_duration_since(at) >= max_age);
+                    if due {
+                        cached.tried_at = Some(now);
+                    }
+                    due
+                })
+                .collect()
+        };
+        // Every due connection at once: one that times out holds up no other.
+        futures::future::join_all(due.into_iter().map(|connection| async move {
             let mut tokens = Vec::new();
             let fetched = self
                 .fetch_all_tokens(&connection.id, &TokenListQuery::default(), |batch| {
@@ -119,16 +126,22 @@ impl Desk {
                     }));
                 })
                 .await;
+            let now = self.now();
             let mut lists = self.directory.lists();
             let cached = lists.entry(connection.id.clone()).or_default();
             match fetched {
-                Ok(_) => *cached = Cached { tokens, fetched_at: Some(self.now()), problem: None },
+                Ok(_) => {
+                    cached.tokens = tokens;
+                    cached.fetched_at = Some(now);
+                    cached.problem = None;
+                }
                 Err(error) => {
                     tracing::info!(connection = %connection.id, "the palette's list could not be refreshed: {}", error.message);
                     cached.problem = Some(error.message);
                 }
             }
-        }
+        }))
+        .await;
         self.token_directory()
     }
 }
