@@ -360,7 +360,7 @@ mod tests {
         let flattened = pem.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(!flattened.contains('\n'));
         let read = parse_ca_pems(&[flattened]).expect("read despite the lost line breaks");
-        assert_eq!(read, parse_ca_pems(&[pem.clone()]).expect("the original"));
+        assert_eq!(read, parse_ca_pems(std::slice::from_ref(&pem)).expect("the original"));
 
         // A chain (a root and an intermediate) keeps every certificate, and a label before a block is no harm.
         let second = rcgen::generate_simple_self_signed(vec!["ca.example".to_owned()]).expect("a certificate");
