@@ -115,6 +115,22 @@ describe('review-by date on the token page', () => {
 });
 
 describe('Rotate…', () => {
+  it("a leak's Rotate now opens it at once, the old token going now", async () => {
+    const backend = mockBackend({
+      get_token: CI,
+      assignable_modules: MODULES,
+      rotate_token: { rotation: rotation(), newToken: NEXT },
+    });
+    await notes.load('conn-1');
+    render(TokenPage, { connection: connection(), tokenId: CI.id, rotateAtOnce: true, onBack: vi.fn() });
+    const dialog = await screen.findByRole('dialog', { name: /Rotate “CI pipeline”/ });
+    expect((within(dialog).getByRole('radio', { name: /Now/ }) as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Rotate token' }));
+    await waitFor(() =>
+      expect(backend.callsTo('rotate_token')).toEqual([{ connectionId: 'conn-1', tokenId: CI.id, grace: 'now' }]),
+    );
+  });
+
   it('rotates with the chosen grace period and offers the new value once', async () => {
     const backend = await renderPage({
       rotate_token: { rotation: rotation(), newToken: NEXT },

@@ -47,6 +47,23 @@ async fn a_leaked_value_pasted_into_the_search_finds_its_token_and_disables_it_i
     assert!(!app.page_text().await.contains(&value), "the value is never shown");
     app.screenshot("leak-pasted").await;
 
+    // Rotate now: the token's page, with Rotate… open and the old token going at once.
+    app.click_button("Rotate now").await;
+    app.wait_for("//*[@role='dialog'][contains(., 'Rotate')]//input[@type='radio'][@value='now']").await;
+    let now_chosen = app
+        .client()
+        .execute("return document.querySelector('[role=dialog] input[type=radio][value=now]').checked;", vec![])
+        .await
+        .expect("the grace period");
+    assert_eq!(now_chosen.as_bool(), Some(true), "a leaked token's old value goes now");
+    app.press(&Key::Escape.to_string()).await;
+    app.wait_until_hidden("//*[@role='dialog']").await;
+    app.press(&Key::Escape.to_string()).await;
+    app.wait_for("//h1[normalize-space()='API tokens']").await;
+    app.press(&(Key::Control + "f")).await;
+    app.press(&(Key::Control + "v")).await;
+    app.wait_for_text(&format!("A value of {leaked} was pasted")).await;
+
     app.click_button("Disable now").await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while status_of(&sim, &leaked).await != "Disabled" {

@@ -7,7 +7,7 @@ export type TokenTab = 'general' | 'modules' | 'details' | 'usage' | 'audit';
 /** A screen of the connected app. */
 export type Screen =
   | { name: 'tokens' }
-  | { name: 'token'; tokenId: string; tab: TokenTab }
+  | { name: 'token'; tokenId: string; tab: TokenTab; rotate?: boolean }
   | { name: 'create'; modulesFrom?: ModulesFrom }
   | { name: 'settings' }
   | { name: 'audit' };
@@ -27,9 +27,9 @@ class Router {
     this.screen = { name: 'tokens' };
   }
 
-  /** Opens a token's page on a tab. */
-  toToken(tokenId: string, tab: TokenTab = 'general'): void {
-    this.screen = { name: 'token', tokenId, tab };
+  /** Opens a token's page on a tab; `rotate`: with Rotate… open, to replace a leaked token. */
+  toToken(tokenId: string, tab: TokenTab = 'general', rotate = false): void {
+    this.screen = { name: 'token', tokenId, tab, rotate };
   }
 
   /** Opens the create-token wizard, its modules chosen as `modulesFrom`'s when given. */
