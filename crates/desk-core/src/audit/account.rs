@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::desk::Desk;
 use crate::error::DeskError;
-use crate::tokens::queries::{checked_time, page_size};
+use crate::tokens::queries::{page_size, time_range};
 use crate::tokens::views::AuditPage;
 
 /// A page of the account's audit trail.
@@ -44,19 +44,7 @@ impl AccountAuditQuery {
         if !self.event_types.is_empty() {
             filters.push(Filter::one_of("event", self.event_types.iter().map(String::as_str)));
         }
-        let from = present(&self.from).map(|at| checked_time("from", at)).transpose()?;
-        let to = present(&self.to).map(|at| checked_time("to", at)).transpose()?;
-        if let (Some(from), Some(to)) = (&from, &to)
-            && from > to
-        {
-            return Err(DeskError::invalid_field("to", "The end of the date range is before its start."));
-        }
-        if let Some(from) = from {
-            filters.push(Filter::ge("timestamp", from));
-        }
-        if let Some(to) = to {
-            filters.push(Filter::le("timestamp", to));
-        }
+        filters.extend(time_range(present(&self.from), present(&self.to))?);
         let mut query = Query::new();
         if !filters.is_empty() {
             query = query.filter(Filter::and(filters));

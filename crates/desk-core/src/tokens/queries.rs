@@ -185,19 +185,7 @@ impl AuditQuery {
         if !self.event_types.is_empty() {
             filters.push(Filter::one_of("event", self.event_types.iter().map(String::as_str)));
         }
-        let from = self.from.as_deref().map(|at| checked_time("from", at)).transpose()?;
-        let to = self.to.as_deref().map(|at| checked_time("to", at)).transpose()?;
-        if let (Some(from), Some(to)) = (&from, &to)
-            && from > to
-        {
-            return Err(DeskError::invalid_field("to", "The end of the date range is before its start."));
-        }
-        if let Some(from) = from {
-            filters.push(Filter::ge("timestamp", from));
-        }
-        if let Some(to) = to {
-            filters.push(Filter::le("timestamp", to));
-        }
+        filters.extend(time_range(self.from.as_deref(), self.to.as_deref())?);
         // The id breaks ties between records of the same millisecond, so that
         // offset paging never shows a record twice or skips one.
         Ok(Query::new()
@@ -209,13 +197,30 @@ impl AuditQuery {
     }
 }
 
+/// The `timestamp` filters of a date range (either end may be open), each
+/// end checked; refused when the range ends before it starts.
+pub(crate) fn time_range(from: Option<&str>, to: Option<&str>) -> Result<Vec<Filter>, DeskError> {
+    let from = from.map(|at| checked_time("from", at)).transpose()?;
+    let to = to.map(|at| checked_time("to", at)).transpose()?;
+    if let (Some(from), Some(to)) = (&from, &to)
+        && from > to
+    {
+        return Err(DeskError::invalid_field("to", "The end of the date range is before its start."));
+    }
+    Ok(from
+        .map(|from| Filter::ge("timestamp", from))
+        .into_iter()
+        .chain(to.map(|to| Filter::le("timestamp", to)))
+        .collect())
+}
+
 pub(crate) fn page_size(requested: u32) -> u32 {
     if requested == 0 { MAX_PAGE_SIZE } else { requested.min(MAX_PAGE_SIZE) }
 }
 
 /// Checks an RFC 3339 UTC time (`2026-06-11T20:22:05.311Z` or without
 /// fraction) and returns it; ordering such strings orders the times.
-pub(crate) fn checked_time(field: &str, at: &str) -> Result<String, DeskError> {
+fn checked_time(field: &str, at: &str) -> Result<String, DeskError> {
     let at = at.trim();
     let bytes = at.as_bytes();
     let digits =

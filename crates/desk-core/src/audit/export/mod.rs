@@ -158,19 +158,10 @@ impl AuditExportScope {
 fn scope_query(scope: &AuditExportScope) -> Result<Query, DeskError> {
     match scope {
         AuditExportScope::Token { token_id, role } => Ok(AuditQuery::new(token_id.clone(), *role).to_query()?),
-        AuditExportScope::Range { from, to } => {
-            // The same checks as the trail's own date filter.
-            let checked = AuditQuery {
-                from: Some(from.clone()),
-                to: Some(to.clone()),
-                ..AuditQuery::new("TKN-0000-0000", AuditRole::Object)
-            };
-            checked.to_query()?;
-            Ok(Query::new()
-                .filter(Filter::and(vec![Filter::ge("timestamp", from.trim()), Filter::le("timestamp", to.trim())]))
-                .order_by_desc("timestamp")
-                .order_by_desc("id"))
-        }
+        AuditExportScope::Range { from, to } => Ok(Query::new()
+            .filter(Filter::and(crate::tokens::queries::time_range(Some(from), Some(to))?))
+            .order_by_desc("timestamp")
+            .order_by_desc("id")),
         // The list-all replaces the query's limit and offset with its own paging.
         AuditExportScope::Account { query } => query.to_query(),
     }
