@@ -60,9 +60,13 @@ screenshots:
 ## window, search, list-all, tray, sizes. Prints the table and writes it to
 ## $(CARGO_TARGET_DIR)/bench/results.md. Run as root (the app's memory map is
 ## closed to other users).
+## It reuses the release build: the floor and the harness (crates/desk-bench)
+## are release builds too, and the harness has no Tauri in it.
 bench: bundle
+	# Apart: built together, their dependencies would unify into another Tauri build.
 	cargo build --release -p hello-floor
-	$(SESSION) cargo bench --features custom-protocol --bench desktop
+	cargo build --release -p desk-bench
+	$(SESSION) $(CARGO_TARGET_DIR)/release/desk-bench
 
 ## A .deb and an .rpm with the desktop entry and icons, in
 ## $(CARGO_TARGET_DIR)/release/bundle/{deb,rpm}.

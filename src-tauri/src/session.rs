@@ -9,8 +9,12 @@ use std::time::Duration;
 
 use desk_core::Desk;
 
-/// How often the idle timer is looked at: the idle time is set in minutes.
-const IDLE_CHECK_EVERY: Duration = Duration::from_secs(10);
+/// The longest the idle timer sleeps: a changed setting is seen within it.
+/// Otherwise it wakes only when the idle time could have run out: an app
+/// idle in the tray must not wake the machine for nothing.
+const IDLE_CHECK_AT_MOST_EVERY: Duration = Duration::from_secs(60);
+/// The shortest: activity seen just before the deadline moves it on.
+const IDLE_CHECK_AT_LEAST_AFTER: Duration = Duration::from_secs(1);
 
 /// Debug builds only: how long an unlock waits for the password prompt, in
 /// seconds (the end-to-end tests cannot wait two minutes for "never").
@@ -31,10 +35,10 @@ pub fn watch(desk: Arc<Desk>) {
     tauri::async_runtime::spawn({
         let desk = desk.clone();
         async move {
-            let mut ticks = tokio::time::interval(IDLE_CHECK_EVERY);
             loop {
-                ticks.tick().await;
                 desk.check_idle().await;
+                let wait = desk.until_idle_lock().unwrap_or(IDLE_CHECK_AT_MOST_EVERY);
+                tokio::time::sleep(wait.clamp(IDLE_CHECK_AT_LEAST_AFTER, IDLE_CHECK_AT_MOST_EVERY)).await;
             }
         }
     });

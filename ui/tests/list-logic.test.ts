@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '@tauri-apps/api/core';
 import type { TokenBatch } from '../src/lib/bindings';
-import { sortTokens } from '../src/lib/token-order';
+import { resortChanged, sortTokens, type TokenOrder } from '../src/lib/token-order';
 import { isProduction } from '../src/lib/format';
 import { tokenList } from '../src/state/tokens.svelte';
 import { batchesOf, connection, deferred, mockBackend, resetAll, sendBatches, streams, token } from './fixtures';
@@ -20,6 +20,62 @@ describe('sorting by date', () => {
     const never = token({ lastAccessAt: null });
     const ids = sortTokens([late, never, early, middle], { field: 'lastAccess', descending: false }).map((t) => t.id);
     expect(ids).toEqual([early.id, middle.id, late.id, never.id]);
+  });
+});
+
+describe('changes put in place instead of a new sort', () => {
+  // A small deterministic generator: the same cases on every run.
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+  }
+  const names = ['alpha', 'Beta', 'beta', 'gamma 10', 'gamma 9', 'Ünter', 'unter', ''];
+  const orders: TokenOrder[] = [
+    { field: 'name', descending: false },
+    { field: 'name', descending: true },
+    { field: 'lastAccess', descending: false },
+    { field: 'created', descending: true },
+    { field: 'status', descending: false },
+    { field: 'id', descending: true },
+  ];
+
+  for (const order of orders) {
+    for (const arriving of [1, 5, 200]) {
+      it(`matches a full sort by ${order.field}${order.descending ? ' descending' : ''}, ${arriving} changed`, () => {
+        const next = random(arriving * 7 + order.field.length);
+        const make = () =>
+          token({
+            name: names[Math.floor(next() * names.length)],
+            status: next() < 0.5 ? 'Active' : 'Disabled',
+            lastAccessAt: next() < 0.2 ? null : `2026-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}T10:00:00Z`,
+          });
+        const before = Array.from({ length: 300 }, make);
+        const sorted = sortTokens(before, order);
+        // Some tokens go, some are replaced by a changed copy, some are new.
+        const gone = new Set(before.filter(() => next() < arriving / 600));
+        const replaced = before.filter((t) => !gone.has(t)).slice(0, Math.ceil(arriving / 2));
+        const changed = replaced.map((t) => ({ ...t, name: names[Math.floor(next() * names.length)] }));
+        const added = [...changed, ...Array.from({ length: Math.floor(arriving / 2) }, make)];
+        const after = [...before.filter((t) => !gone.has(t) && !replaced.includes(t)), ...added];
+        const kept = new Set(after);
+        const patched = resortChanged(sorted, added, (t) => kept.has(t), order);
+        expect(patched.map((t) => t.id)).toEqual(sortTokens(after, order).map((t) => t.id));
+      });
+    }
+  }
+
+  it('a token renamed in a loaded list moves to its new place without a full sort of the rest', async () => {
+    const tokens = ['Delta', 'Alpha', 'Charlie'].map((name) => token({ name }));
+    mockBackend({ list_all_tokens: streams(tokens) });
+    await tokenList.load('CONN-1');
+    expect(tokenList.sorted.map((t) => t.name)).toEqual(['Alpha', 'Charlie', 'Delta']);
+    tokenList.upsert({ ...tokens[0], name: 'Bravo' });
+    expect(tokenList.sorted.map((t) => t.name)).toEqual(['Alpha', 'Bravo', 'Charlie']);
+    tokenList.removeLocally(tokens[1].id);
+    expect(tokenList.sorted.map((t) => t.name)).toEqual(['Bravo', 'Charlie']);
   });
 });
 

@@ -52,7 +52,7 @@ pub use redact::{RedactingWriter, redact_secrets};
 pub use reminders::review_dates::{DisableOutcome, REMINDER_DAYS, Reminder, ReviewBy, ReviewStage, TokenReview};
 pub use reminders::rotation::{GracePeriod, Rotation, RotationStarted, RotationState, rotated_name};
 pub use settings::Settings;
-pub use tokens::actions::{NewToken, TokenChanges};
+pub use tokens::actions::{FIRST_ROWS, NewToken, TokenChanges};
 pub use tokens::bulk::{BULK_MAX, BulkAction, BulkOutcome};
 pub use tokens::copy_as::CopyFormat;
 pub use tokens::directory::{DirectoryEntry, DirectoryToken};

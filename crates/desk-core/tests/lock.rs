@@ -156,9 +156,13 @@ async fn the_idle_time_locks_and_the_lock_survives_a_restart() {
     world.desk.note_activity();
     clock.advance(chrono::Duration::minutes(4));
     assert!(!world.desk.check_idle().await, "four minutes since the last activity");
+    // The shell sleeps until the idle time could run out, instead of polling.
+    assert_eq!(world.desk.until_idle_lock(), Some(std::time::Duration::from_secs(60)));
     clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(world.desk.until_idle_lock(), Some(std::time::Duration::ZERO));
     assert!(world.desk.check_idle().await, "five: the default idle time");
     assert_eq!(world.desk.lock_status().reason, Some(LockReason::Idle));
+    assert_eq!(world.desk.until_idle_lock(), None, "locked: nothing to wait for");
 
     // Locked at quit: locked at the next start.
     let restarted = desk(&world, clock.clone(), Some(ScriptedPresence::answering(vec![Some(Presence::Confirmed)])));
@@ -177,6 +181,7 @@ async fn the_idle_time_locks_and_the_lock_survives_a_restart() {
     locked_at_start.unlock().await.expect("confirmed");
     clock.advance(chrono::Duration::hours(3));
     assert!(!locked_at_start.check_idle().await, "no idle lock when the settings say never");
+    assert_eq!(locked_at_start.until_idle_lock(), None, "never: nothing to wait for");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -262,6 +262,18 @@ impl TrayMenu {
         timeout: Duration,
         wanted: impl Fn(&[MenuEntry]) -> bool,
     ) -> Vec<MenuEntry> {
+        self.poll_until(what, timeout, Duration::from_millis(50), wanted).await
+    }
+
+    /// Like [`Self::wait_until`], reading the menu every `every` (a benchmark
+    /// timing the menu's rebuild reads it more often than a test needs to).
+    pub async fn poll_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        every: Duration,
+        wanted: impl Fn(&[MenuEntry]) -> bool,
+    ) -> Vec<MenuEntry> {
         let deadline = Instant::now() + timeout;
         loop {
             let entries = self.entries().await;
@@ -269,7 +281,7 @@ impl TrayMenu {
                 return entries;
             }
             assert!(Instant::now() < deadline, "the tray menu did not show {what} within {timeout:?}: {entries:?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(every).await;
         }
     }
 

@@ -112,17 +112,14 @@ function key(
   }
 }
 
-/** A sorted copy: missing values last whatever the direction, the id breaks ties. */
-export function sortTokens(
-  tokens: readonly TokenView[],
-  order: TokenOrder,
-  reviews: ReadonlyMap<string, TokenReview> = new Map(),
-): TokenView[] {
+/** Orders two tokens whose keys are already read: missing values last whatever the direction, the id breaks ties. */
+type Comparator = (a: TokenView, aKey: SortKey, b: TokenView, bKey: SortKey) => number;
+type SortKey = string | number | null;
+
+function comparator(order: TokenOrder): Comparator {
   const direction = order.descending ? -1 : 1;
   const textual = order.field === 'name' || order.field === 'status';
-  return tokens.slice().sort((a, b) => {
-    const left = key(a, order.field, reviews);
-    const right = key(b, order.field, reviews);
+  return (a, left, b, right) => {
     if (left !== right) {
       if (left === null) return 1;
       if (right === null) return -1;
@@ -138,7 +135,74 @@ export function sortTokens(
       if (compared !== 0) return compared * direction;
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
+  };
+}
+
+/**
+ * A sorted copy: missing values last whatever the direction, the id breaks
+ * ties. Each token's key is read once (a date is parsed once, not at every
+ * comparison: 100,000 tokens take 1.7 million comparisons).
+ */
+export function sortTokens(
+  tokens: readonly TokenView[],
+  order: TokenOrder,
+  reviews: ReadonlyMap<string, TokenReview> = new Map(),
+): TokenView[] {
+  const compare = comparator(order);
+  const keyed = tokens.map((token) => ({ token, key: key(token, order.field, reviews) }));
+  keyed.sort((a, b) => compare(a.token, a.key, b.token, b.key));
+  return keyed.map((entry) => entry.token);
+}
+
+/** Below this many arrivals, each goes in by binary search; above, one merge pass. */
+const INSERT_ONE_BY_ONE = 32;
+
+/**
+ * `sorted` (the earlier list, sorted by `order`) brought up to date with a
+ * few tokens `added` and every token not `kept`, without sorting it all again:
+ * one token changed among 100,000 is a binary search, a page streamed in is
+ * a merge.
+ */
+export function resortChanged(
+  sorted: readonly TokenView[],
+  added: readonly TokenView[],
+  kept: (token: TokenView) => boolean,
+  order: TokenOrder,
+  reviews: ReadonlyMap<string, TokenReview> = new Map(),
+): TokenView[] {
+  const compare = comparator(order);
+  const keyOf = (token: TokenView) => key(token, order.field, reviews);
+  const base = sorted.filter(kept);
+  const arrivals = sortTokens(added, order, reviews);
+  if (arrivals.length <= INSERT_ONE_BY_ONE) {
+    for (const token of arrivals) {
+      const tokenKey = keyOf(token);
+      let low = 0;
+      let high = base.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (compare(base[middle], keyOf(base[middle]), token, tokenKey) <= 0) low = middle + 1;
+        else high = middle;
+      }
+      base.splice(low, 0, token);
+    }
+    return base;
+  }
+  const merged: TokenView[] = new Array(base.length + arrivals.length);
+  let i = 0;
+  let j = 0;
+  let out = 0;
+  let arrivalKey = keyOf(arrivals[0]);
+  while (i < base.length && j < arrivals.length) {
+    if (compare(base[i], keyOf(base[i]), arrivals[j], arrivalKey) <= 0) merged[out++] = base[i++];
+    else {
+      merged[out++] = arrivals[j++];
+      if (j < arrivals.length) arrivalKey = keyOf(arrivals[j]);
+    }
+  }
+  while (i < base.length) merged[out++] = base[i++];
+  while (j < arrivals.length) merged[out++] = arrivals[j++];
+  return merged;
 }
 
 /** What needs a look among the active tokens: each count is also a filter of the list. */

@@ -3,6 +3,7 @@
 
 import type { Connection, DeskError, NewConnection } from '../lib/bindings';
 import { asDeskError, call, commands, events } from '../lib/desk';
+import { markOnce } from '../lib/marks';
 
 /** The connections the app knows, as every screen sees them. */
 class ConnectionsState {
@@ -39,6 +40,7 @@ class ConnectionsState {
       this.loadError = asDeskError(thrown);
     } finally {
       this.loaded = true;
+      markOnce('connections read');
     }
   }
 

@@ -2,9 +2,17 @@
 // filtered and sorted locally, and kept current by `token-changed-event`.
 
 import { Channel } from '@tauri-apps/api/core';
-import type { DeskError, ModuleView, TokenBatch, TokenChanged, TokenView } from '../lib/bindings';
+import type { DeskError, ModuleView, TokenBatch, TokenChanged, TokenReview, TokenView } from '../lib/bindings';
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
-import { filterTokens, prepareSearch, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
+import {
+  filterTokens,
+  prepareSearch,
+  resortChanged,
+  sortTokens,
+  type TokenFilter,
+  type TokenOrder,
+} from '../lib/token-order';
+import { markOnce } from '../lib/marks';
 import { notes } from './notes.svelte';
 
 /** How long the last batches may trail the command's answer before the list counts as broken. */
@@ -74,8 +82,20 @@ class TokenListState {
   /** Where a Shift-click range starts. */
   private anchorId: string | null = null;
 
-  /** Every token, sorted: recomputed when tokens or the order change, not per keystroke. */
-  sorted = $derived(sortTokens(this.all, this.order, notes.reviews));
+  /**
+   * Every token, sorted: recomputed when tokens or the order change, not per
+   * keystroke; a few tokens changed (or a page streamed in) are put in place
+   * in the earlier order rather than sorting 100,000 again.
+   */
+  sorted = $derived.by(() => this.sortedNow(this.all, this.order.field, this.order.descending, notes.reviews));
+  // What `sorted` was last computed from; plain fields, read only by it.
+  private lastSort: {
+    all: readonly TokenView[];
+    field: TokenOrder['field'];
+    descending: boolean;
+    reviews: ReadonlyMap<string, TokenReview>;
+    sorted: TokenView[];
+  } | null = null;
   /** What the list shows. */
   visible = $derived(filterTokens(this.sorted, this.filter, notes.reviews));
   /** The selected token, when it is loaded. */
@@ -88,6 +108,41 @@ class TokenListState {
   private changedDuringLoad = new Map<string, TokenView | null>();
   private pending: TokenView[] = [];
   private flushScheduled = false;
+
+  private sortedNow(
+    all: readonly TokenView[],
+    field: TokenOrder['field'],
+    descending: boolean,
+    reviews: ReadonlyMap<string, TokenReview>,
+  ): TokenView[] {
+    const order = { field, descending };
+    const last = this.lastSort;
+    let sorted: TokenView[];
+    // Review dates order the list only when it is sorted by them.
+    const sameOrder =
+      last !== null &&
+      last.field === field &&
+      last.descending === descending &&
+      (field !== 'reviewBy' || last.reviews === reviews);
+    if (sameOrder && last.all === all) {
+      sorted = last.sorted;
+    } else if (sameOrder && last.all.length > 0) {
+      // Tokens are replaced, never changed in place: identity tells what changed.
+      const before = new Set(last.all);
+      const added = all.filter((token) => !before.has(token));
+      const gone = last.all.length - (all.length - added.length);
+      if (added.length + gone <= Math.max(64, all.length / 4)) {
+        const now = new Set(all);
+        sorted = resortChanged(last.sorted, added, (token) => now.has(token), order, reviews);
+      } else {
+        sorted = sortTokens(all, order, reviews);
+      }
+    } else {
+      sorted = sortTokens(all, order, reviews);
+    }
+    this.lastSort = { all, field, descending, reviews, sorted };
+    return sorted;
+  }
 
   /** Loads every token of `connectionId`; the first page shows as soon as it arrives. */
   async load(connectionId: string): Promise<void> {
@@ -111,6 +166,7 @@ class TokenListState {
     const received = new BatchCounter();
     const onBatch = new Channel<TokenBatch>();
     onBatch.onmessage = (batch) => {
+      markOnce('first batch in the page');
       if (generation !== this.generation) return;
       this.fetched = batch.fetched;
       this.total = batch.total;
@@ -123,6 +179,7 @@ class TokenListState {
       received.add(batch.items.length);
     };
     try {
+      markOnce('list requested');
       const count = await call(commands.listAllTokens(connectionId, {}, onBatch));
       // Large channel messages are fetched by the webview after they are
       // announced, so the command's answer can overtake the last batches.
@@ -262,6 +319,7 @@ class TokenListState {
     const arrived = this.withChanges(this.pending).filter((token) => !shown.has(token.id));
     this.all = this.all.concat(arrived);
     this.pending = [];
+    markOnce('first rows in the list state');
   }
 
   /** `tokens` with the changes made while they streamed in applied. */

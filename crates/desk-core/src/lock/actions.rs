@@ -102,8 +102,22 @@ impl Desk {
         self.lock.now().last_activity = now;
     }
 
+    /// How long until nobody will have used Token Desk for the settings' idle
+    /// time, from the last activity seen: the shell sleeps that long (a
+    /// minute at most, the setting may change) instead of polling. `None`
+    /// when locked, or when idle time never locks.
+    pub fn until_idle_lock(&self) -> Option<std::time::Duration> {
+        let minutes = self.settings().lock_after_idle_minutes?;
+        let now = self.lock.now();
+        if now.locked {
+            return None;
+        }
+        let deadline = now.last_activity + chrono::Duration::minutes(i64::from(minutes));
+        Some((deadline - self.now()).to_std().unwrap_or(std::time::Duration::ZERO))
+    }
+
     /// Locks when nobody used Token Desk for the settings' idle time; true
-    /// when it locked now. The shell asks every few seconds.
+    /// when it locked now. The shell asks again after [`Desk::until_idle_lock`].
     pub async fn check_idle(&self) -> bool {
         let Some(minutes) = self.settings().lock_after_idle_minutes else { return false };
         let idle = {

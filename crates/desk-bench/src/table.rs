@@ -87,6 +87,26 @@ impl Line {
         self
     }
 
+    /// Held to a target checked by the caller (`met`), stated as `target`.
+    pub fn held_to(mut self, met: bool, target: impl Into<String>) -> Self {
+        self.target = target.into();
+        self.verdict = if met { Verdict::Met } else { Verdict::Missed };
+        self
+    }
+
+    /// Held to at most `max_ratio` times `floor`, on the ratio of the medians
+    /// and on the ratio of the p10s alike: a floor that ran slow half the
+    /// time cannot flatter the figure.
+    pub fn within_ratio_of(self, floor_name: &str, floor: &Figure, max_ratio: f64) -> Self {
+        let (medians, p10s) = (self.figure.median / floor.median, self.figure.p10 / floor.p10);
+        let met = medians <= max_ratio && p10s <= max_ratio;
+        let mut line =
+            self.against_floor(floor_name, floor, format!("{medians:.2}× floor (medians), {p10s:.2}× (p10s)"));
+        line.target = format!("≤ {max_ratio}× floor, both");
+        line.verdict = if met { Verdict::Met } else { Verdict::Missed };
+        line
+    }
+
     /// Compared with a floor measured in the same run.
     pub fn against_floor(mut self, floor_name: &str, floor: &Figure, against: impl Into<String>) -> Self {
         self.floor = format!("{floor_name} {}", floor.value());

@@ -14,8 +14,29 @@ pub async fn pss_samples(pid: u32) -> Vec<f64> {
     samples
 }
 
-/// The PSS of each process of `pid`'s tree, by command name, in MB: where the memory is.
-pub fn pss_by_process(pid: u32) -> Vec<(String, f64)> {
+/// One process's PSS, and how it splits (MB).
+#[derive(Clone, Debug)]
+pub struct ProcessMemory {
+    /// The program's name.
+    pub name: String,
+    pub pss: f64,
+    /// Private data: heaps, the JavaScript heap, stacks.
+    pub anon: f64,
+    /// Mapped files: the program and its libraries, shared with other processes.
+    pub file: f64,
+    /// Shared memory (WebKit's buffers between its processes).
+    pub shmem: f64,
+}
+
+impl ProcessMemory {
+    /// The split, as the table states it.
+    pub fn split(&self) -> String {
+        format!("anonymous {:.1}, files {:.1}, shared {:.1} MB", self.anon, self.file, self.shmem)
+    }
+}
+
+/// The PSS of each process of `pid`'s tree, by command name: where the memory is.
+pub fn pss_by_process(pid: u32) -> Vec<ProcessMemory> {
     process_tree(pid)
         .into_iter()
         .map(|pid| {
@@ -23,13 +44,21 @@ pub fn pss_by_process(pid: u32) -> Vec<(String, f64)> {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             let program = cmdline.split(|byte| *byte == 0).next().unwrap_or_default();
             let name = String::from_utf8_lossy(program).rsplit('/').next().unwrap_or_default().to_owned();
-            (name, pss_kib(pid) as f64 / 1024.0)
+            let rollup = smaps_rollup(pid);
+            let mb = |field: &str| rollup_kib(&rollup, field) as f64 / 1024.0;
+            ProcessMemory {
+                name,
+                pss: mb("Pss:"),
+                anon: mb("Pss_Anon:"),
+                file: mb("Pss_File:"),
+                shmem: mb("Pss_Shmem:"),
+            }
         })
         .collect()
 }
 
 /// `pid` and all its descendants.
-fn process_tree(pid: u32) -> Vec<u32> {
+pub fn process_tree(pid: u32) -> Vec<u32> {
     let mut tree = vec![pid];
     let mut next = 0;
     while next < tree.len() {
@@ -45,14 +74,25 @@ fn process_tree(pid: u32) -> Vec<u32> {
 
 /// A process's proportional set size, from `smaps_rollup`, in KiB.
 fn pss_kib(pid: u32) -> u64 {
-    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_else(|error| {
+    rollup_kib(&smaps_rollup(pid), "Pss:")
+}
+
+/// `/proc/PID/smaps_rollup`; empty once the process is gone.
+fn smaps_rollup(pid: u32) -> String {
+    match std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
+        Ok(rollup) => rollup,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
         // The app is non-dumpable (no core files with secrets in them), which
         // also closes its memory map to other processes but root's.
-        panic!("cannot read the memory of process {pid} ({error}): run the benchmark as root")
-    });
+        Err(error) => panic!("cannot read the memory of process {pid} ({error}): run the benchmark as root"),
+    }
+}
+
+/// One `field` (`Pss:`, `Pss_Anon:`…) of a rollup, in KiB.
+fn rollup_kib(rollup: &str, field: &str) -> u64 {
     rollup
         .lines()
-        .find_map(|line| line.strip_prefix("Pss:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|value| value.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
 }

@@ -7,6 +7,7 @@
 //! - a hello-world Tauri window showing the same page (`crates/hello-floor`);
 //! - Token Desk, restarted on a saved connection, to its first token rows.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -37,6 +38,7 @@ pub const RENDERINGS: [Rendering; 3] = [
 ];
 
 /// First paints (ms) of several starts, and the PSS (MB) of the first one once painted.
+#[derive(Default)]
 pub struct Starts {
     pub first_paint: Vec<f64>,
     /// From process start to the page beginning to load (`performance.timeOrigin`), ms.
@@ -48,9 +50,12 @@ pub struct Starts {
     pub first_request: Vec<f64>,
     /// From process start to the last page of the window's list reaching the simulator, ms.
     pub last_request: Vec<f64>,
+    /// From process start to each of the page's own marks (`performance.mark('td:…')`,
+    /// see `ui/src/lib/marks.ts`), by name, ms.
+    pub marks: BTreeMap<String, Vec<f64>>,
     pub pss: Vec<f64>,
     /// The first start's PSS by process (MB), read with `pss`.
-    pub by_process: Vec<(String, f64)>,
+    pub by_process: Vec<crate::memory::ProcessMemory>,
     /// Starts whose first paint came before the probe could watch for it (not counted).
     pub too_early: usize,
 }
@@ -65,65 +70,79 @@ pub enum Program<'a> {
     TokenDesk { binary: &'a Path, files: &'a Path, sim: &'a marketplace_sim::SimHandle },
 }
 
+/// `runs` starts of each of `programs` under `rendering`, interleaved (one of
+/// each, then again), so that a slow spell of the shared machine falls on
+/// every program alike rather than on whichever ran then.
+pub async fn measure_interleaved(programs: &[Program<'_>], rendering: Rendering, runs: usize) -> Vec<Starts> {
+    let mut all: Vec<Starts> = programs.iter().map(|_| Starts::default()).collect();
+    for run in 0..runs {
+        for (program, starts) in programs.iter().zip(all.iter_mut()) {
+            start_once(program, rendering, run == 0, starts).await;
+        }
+    }
+    all
+}
+
 /// `runs` starts of `program` under `rendering`.
 pub async fn measure(program: &Program<'_>, rendering: Rendering, runs: usize) -> Starts {
-    let mut starts = Starts {
-        first_paint: Vec::new(),
-        page_start: Vec::new(),
-        page_loaded: Vec::new(),
-        first_request: Vec::new(),
-        last_request: Vec::new(),
-        pss: Vec::new(),
-        by_process: Vec::new(),
-        too_early: 0,
-    };
+    let mut starts = Starts::default();
     for run in 0..runs {
-        let (app, _floor_files) = launch(program, rendering).await;
-        let started = epoch_ms(app.session_requested_at());
-        let painted = match program {
-            Program::MiniBrowser { page, .. } => {
-                app.client().goto(page).await.expect("MiniBrowser opens the page");
-                wait_for_mark(&app, PAGE_MARK).await
-            }
-            Program::HelloWindow { .. } => wait_for_mark(&app, PAGE_MARK).await,
-            Program::TokenDesk { .. } => wait_for_mark(&app, FIRST_ROWS_MARK).await,
-        };
-        match painted {
-            Some(at) => starts.first_paint.push(at - started),
-            None => starts.too_early += 1,
-        }
-        let phases = app.client().execute(PHASES, Vec::new()).await.expect("the page's timing");
-        if let (Some(origin), Some(loaded)) = (phases[0].as_f64(), phases[1].as_f64()) {
-            starts.page_start.push(origin - started);
-            starts.page_loaded.push(origin + loaded - started);
-        }
-        if let Program::TokenDesk { sim, .. } = program {
-            // The journal keeps monotonic instants: place the start among them.
-            let since_start = SystemTime::now().duration_since(app.session_requested_at()).unwrap_or_default();
-            let start = Instant::now().checked_sub(since_start).expect("a start in the past");
-            let lists: Vec<f64> = sim
-                .journal()
-                .arrivals()
-                .into_iter()
-                .filter(|arrival| {
-                    arrival.at >= start && arrival.method == "GET" && arrival.path.ends_with("/api-tokens")
-                })
-                .map(|arrival| arrival.at.duration_since(start).as_secs_f64() * 1000.0)
-                .collect();
-            if let (Some(first), Some(last)) = (lists.first(), lists.last()) {
-                starts.first_request.push(*first);
-                starts.last_request.push(*last);
-            }
-        }
-        if run == 0 {
-            let pid = app.app_pid().expect("the program is running");
-            starts.pss = pss_samples(pid).await;
-            starts.by_process = crate::memory::pss_by_process(pid);
-        }
-        drop(app);
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        start_once(program, rendering, run == 0, &mut starts).await;
     }
     starts
+}
+
+/// One start of `program`, added to `starts`; with `read_memory`, its PSS too.
+async fn start_once(program: &Program<'_>, rendering: Rendering, read_memory: bool, starts: &mut Starts) {
+    let (app, _floor_files) = launch(program, rendering).await;
+    let started = epoch_ms(app.session_requested_at());
+    let painted = match program {
+        Program::MiniBrowser { page, .. } => {
+            app.client().goto(page).await.expect("MiniBrowser opens the page");
+            wait_for_mark(&app, PAGE_MARK).await
+        }
+        Program::HelloWindow { .. } => wait_for_mark(&app, PAGE_MARK).await,
+        Program::TokenDesk { .. } => wait_for_mark(&app, FIRST_ROWS_MARK).await,
+    };
+    match painted {
+        Some(at) => starts.first_paint.push(at - started),
+        None => starts.too_early += 1,
+    }
+    let phases = app.client().execute(PHASES, Vec::new()).await.expect("the page's timing");
+    if let (Some(origin), Some(loaded)) = (phases[0].as_f64(), phases[1].as_f64()) {
+        starts.page_start.push(origin - started);
+        starts.page_loaded.push(origin + loaded - started);
+        if let Some(marks) = phases[2].as_array() {
+            for mark in marks {
+                if let (Some(name), Some(at)) = (mark[0].as_str(), mark[1].as_f64()) {
+                    starts.marks.entry(name.to_owned()).or_default().push(origin + at - started);
+                }
+            }
+        }
+    }
+    if let Program::TokenDesk { sim, .. } = program {
+        // The journal keeps monotonic instants: place the start among them.
+        let since_start = SystemTime::now().duration_since(app.session_requested_at()).unwrap_or_default();
+        let start = Instant::now().checked_sub(since_start).expect("a start in the past");
+        let lists: Vec<f64> = sim
+            .journal()
+            .arrivals()
+            .into_iter()
+            .filter(|arrival| arrival.at >= start && arrival.method == "GET" && arrival.path.ends_with("/api-tokens"))
+            .map(|arrival| arrival.at.duration_since(start).as_secs_f64() * 1000.0)
+            .collect();
+        if let (Some(first), Some(last)) = (lists.first(), lists.last()) {
+            starts.first_request.push(*first);
+            starts.last_request.push(*last);
+        }
+    }
+    if read_memory {
+        let pid = app.app_pid().expect("the program is running");
+        starts.pss = pss_samples(pid).await;
+        starts.by_process = crate::memory::pss_by_process(pid);
+    }
+    drop(app);
+    tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
 /// The started program, and the files a floor runs on (removed once it is dropped).
@@ -147,9 +166,12 @@ async fn launch(program: &Program<'_>, rendering: Rendering) -> (AppUnderTest, t
 }
 
 /// When the page began to load (wall clock) and, from then, when its
-/// `DOMContentLoaded` handlers were done (ms).
+/// `DOMContentLoaded` handlers were done and each of its own marks (ms).
 const PHASES: &str = "const [navigation] = performance.getEntriesByType('navigation');
-    return [performance.timeOrigin, navigation ? navigation.domContentLoadedEventEnd : null];";
+    const marks = performance.getEntriesByType('mark')
+      .filter((mark) => mark.name.startsWith('td:'))
+      .map((mark) => [mark.name.slice(3), mark.startTime]);
+    return [performance.timeOrigin, navigation ? navigation.domContentLoadedEventEnd : null, marks];";
 
 /// The static page's own mark (see `crates/hello-floor/page/index.html`).
 const PAGE_MARK: &str = "return window.__firstPaint ?? null;";
