@@ -73,6 +73,7 @@ bench: bundle
 bundle: deps
 	# The CLI runs from the root, where tauri.conf.json is.
 	ui/node_modules/.bin/tauri build --bundles deb,rpm
+	scripts/repack-deb.sh $(CARGO_TARGET_DIR)/release/bundle/deb
 
 ## Regenerate ui/src/lib/bindings.ts after changing a command.
 bindings: ui

@@ -33,6 +33,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "copy_token_value",
     "find_pasted_token",
     "change_tokens",
+    "remembered_tokens",
     "token_directory",
     "refresh_token_directory",
     "token_audit",

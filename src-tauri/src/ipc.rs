@@ -50,6 +50,7 @@ macro_rules! app_ipc {
                 $crate::commands::tokens::copy_token_value,
                 $crate::commands::tokens::find_pasted_token,
                 $crate::commands::tokens::change_tokens,
+                $crate::commands::tokens::remembered_tokens,
                 $crate::commands::tokens::token_directory,
                 $crate::commands::tokens::refresh_token_directory,
                 $crate::commands::audit::token_audit,

@@ -115,6 +115,7 @@ export function mockBackend(answers: Record<string, Answer>) {
   // Nothing kept on this device unless a test says otherwise.
   answers.review_dates ??= [];
   answers.rotations ??= [];
+  answers.remembered_tokens ??= null;
   // Unlocked, not presenting, unless a test says otherwise.
   answers.lock_status ??= { locked: false, reason: null, presenting: false };
   answers.note_activity ??= null;

@@ -2,7 +2,7 @@
 // while a list streams in (an event, Create) kept and never doubled, and
 // Production recognised by its host as well as by its environment.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '@tauri-apps/api/core';
 import type { TokenBatch } from '../src/lib/bindings';
 import { resortChanged, sortTokens, type TokenOrder } from '../src/lib/token-order';
@@ -50,7 +50,8 @@ describe('changes put in place instead of a new sort', () => {
           token({
             name: names[Math.floor(next() * names.length)],
             status: next() < 0.5 ? 'Active' : 'Disabled',
-            lastAccessAt: next() < 0.2 ? null : `2026-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}T10:00:00Z`,
+            lastAccessAt:
+              next() < 0.2 ? null : `2026-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}T10:00:00Z`,
           });
         const before = Array.from({ length: 300 }, make);
         const sorted = sortTokens(before, order);
@@ -76,6 +77,64 @@ describe('changes put in place instead of a new sort', () => {
     expect(tokenList.sorted.map((t) => t.name)).toEqual(['Alpha', 'Bravo', 'Charlie']);
     tokenList.removeLocally(tokens[1].id);
     expect(tokenList.sorted.map((t) => t.name)).toEqual(['Bravo', 'Charlie']);
+  });
+});
+
+describe('the list remembered from the last start', () => {
+  const savedAt = '2026-12-01T10:00:00Z';
+
+  function slowList(): { pending: ReturnType<typeof deferred<number>>; channel: () => Channel<TokenBatch> } {
+    const pending = deferred<number>();
+    let channel: Channel<TokenBatch> | null = null;
+    mockBackend({
+      remembered_tokens: { tokens: [token({ name: 'Kept from yesterday' })], savedAt },
+      list_all_tokens: (args: Record<string, any>) => {
+        channel = args.onBatch;
+        return pending.promise;
+      },
+    });
+    return { pending, channel: () => channel! };
+  }
+
+  it('shows at once, marked, and the fresh list replaces it whole', async () => {
+    const { pending, channel } = slowList();
+    const loading = tokenList.load('CONN-1');
+    await vi.waitFor(() => expect(tokenList.rememberedAt).toBe(savedAt));
+    expect(tokenList.all.map((t) => t.name)).toEqual(['Kept from yesterday']);
+    // Half the fresh list in: the remembered one still shows, not a mix of both.
+    const fresh = [token({ name: 'Fresh A' }), token({ name: 'Fresh B' }), token({ name: 'Fresh C' })];
+    sendBatches(channel(), batchesOf(fresh).slice(0, 1));
+    expect(tokenList.all.map((t) => t.name)).toEqual(['Kept from yesterday']);
+    sendBatches(channel(), batchesOf(fresh));
+    pending.resolve(3);
+    await loading;
+    expect(tokenList.rememberedAt).toBeNull();
+    expect(tokenList.sorted.map((t) => t.name)).toEqual(['Fresh A', 'Fresh B', 'Fresh C']);
+  });
+
+  it('stays, still marked, when the fresh list fails', async () => {
+    const { pending } = slowList();
+    const loading = tokenList.load('CONN-1');
+    await vi.waitFor(() => expect(tokenList.rememberedAt).toBe(savedAt));
+    pending.reject({ kind: 'network', message: 'The Marketplace did not answer.', fieldErrors: [], traceId: null });
+    await loading;
+    expect(tokenList.phase).toBe('error');
+    expect(tokenList.rememberedAt).toBe(savedAt);
+    expect(tokenList.all.map((t) => t.name)).toEqual(['Kept from yesterday']);
+  });
+
+  it('is not shown once fresh rows are there', async () => {
+    const fresh = token({ name: 'Fresh first' });
+    const remembered = deferred<unknown>();
+    mockBackend({
+      remembered_tokens: () => remembered.promise,
+      list_all_tokens: streams([fresh]),
+    });
+    await tokenList.load('CONN-1');
+    remembered.resolve({ tokens: [token({ name: 'Too late' })], savedAt });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(tokenList.all.map((t) => t.name)).toEqual(['Fresh first']);
+    expect(tokenList.rememberedAt).toBeNull();
   });
 });
 

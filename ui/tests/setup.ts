@@ -16,3 +16,12 @@ globalThis.ResizeObserver ??= class {
   unobserve(): void {}
   disconnect(): void {}
 };
+
+// The app fetches its menus and dialogs once the first rows are drawn; the
+// component tests start from there. (Under Vitest a first import of bits-ui
+// is transformed on the spot and takes seconds, where the app takes
+// milliseconds; loaded here, no test's own time limit pays for it.)
+import { beforeAll } from 'vitest';
+import { preloadNow } from '../src/lib/lazy';
+
+beforeAll(preloadNow, 60_000);

@@ -38,7 +38,8 @@ use startup::{Program, RENDERINGS, Rendering};
 use support::{AppUnderTest, Launch};
 use table::{Figure, Line};
 
-/// Starts of each program under each rendering setting, interleaved.
+/// Starts of each program under each rendering setting, interleaved
+/// (`TOKEN_DESK_BENCH_STARTS` sets fewer, for a quick look).
 const STARTS: usize = 11;
 /// Start-up to the first rows, against the hello-world window's first paint,
 /// on the ratio of medians and of p10s alike.
@@ -169,6 +170,11 @@ async fn simulator(visible: usize) -> SimHandle {
         .expect("the simulator starts")
 }
 
+/// How many starts of each program: [`STARTS`] unless the environment says.
+fn starts() -> usize {
+    std::env::var("TOKEN_DESK_BENCH_STARTS").ok().and_then(|n| n.parse().ok()).filter(|n| *n > 0).unwrap_or(STARTS)
+}
+
 /// The median of `samples`, for ordering (empty: last).
 fn median(samples: &[f64]) -> f64 {
     if samples.is_empty() { f64::INFINITY } else { Figure::of(samples, "").median }
@@ -206,8 +212,9 @@ async fn startup_lines(app: &Path, hello: &Path, minibrowser: &Path, page: &str)
             Program::HelloWindow { binary: hello },
             Program::TokenDesk { binary: app, files: files.path(), sim: &sim },
         ];
-        let [mini, floor, desk] = <[_; 3]>::try_from(startup::measure_interleaved(&programs, rendering, STARTS).await)
-            .unwrap_or_else(|_| unreachable!("one set of starts per program"));
+        let [mini, floor, desk] =
+            <[_; 3]>::try_from(startup::measure_interleaved(&programs, rendering, starts()).await)
+                .unwrap_or_else(|_| unreachable!("one set of starts per program"));
         let (mini_paint, floor_paint) = (Figure::of(&mini.first_paint, "ms"), Figure::of(&floor.first_paint, "ms"));
         let desk_paint = Figure::of(&desk.first_paint, "ms");
         lines.push(Line::info("Start-up: MiniBrowser, static page", label, mini_paint));

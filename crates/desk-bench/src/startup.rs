@@ -176,10 +176,13 @@ const PHASES: &str = "const [navigation] = performance.getEntriesByType('navigat
 /// The static page's own mark (see `crates/hello-floor/page/index.html`).
 const PAGE_MARK: &str = "return window.__firstPaint ?? null;";
 
-/// Watches Token Desk's page for its first token rows and marks the frame
-/// after them; answers `'late'` when the rows were there before it could watch.
+/// Token Desk's own mark of the frame after its first token rows; for a build
+/// without it, watches the page for them and marks the frame after; answers
+/// `'late'` when the rows were there before it could watch.
 const FIRST_ROWS_MARK: &str = "
     const rows = '[role=grid] [role=row][aria-rowindex=\"2\"]';
+    const [drawn] = performance.getEntriesByName('td:first rows drawn');
+    if (drawn) return performance.timeOrigin + drawn.startTime;
     if (window.__firstRows) return window.__firstRows;
     if (!window.__watching) {
       if (document.querySelector(rows)) return 'late';

@@ -290,6 +290,9 @@ impl Desk {
         let settings = settings.checked()?;
         let saved = settings.clone();
         self.preferences.change(move |kept| *kept = saved).await?;
+        if !settings.remember_token_list {
+            self.forget_all_remembered_tokens();
+        }
         Ok(settings)
     }
 

@@ -47,6 +47,10 @@ pub struct Settings {
     /// allow a plain "Unlock" click. Off by default: it then protects only
     /// against a glance, not against someone at the keyboard.
     pub plain_unlock: bool,
+    /// Keep each connection's last token list on this device (ids, names,
+    /// statuses, dates; never a value or a description), so that the next
+    /// start shows it at once while the fresh one loads. Off removes them.
+    pub remember_token_list: bool,
 }
 
 impl Default for Settings {
@@ -58,6 +62,7 @@ impl Default for Settings {
             lock_after_idle_minutes: Some(LOCK_AFTER_DEFAULT_MINUTES),
             lock_at_start: false,
             plain_unlock: false,
+            remember_token_list: true,
         }
     }
 }

@@ -111,12 +111,6 @@ async fn list_all_delivers_every_token_in_batches_with_progress() {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "no duplicates");
     assert!(batches.len() >= 3, "more than one page");
-    // The rows that fill the window go ahead of the rest of the first page.
-    assert_eq!(batches[0].items.len(), desk_core::FIRST_ROWS);
-    assert_eq!(batches[0].fetched as usize, desk_core::FIRST_ROWS);
-    // Under Tauri's 8 KiB for a channel message passed directly to the page.
-    let first_size = serde_json::to_string(&batches[0]).expect("serialises").len();
-    assert!(first_size < 8192, "the first rows are {first_size} bytes of JSON");
     assert!(batches.windows(2).all(|pair| pair[0].fetched < pair[1].fetched), "progress only grows");
     assert_eq!(batches.last().and_then(|b| b.total), Some(count));
 }

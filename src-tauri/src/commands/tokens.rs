@@ -151,6 +151,17 @@ pub async fn change_tokens(
     desk.change_tokens(&connection_id, action, token_ids, include_sign_in).await
 }
 
+/// The list the connection showed last, kept on this device (when the settings
+/// allow): the window paints it while the fresh one loads.
+#[tauri::command]
+#[specta::specta]
+pub async fn remembered_tokens(
+    desk: DeskState<'_>,
+    connection_id: String,
+) -> Result<Option<desk_core::RememberedList>, DeskError> {
+    Ok(desk.remembered_tokens(&connection_id).await)
+}
+
 /// Every connection's tokens as cached for the command palette (names, never values).
 #[tauri::command]
 #[specta::specta]

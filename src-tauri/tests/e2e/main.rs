@@ -245,6 +245,10 @@ async fn a_real_session_keeps_secrets_in_the_keychain_copies_through_the_x_clipb
     let files = every_file(sandbox.path());
     assert!(files.iter().any(|(path, _)| path.ends_with("token-desk.log")), "the log file is searched");
     assert!(files.iter().any(|(path, _)| path.ends_with("connections.json")), "the config is searched");
+    assert!(
+        files.iter().any(|(path, _)| path.parent().is_some_and(|dir| dir.ends_with("remembered-lists"))),
+        "the list kept for the next start is searched"
+    );
     for token in &everything {
         let value = token.token.as_ref().expect("value").expose();
         let opaque = value.rsplit(':').next().expect("opaque part");

@@ -403,3 +403,53 @@ async fn the_demo_then_add_switch_rename_recolour_and_remove_connections() {
     assert_eq!(crate::secret_tool_lookup(&saved_id), None, "the secret left the keychain");
     app.quit_without_panic().await;
 }
+
+/// A restart on a saved connection paints the list the last start showed at
+/// once, says so, and replaces it with the fresh one; a token renamed in the
+/// meantime shows its new name once the fresh list is in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display and D-Bus: run under scripts/desktop-session.sh (make test does)"]
+async fn a_restart_shows_the_last_list_at_once_then_the_fresh_one() {
+    let sim = simulator().await;
+    let files = tempfile::tempdir().expect("the app's files");
+    let launch = || crate::support::Launch::app().in_kept_files(files.path());
+    let app = launch().with_fresh_keychain().start().await;
+    app.connect_as_vendor(&sim, "Remembered").await;
+    app.wait_until_hidden("//*[@role='progressbar']").await;
+    let first = app.token_rows().await;
+    let token_id = first
+        .first()
+        .and_then(|row| row.split_whitespace().find(|word| word.starts_with("TKN-")))
+        .expect("the first row names its token")
+        .to_owned();
+    let client = crate::support::marketplace::vendor(&sim);
+    let old_name = client.get_token(&token_id, &[]).await.expect("the token").name.expect("a name");
+
+    // Meanwhile another client renames it, and the Marketplace answers slowly.
+    let rename = marketplace_api::ApiTokenUpdate {
+        name: Some("Renamed meanwhile".into()),
+        description: None,
+        icon: None,
+        module_ids: None,
+    };
+    client.update_token(&token_id, &rename).await.expect("renamed");
+    sim.faults().add(FaultRule {
+        method: Some("GET".into()),
+        path: Some("/public/v1/accounts/api-tokens".into()),
+        action: FaultAction::Latency(std::time::Duration::from_secs(4)),
+        when: FaultWhen::Always,
+    });
+    let app = app.restart(launch(), std::time::Instant::now()).await;
+    app.wait_for_text("Showing the list as it was on").await;
+    let shown = app.token_rows().await;
+    assert!(
+        shown.iter().any(|row| row.contains(&old_name) && row.contains(&token_id)),
+        "the remembered rows, old name and all: {shown:?}"
+    );
+    app.screenshot("list-remembered").await;
+
+    app.wait_for_text("Renamed meanwhile").await;
+    assert!(!app.page_text().await.contains("Showing the list as it was on"), "the fresh list is marked no more");
+    sim.faults().clear();
+    drop(app);
+}

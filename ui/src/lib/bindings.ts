@@ -106,6 +106,11 @@ export const commands = {
 	 *  answers per token; the sign-in token only when `include_sign_in`.
 	 */
 	changeTokens: (connectionId: string, action: BulkAction, tokenIds: string[], includeSignIn: boolean) => typedError<BulkOutcome[], DeskError>(__TAURI_INVOKE("change_tokens", { connectionId, action, tokenIds, includeSignIn })),
+	/**
+	 *  The list the connection showed last, kept on this device (when the settings
+	 *  allow): the window paints it while the fresh one loads.
+	 */
+	rememberedTokens: (connectionId: string) => typedError<RememberedList | null, DeskError>(__TAURI_INVOKE("remembered_tokens", { connectionId })),
 	/**  Every connection's tokens as cached for the command palette (names, never values). */
 	tokenDirectory: () => __TAURI_INVOKE<DirectoryEntry[]>("token_directory"),
 	/**  Refreshes the palette's cache of every connection older than `max_age_seconds`, then answers it. */
@@ -755,6 +760,14 @@ export type Paging = {
 	total: number | null,
 };
 
+/**  A connection's list as it was last shown. */
+export type RememberedList = {
+	/**  The tokens, without descriptions or modules. */
+	tokens: TokenView[],
+	/**  When that list was complete (RFC 3339). */
+	savedAt: string,
+};
+
 /**  What the token page sets. */
 export type ReviewBy = {
 	/**  The date (`YYYY-MM-DD`, the user's calendar). */
@@ -868,6 +881,12 @@ export type Settings = {
 	 *  against a glance, not against someone at the keyboard.
 	 */
 	plainUnlock?: boolean,
+	/**
+	 *  Keep each connection's last token list on this device (ids, names,
+	 *  statuses, dates; never a value or a description), so that the next
+	 *  start shows it at once while the fresh one loads. Off removes them.
+	 */
+	rememberTokenList?: boolean,
 };
 
 /**  Who did something, and when. */

@@ -70,6 +70,11 @@ class TokenListState {
   total = $state<number | null>(null);
   /** Why the last load failed; the rows already shown stay. */
   error = $state<DeskError | null>(null);
+  /**
+   * When the rows shown are the list remembered from an earlier start, when
+   * that list was complete (RFC 3339); `null` once the fresh list is in.
+   */
+  rememberedAt = $state<string | null>(null);
 
   /** The filter the user set. */
   filter = $state<TokenFilter>({ status: null, search: '', review: 'any', unusedDays: null });
@@ -163,6 +168,19 @@ class TokenListState {
     // A refresh replaces the rows only once the new list is complete, so a
     // failure half-way loses nothing that was on screen.
     const fresh: TokenView[] = [];
+    // A first load streams into the list as it arrives; a refresh, or a list
+    // remembered from the last start, is replaced whole once the fresh one is in.
+    let streaming = switching;
+    if (switching) {
+      this.rememberedAt = null;
+      void this.showRemembered(connectionId, () => {
+        if (generation !== this.generation || !streaming || this.all.length > 0 || this.pending.length > 0) {
+          return false;
+        }
+        streaming = false;
+        return true;
+      });
+    }
     const received = new BatchCounter();
     const onBatch = new Channel<TokenBatch>();
     onBatch.onmessage = (batch) => {
@@ -170,7 +188,7 @@ class TokenListState {
       if (generation !== this.generation) return;
       this.fetched = batch.fetched;
       this.total = batch.total;
-      if (switching) {
+      if (streaming) {
         this.pending.push(...batch.items);
         this.scheduleFlush();
       } else {
@@ -186,7 +204,9 @@ class TokenListState {
       await received.reach(count, BATCH_GRACE_MS);
       if (generation !== this.generation) return;
       this.flush(generation);
-      if (!switching) this.all = this.withChanges(fresh);
+      if (!streaming) this.all = this.withChanges(fresh);
+      this.rememberedAt = null;
+      markOnce('fresh list in');
       this.changedDuringLoad = new Map();
       this.phase = 'ready';
       // After the list has painted, so the first keystroke finds the work done.
@@ -197,6 +217,22 @@ class TokenListState {
       this.flush(generation);
       this.error = asDeskError(thrown);
       this.phase = 'error';
+    }
+  }
+
+  /**
+   * Shows the list `connectionId` showed at the last start, if the device
+   * keeps it and `stillWanted()` says nothing fresher is there yet.
+   */
+  private async showRemembered(connectionId: string, stillWanted: () => boolean): Promise<void> {
+    try {
+      const remembered = await call(commands.rememberedTokens(connectionId));
+      if (!remembered || remembered.tokens.length === 0 || !stillWanted()) return;
+      this.all = remembered.tokens;
+      this.rememberedAt = remembered.savedAt;
+      markOnce('remembered list shown');
+    } catch {
+      // Only ever a head start: the fresh list follows anyway.
     }
   }
 
@@ -291,6 +327,7 @@ class TokenListState {
     this.fetched = 0;
     this.total = null;
     this.error = null;
+    this.rememberedAt = null;
     this.filter = { status: null, search: '', review: 'any', unusedDays: null };
     this.order = { field: 'name', descending: false };
     this.selectedId = null;

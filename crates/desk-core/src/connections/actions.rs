@@ -357,6 +357,7 @@ impl Desk {
             self.state().clients.remove(id);
         }
         self.keychain.sign_ins.forget(id);
+        self.forget_remembered_tokens(id);
         if let Err(error) = self.forget_snapshot(id).await {
             tracing::warn!("could not forget the panic snapshot of a removed connection: {}", error.message);
         }

@@ -14,15 +14,6 @@ use crate::tokens::queries::TokenListQuery;
 use crate::tokens::validation::{check, description_problems, module_problems, name_problems};
 use crate::tokens::views::{ModuleView, TokenBatch, TokenPage, TokenView};
 
-/// The rows a list-all delivers ahead of the rest of its first page: enough
-/// to fill the window, few enough that the batch crosses to it in one message
-/// (Tauri hands larger ones over in a second round trip).
-pub const FIRST_ROWS: usize = 16;
-
-fn saturate(count: usize) -> u32 {
-    u32::try_from(count).unwrap_or(u32::MAX)
-}
-
 /// What the create form sends.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -63,9 +54,22 @@ impl Desk {
         &self,
         connection_id: &str,
         query: &TokenListQuery,
-        on_batch: impl FnMut(TokenBatch) + Send,
+        mut on_batch: impl FnMut(TokenBatch) + Send,
     ) -> Result<u32, DeskError> {
-        let delivered = self.fetch_all_tokens(connection_id, query, on_batch).await?;
+        // The whole list, unfiltered, is what the next start shows first.
+        let remembering = query.is_everything() && self.settings().remember_token_list;
+        let mut seen = Vec::new();
+        let delivered = self
+            .fetch_all_tokens(connection_id, query, |batch| {
+                if remembering {
+                    seen.extend(batch.items.iter().cloned());
+                }
+                on_batch(batch);
+            })
+            .await?;
+        if remembering {
+            self.remember_tokens(connection_id, &seen).await;
+        }
         // The tray follows what the window just saw (another client's changes among it).
         self.emit(DeskEvent::TokensRefreshed { connection_id: connection_id.to_owned() });
         Ok(delivered)
@@ -84,19 +88,13 @@ impl Desk {
         let mut delivered = 0u32;
         while let Some(progress) = pages.next().await {
             let progress = progress?;
-            let total = progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX));
-            let mut items: Vec<TokenView> = progress.items.iter().map(TokenView::from).collect();
-            // The first page's first rows go ahead on their own: a batch that
-            // small crosses to the window at once, where a whole page is
-            // fetched by the webview after it is announced.
-            if delivered == 0 && items.len() > FIRST_ROWS {
-                let rest = items.split_off(FIRST_ROWS);
-                delivered = saturate(FIRST_ROWS);
-                on_batch(TokenBatch { items, fetched: delivered, total });
-                items = rest;
-            }
-            delivered = delivered.saturating_add(saturate(items.len()));
-            on_batch(TokenBatch { items, fetched: delivered, total });
+            let batch = TokenBatch {
+                items: progress.items.iter().map(TokenView::from).collect(),
+                fetched: u32::try_from(progress.fetched).unwrap_or(u32::MAX),
+                total: progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX)),
+            };
+            delivered = batch.fetched;
+            on_batch(batch);
         }
         Ok(delivered)
     }

@@ -8,5 +8,6 @@ pub mod directory;
 pub mod ids;
 pub(crate) mod privilege;
 pub mod queries;
+pub mod remembered;
 pub mod validation;
 pub mod views;

@@ -86,6 +86,13 @@ pub struct TokenListQuery {
 }
 
 impl TokenListQuery {
+    /// True when it filters nothing: the connection's whole list.
+    pub fn is_everything(&self) -> bool {
+        self.status.is_none()
+            && self.account_id.is_none()
+            && self.search.as_deref().is_none_or(|text| text.trim().is_empty())
+    }
+
     /// The filter and order, without paging (list-all pages by itself).
     pub fn to_query(&self) -> Query {
         let mut filters = Vec::new();
