@@ -5,7 +5,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '@tauri-apps/api/core';
 import type { TokenBatch } from '../src/lib/bindings';
-import { resortChanged, sortTokens, type TokenOrder } from '../src/lib/token-order';
+import {
+  filterTokens,
+  narrowingFilter,
+  resortChanged,
+  sortTokens,
+  type TokenFilter,
+  type TokenOrder,
+} from '../src/lib/token-order';
 import { isProduction } from '../src/lib/format';
 import { tokenList } from '../src/state/tokens.svelte';
 import { batchesOf, connection, deferred, mockBackend, resetAll, sendBatches, streams, token } from './fixtures';
@@ -77,6 +84,33 @@ describe('changes put in place instead of a new sort', () => {
     expect(tokenList.sorted.map((t) => t.name)).toEqual(['Alpha', 'Bravo', 'Charlie']);
     tokenList.removeLocally(tokens[1].id);
     expect(tokenList.sorted.map((t) => t.name)).toEqual(['Bravo', 'Charlie']);
+  });
+});
+
+describe('a search typed on', () => {
+  it('answers what a search of all the rows would, keystroke by keystroke', () => {
+    const names = ['billing export', 'billing sync', 'bill', 'sync', 'Export prod', 'ci pipeline'];
+    const tokens = names.map((name, i) => token({ name, status: i % 2 ? 'Disabled' : 'Active' }));
+    const filter = narrowingFilter();
+    const base: TokenFilter = { status: null, search: '', review: 'any', unusedDays: null };
+    const steps: TokenFilter[] = [
+      ...['b', 'bi', 'bil', 'bill', 'billi', 'billing', 'billing s'].map((search) => ({ ...base, search })),
+      // Deleting characters widens the search again; so does another status.
+      { ...base, search: 'bil' },
+      { ...base, search: 'bil', status: 'Active' },
+      { ...base, search: 'bill', status: 'Active' },
+      { ...base, search: 'x' },
+      { ...base, search: '' },
+    ];
+    for (const step of steps) {
+      expect(filter(tokens, step).map((t) => t.name)).toEqual(filterTokens(tokens, step).map((t) => t.name));
+    }
+    // Another list (a token renamed) is searched whole.
+    const renamed = tokens.map((t) => (t.name === 'sync' ? { ...t, name: 'billing again' } : t));
+    const search = { ...base, search: 'billing' };
+    expect(filter(tokens, search)).toHaveLength(2);
+    // Narrowing the old answer would find nothing: the renamed token was not in it.
+    expect(filter(renamed, { ...search, search: 'billing a' }).map((t) => t.name)).toEqual(['billing again']);
   });
 });
 

@@ -217,6 +217,12 @@ impl Collection {
         self.items.get(position as usize)
     }
 
+    /// Whether the ordered matches of `key` are kept for the collection as it is.
+    pub fn has_order(&self, key: &str) -> bool {
+        let orders = self.orders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        orders.iter().any(|order| order.key == key && order.generation == self.generation)
+    }
+
     /// The positions `compute` gives for `key` (a query without its paging), computed
     /// once per state of the collection: the pages of one list-all then share the
     /// filtering and sorting, as a database's index shares it, instead of repeating it

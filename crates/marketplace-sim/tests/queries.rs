@@ -13,7 +13,7 @@ mod common;
 use common::{Sim, TOKENS};
 use marketplace_sim::AccountKind::{Client, Operations, Vendor};
 use marketplace_sim::SimConfig;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 fn names(list: &Value) -> Vec<String> {
@@ -400,4 +400,25 @@ async fn audit_records_and_event_types() {
     let keys: Vec<&str> = types["data"].as_array().expect("data").iter().filter_map(|t| t["key"].as_str()).collect();
     assert!(keys.contains(&"platform.accounts.api-token.created") && keys.len() == 4, "{keys:?}");
     assert!(types["data"][0]["id"].as_str().unwrap_or_default().starts_with("AET-"));
+}
+
+#[tokio::test]
+async fn a_short_first_page_is_the_head_of_the_full_order_before_and_after_a_change() {
+    let sim = big_sim().await;
+    let query = "eq(status,Active)&order=name,-id";
+    let head = |limit: usize| format!("{TOKENS}?{query}&limit={limit}");
+    // Short and first: picked out by selection; the same query by 100 is ordered whole.
+    for round in 0..2 {
+        let short = sim.get_ok(Vendor, &head(25), "ApiTokenListResponse").await;
+        let whole = sim.get_ok(Vendor, &head(100), "ApiTokenListResponse").await;
+        assert_eq!(names(&short), names(&whole)[..25].to_vec(), "round {round}");
+        assert_eq!(total(&short), total(&whole));
+        // A change in between: neither answer may come from an order of before it.
+        let first = short["data"][0]["id"].as_str().unwrap().to_owned();
+        let secret = sim.secret(Vendor);
+        let disabled = sim.send(Method::POST, &format!("{TOKENS}/{first}/disable"), Some(&secret), None).await;
+        assert_eq!(disabled.status, StatusCode::OK);
+        let after = sim.get_ok(Vendor, &head(25), "ApiTokenListResponse").await;
+        assert!(after["data"].as_array().unwrap().iter().all(|t| t["id"] != first), "the disabled one is gone");
+    }
 }

@@ -83,6 +83,44 @@ export function filterTokens(
   });
 }
 
+/** A filter's answer, and what it was asked. */
+interface Filtered {
+  tokens: readonly TokenView[];
+  filter: TokenFilter;
+  reviews: ReadonlyMap<string, TokenReview>;
+  result: TokenView[];
+}
+
+/**
+ * A `filterTokens` that remembers its last answer: when only the search grew
+ * (a typed character; a substring search can only narrow), it looks at the
+ * rows still shown rather than at all of them, so each keystroke after the
+ * first costs what the last one left, not 100,000 rows.
+ */
+export function narrowingFilter(): (
+  tokens: readonly TokenView[],
+  filter: TokenFilter,
+  reviews?: ReadonlyMap<string, TokenReview>,
+) => TokenView[] {
+  let last: Filtered | null = null;
+  return (tokens, filter, reviews = new Map()) => {
+    const needle = filter.search.trim().toLowerCase();
+    const narrows =
+      last !== null &&
+      last.tokens === tokens &&
+      last.reviews === reviews &&
+      last.filter.status === filter.status &&
+      (last.filter.review ?? 'any') === (filter.review ?? 'any') &&
+      // Time moves: a filter on last use is computed afresh.
+      (last.filter.unusedDays ?? null) === null &&
+      (filter.unusedDays ?? null) === null &&
+      needle.includes(last.filter.search.trim().toLowerCase());
+    const result = filterTokens(narrows && last ? last.result : tokens, filter, reviews);
+    last = { tokens, filter: { ...filter }, reviews, result };
+    return result;
+  };
+}
+
 /** A date as milliseconds, so `Z` and `+00:00`, or different fractions, compare right. */
 function time(iso: string | null | undefined): number | null {
   if (!iso) return null;

@@ -5,7 +5,7 @@ import { Channel } from '@tauri-apps/api/core';
 import type { DeskError, ModuleView, TokenBatch, TokenChanged, TokenReview, TokenView } from '../lib/bindings';
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
 import {
-  filterTokens,
+  narrowingFilter,
   prepareSearch,
   resortChanged,
   sortTokens,
@@ -101,8 +101,9 @@ class TokenListState {
     reviews: ReadonlyMap<string, TokenReview>;
     sorted: TokenView[];
   } | null = null;
-  /** What the list shows. */
-  visible = $derived(filterTokens(this.sorted, this.filter, notes.reviews));
+  private filterSorted = narrowingFilter();
+  /** What the list shows; a search typed on narrows the rows already shown. */
+  visible = $derived(this.filterSorted(this.sorted, this.filter, notes.reviews));
   /** The selected token, when it is loaded. */
   selected = $derived(this.all.find((token) => token.id === this.selectedId) ?? null);
 

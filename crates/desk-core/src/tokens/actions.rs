@@ -11,6 +11,7 @@ use crate::events::{DeskEvent, TokenChange, TokenChanged};
 use crate::tokens::copy_as::CopyFormat;
 use crate::tokens::ids::{IdKind, checked};
 use crate::tokens::queries::TokenListQuery;
+use crate::tokens::remembered::ListRecorder;
 use crate::tokens::validation::{check, description_problems, module_problems, name_problems};
 use crate::tokens::views::{ModuleView, TokenBatch, TokenPage, TokenView};
 
@@ -58,17 +59,17 @@ impl Desk {
     ) -> Result<u32, DeskError> {
         // The whole list, unfiltered, is what the next start shows first.
         let remembering = query.is_everything() && self.settings().remember_token_list;
-        let mut seen = Vec::new();
+        let mut recorder = ListRecorder::default();
         let delivered = self
             .fetch_all_tokens(connection_id, query, |batch| {
                 if remembering {
-                    seen.extend(batch.items.iter().cloned());
+                    recorder.add(&batch.items);
                 }
                 on_batch(batch);
             })
             .await?;
         if remembering {
-            self.remember_tokens(connection_id, &seen).await;
+            self.remember_tokens(connection_id, recorder).await;
         }
         // The tray follows what the window just saw (another client's changes among it).
         self.emit(DeskEvent::TokensRefreshed { connection_id: connection_id.to_owned() });

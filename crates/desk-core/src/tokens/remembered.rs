@@ -88,6 +88,20 @@ impl From<Row> for TokenView {
     }
 }
 
+/// A list as it streams in, kept as the file's rows only (a page's worth of
+/// whole tokens at a time, never the whole list twice).
+#[derive(Default)]
+pub(crate) struct ListRecorder {
+    rows: Vec<Row>,
+}
+
+impl ListRecorder {
+    /// Adds a batch, in order.
+    pub(crate) fn add(&mut self, tokens: &[TokenView]) {
+        self.rows.extend(tokens.iter().map(Row::from));
+    }
+}
+
 /// The file as written.
 #[derive(Serialize, Deserialize)]
 struct File {
@@ -136,13 +150,13 @@ impl Desk {
         read.await.ok().flatten()
     }
 
-    /// Keeps `tokens`, a complete list of `connection_id`, for the next start.
-    pub(crate) async fn remember_tokens(&self, connection_id: &str, tokens: &[TokenView]) {
+    /// Keeps `list`, a complete list of `connection_id`, for the next start.
+    pub(crate) async fn remember_tokens(&self, connection_id: &str, list: ListRecorder) {
         if !self.settings().remember_token_list {
             return;
         }
         let Some(path) = file_of(&self.setup.config_dir, connection_id) else { return };
-        let file = File { saved_at: self.now().to_rfc3339(), tokens: tokens.iter().map(Row::from).collect() };
+        let file = File { saved_at: self.now().to_rfc3339(), tokens: list.rows };
         let written = tokio::task::spawn_blocking(move || {
             crate::storage::files::write_private_json(&path, &file, "remembered token list")
         });

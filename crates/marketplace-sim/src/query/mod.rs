@@ -73,6 +73,10 @@ pub fn prepare_list(raw_query: &str, spec: &ResourceSpec) -> Result<PreparedQuer
     Ok(prepared)
 }
 
+/// The longest first page answered by selection rather than from a full,
+/// cached order (the app pages lists by 100).
+const SHORT_FIRST_PAGE: usize = 50;
+
 /// Parses the query string of a single-object request: only `select` and `render()` count.
 pub fn prepare_get(raw_query: &str, spec: &ResourceSpec) -> Result<PreparedQuery, Problem> {
     compile::single(&parse(raw_query)?, spec)
@@ -117,7 +121,22 @@ impl PreparedQuery {
         scope: &str,
         in_scope: impl Fn(&Row<'a>) -> bool,
     ) -> ListBody<'a> {
-        let positions = collection.ordered(&format!("{scope}\n{}", self.matches_key), || {
+        let key = format!("{scope}\n{}", self.matches_key);
+        // A short first page (the tray's 25 active tokens) that no list is paging
+        // through is picked out as a database's top-N is, not by ordering every
+        // match: right after a change, among 100,000 tokens, that is the
+        // difference between milliseconds and half a second.
+        if self.offset == 0 && self.limit <= SHORT_FIRST_PAGE && !collection.has_order(&key) {
+            let matching: Vec<(&Value, Row<'a>)> = collection
+                .entries()
+                .filter(|(_, row)| in_scope(row) && self.filter.as_ref().is_none_or(|filter| filter.matches(row)))
+                .collect();
+            let total = matching.len();
+            let page = sort::page(&matching, &self.order, 0, self.limit.min(total));
+            let data = page.into_iter().map(|item| Projected::item(item, &self.omit, self.render)).collect();
+            return self.envelope(total, data);
+        }
+        let positions = collection.ordered(&key, || {
             let matching: Vec<((&Value, Row<'a>), u32)> = collection
                 .entries()
                 .zip(0u32..)
