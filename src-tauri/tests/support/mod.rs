@@ -463,7 +463,11 @@ pub fn app_binary() -> PathBuf {
         "E2E tests need the app built with its bundled UI: run them with `--features custom-protocol` \
          (make test does)"
     );
-    // Absent when the benchmark (its own crate, measuring the shipped binary) compiles this.
+    #[allow(
+        clippy::option_env_unwrap,
+        reason = "absent only where the benchmark (its own crate, measuring the shipped binary) compiles this \
+                  harness, and it never calls this"
+    )]
     let built =
         option_env!("CARGO_BIN_EXE_token-desk").expect("only the app's own test targets start the binary cargo built");
     let path = PathBuf::from(built);

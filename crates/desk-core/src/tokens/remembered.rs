@@ -69,7 +69,7 @@ impl From<Row> for TokenView {
             id,
             account_type: row.account_type.unwrap_or_default(),
         });
-        let created = (row.created_at.is_some() || row.created_by.is_some()).then(|| Stamp {
+        let created = (row.created_at.is_some() || row.created_by.is_some()).then_some(Stamp {
             at: row.created_at,
             by_id: None,
             by_name: row.created_by,
