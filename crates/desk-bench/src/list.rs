@@ -150,7 +150,7 @@ fn by_process(name: &str, processes: &[ProcessMemory]) -> Vec<Line> {
 }
 
 /// Until the list's progress bar is gone (100,000 tokens take longer than a test's wait).
-async fn wait_until_loaded(app: &AppUnderTest) {
+pub async fn wait_until_loaded(app: &AppUnderTest) {
     let deadline = Instant::now() + Duration::from_secs(300);
     while app.is_shown("//*[@role='progressbar']").await {
         assert!(Instant::now() < deadline, "the list is still loading after 5 minutes:\n{}", app.page_text().await);

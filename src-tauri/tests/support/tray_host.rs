@@ -249,6 +249,40 @@ impl TrayMenu {
         entries
     }
 
+    /// A subscription to the menu's `LayoutUpdated` signal: taken before an
+    /// action, it catches the rebuild the action causes.
+    #[allow(dead_code, reason = "the benchmark times the menu's rebuild; the tests only wait for it")]
+    pub async fn layout_updates(&self) -> zbus::proxy::SignalStream<'static> {
+        self.menu.receive_signal("LayoutUpdated").await.expect("a LayoutUpdated subscription")
+    }
+
+    /// Waits until the menu satisfies `wanted`, reading it each time it announces a new
+    /// layout on `updates` rather than polling it (a poll is a whole layout built by the
+    /// app, which would slow what is timed); answers when the announcement that showed
+    /// it arrived. A host that missed a signal looks again after 50 ms.
+    #[allow(dead_code, reason = "the benchmark times the menu's rebuild; the tests only wait for it")]
+    pub async fn until_announced(
+        &self,
+        updates: &mut zbus::proxy::SignalStream<'static>,
+        what: &str,
+        timeout: Duration,
+        wanted: impl Fn(&[MenuEntry]) -> bool,
+    ) -> Instant {
+        use futures::StreamExt as _;
+        let deadline = Instant::now() + timeout;
+        let mut announced = Instant::now();
+        loop {
+            let entries = self.entries().await;
+            if wanted(&entries) {
+                return announced;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "the tray menu did not show {what} within {timeout:?}: {entries:?}");
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(50)), updates.next()).await;
+            announced = Instant::now();
+        }
+    }
+
     /// The labels of the top-level entries, in order.
     pub async fn top_level(&self) -> Vec<String> {
         self.entries().await.into_iter().filter(|entry| entry.parents.is_empty()).map(|entry| entry.label).collect()
@@ -262,18 +296,6 @@ impl TrayMenu {
         timeout: Duration,
         wanted: impl Fn(&[MenuEntry]) -> bool,
     ) -> Vec<MenuEntry> {
-        self.poll_until(what, timeout, Duration::from_millis(50), wanted).await
-    }
-
-    /// Like [`Self::wait_until`], reading the menu every `every` (a benchmark
-    /// timing the menu's rebuild reads it more often than a test needs to).
-    pub async fn poll_until(
-        &self,
-        what: &str,
-        timeout: Duration,
-        every: Duration,
-        wanted: impl Fn(&[MenuEntry]) -> bool,
-    ) -> Vec<MenuEntry> {
         let deadline = Instant::now() + timeout;
         loop {
             let entries = self.entries().await;
@@ -281,7 +303,7 @@ impl TrayMenu {
                 return entries;
             }
             assert!(Instant::now() < deadline, "the tray menu did not show {what} within {timeout:?}: {entries:?}");
-            tokio::time::sleep(every).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
