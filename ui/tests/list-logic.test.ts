@@ -157,6 +157,16 @@ describe('the list remembered from the last start', () => {
     expect(tokenList.all.map((t) => t.name)).toEqual(['Kept from yesterday']);
   });
 
+  it('is not shown over a fresh list that came back empty', async () => {
+    const remembered = deferred<unknown>();
+    mockBackend({ remembered_tokens: () => remembered.promise, list_all_tokens: streams([]) });
+    await tokenList.load('CONN-1');
+    remembered.resolve({ tokens: [token({ name: 'Deleted since' })], savedAt });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(tokenList.all).toEqual([]);
+    expect(tokenList.rememberedAt).toBeNull();
+  });
+
   it('is not shown once fresh rows are there', async () => {
     const fresh = token({ name: 'Fresh first' });
     const remembered = deferred<unknown>();

@@ -15,11 +15,18 @@ function once<T>(load: () => Promise<T>): Loader<T> {
   let done: (module: T) => void = () => {};
   const loader: Loader<T> = Object.assign(
     () =>
-      (loading ??= load().then((module) => {
-        loader.current = module;
-        done(module);
-        return module;
-      })),
+      (loading ??= load().then(
+        (module) => {
+          loader.current = module;
+          done(module);
+          return module;
+        },
+        (failure: unknown) => {
+          // A file that could not be loaded is tried again on the next use.
+          loading = null;
+          throw failure;
+        },
+      )),
     { loaded: new Promise<T>((resolve) => (done = resolve)), current: null },
   );
   return loader;

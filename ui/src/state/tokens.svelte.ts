@@ -175,9 +175,9 @@ class TokenListState {
     if (switching) {
       this.rememberedAt = null;
       void this.showRemembered(connectionId, () => {
-        if (generation !== this.generation || !streaming || this.all.length > 0 || this.pending.length > 0) {
-          return false;
-        }
+        // Never over a fresh list, even an empty one that is already complete.
+        const fresher = this.phase === 'ready' || !streaming || this.all.length > 0 || this.pending.length > 0;
+        if (generation !== this.generation || fresher) return false;
         streaming = false;
         return true;
       });

@@ -152,7 +152,9 @@ impl Desk {
 
     /// Keeps `list`, a complete list of `connection_id`, for the next start.
     pub(crate) async fn remember_tokens(&self, connection_id: &str, list: ListRecorder) {
-        if !self.settings().remember_token_list {
+        // Checked again now, at the end of a list-all that may have taken a while:
+        // a connection removed, or the setting turned off, meanwhile gets no file back.
+        if !self.settings().remember_token_list || self.connection(connection_id).is_err() {
             return;
         }
         let Some(path) = file_of(&self.setup.config_dir, connection_id) else { return };
