@@ -1,8 +1,9 @@
 //! What the desktop shell needs from the system, kept free of Tauri: the app's
-//! identity, its log file, the process's hardening, the rendering settings and
-//! what the tray can do on this desktop.
+//! identity, its log file, the process's hardening, the rendering settings,
+//! the heap's freed memory and what the tray can do on this desktop.
 
 pub(crate) mod app_info;
+pub mod heap;
 #[cfg(target_os = "macos")]
 pub mod local_authentication;
 pub mod log_file;

@@ -1,0 +1,52 @@
+//! Handing freed heap memory back to the system after a large list.
+//!
+//! A list of 100,000 tokens passes through the process as pages, batches for
+//! the window and the remembered list's file: tens of megabytes, all freed
+//! once the list is in. glibc keeps freed memory in its arenas for reuse, and
+//! between the allocations that live on it cannot give the holes back by
+//! itself, so the process would stay that much larger for as long as it runs.
+
+/// Gives the allocator's free pages back to the system. Cheap next to a list
+/// fetch (a walk of the arenas); a no-op where the allocator is not glibc's.
+pub fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: malloc_trim only walks glibc's own arenas and madvises their
+        // free pages; it touches no memory that is in use.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+}
+
+#[cfg(all(test, target_os = "linux", target_env = "gnu"))]
+mod tests {
+    use super::give_back_freed_memory;
+
+    /// Resident memory of this process, in bytes.
+    fn resident() -> u64 {
+        let statm = std::fs::read_to_string("/proc/self/statm").expect("statm");
+        let pages: u64 = statm.split_whitespace().nth(1).expect("resident field").parse().expect("a number");
+        pages * 4096
+    }
+
+    #[test]
+    fn freed_holes_between_live_allocations_go_back_to_the_system() {
+        // On a thread of its own, so its arena holds nothing of the other tests.
+        std::thread::spawn(|| {
+            // 80 MB in 4 KiB blocks, every tenth kept: the freed 90% is holes that
+            // glibc cannot trim by itself, as after a list whose strings outlive it.
+            let mut blocks: Vec<Vec<u8>> = (0..20_000).map(|i| vec![(i % 251) as u8; 4096]).collect();
+            let kept: Vec<Vec<u8>> = blocks.iter_mut().step_by(10).map(std::mem::take).collect();
+            drop(blocks);
+            let before = resident();
+            give_back_freed_memory();
+            let after = resident();
+            assert!(kept.iter().all(|block| block.len() == 4096));
+            let returned = before.saturating_sub(after);
+            assert!(returned >= 40 << 20, "only {} MB went back ({} MB resident before)", returned >> 20, before >> 20);
+        })
+        .join()
+        .expect("the test thread");
+    }
+}
