@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenReview } from '../src/lib/bindings';
 import { attention, ATTENTION_FILTERS, filterTokens } from '../src/lib/token-order';
-import { token } from './fixtures';
+import { row } from './fixtures';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const DAY = 24 * 3600 * 1000;
@@ -14,11 +14,11 @@ function review(tokenId: string, daysLeft: number, stage: TokenReview['stage']):
 
 describe('what needs a look', () => {
   it('counts active tokens without a date, unused for 90 days and due within 30, as their filters find them', () => {
-    const fresh = token({ lastAccessAt: new Date(NOW - 2 * DAY).toISOString() });
-    const stale = token({ lastAccessAt: new Date(NOW - 120 * DAY).toISOString() });
-    const never = token({ lastAccessAt: null });
-    const due = token({ lastAccessAt: new Date(NOW - DAY).toISOString() });
-    const disabled = token({ status: 'Disabled', lastAccessAt: null });
+    const fresh = row({ lastAccessAt: new Date(NOW - 2 * DAY).toISOString() });
+    const stale = row({ lastAccessAt: new Date(NOW - 120 * DAY).toISOString() });
+    const never = row({ lastAccessAt: null });
+    const due = row({ lastAccessAt: new Date(NOW - DAY).toISOString() });
+    const disabled = row({ status: 'Disabled', lastAccessAt: null });
     const tokens = [fresh, stale, never, due, disabled];
     const reviews = new Map([
       [due.id, review(due.id, 10, 'within30Days')],

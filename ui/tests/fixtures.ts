@@ -17,6 +17,7 @@ import type {
   TokenBatch,
   TokenView,
 } from '../src/lib/bindings';
+import { listedToken, type ListedToken } from '../src/lib/listed-token';
 import { connections } from '../src/state/connections.svelte';
 import { tokenList } from '../src/state/tokens.svelte';
 import { assignableModules } from '../src/state/modules.svelte';
@@ -70,6 +71,11 @@ export function token(overrides: Partial<TokenView> = {}): TokenView {
     updated: null,
     ...overrides,
   };
+}
+
+/** The list's row for a test token (see `token`). */
+export function row(overrides: Partial<TokenView> = {}): ListedToken {
+  return listedToken(token(overrides));
 }
 
 /** A DeskError, the value a failing command rejects with. */

@@ -9,7 +9,7 @@ import type { Rotation, TokenReview, TokenView } from '../src/lib/bindings';
 import { filterTokens, sortTokens } from '../src/lib/token-order';
 import { dateInDays } from '../src/lib/review';
 import { notes } from '../src/state/notes.svelte';
-import { connection, deskError, mockBackend, MODULES, resetAll, token, type Answer } from './fixtures';
+import { connection, deskError, mockBackend, MODULES, resetAll, row, token, type Answer } from './fixtures';
 
 afterEach(resetAll);
 
@@ -46,10 +46,10 @@ async function renderPage(answers: Record<string, Answer> = {}) {
 }
 
 describe('the list filters', () => {
-  const due = token({ name: 'Due', lastAccessAt: new Date().toISOString() });
-  const soon = token({ name: 'Soon', lastAccessAt: null });
-  const later = token({ name: 'Later', lastAccessAt: new Date(Date.now() - 100 * 86_400_000).toISOString() });
-  const none = token({ name: 'None', lastAccessAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
+  const due = row({ name: 'Due', lastAccessAt: new Date().toISOString() });
+  const soon = row({ name: 'Soon', lastAccessAt: null });
+  const later = row({ name: 'Later', lastAccessAt: new Date(Date.now() - 100 * 86_400_000).toISOString() });
+  const none = row({ name: 'None', lastAccessAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
   const reviews = new Map([
     [due.id, review(due.id, -2, 'due')],
     [soon.id, review(soon.id, 12, 'within30Days')],

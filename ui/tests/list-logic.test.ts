@@ -15,16 +15,28 @@ import {
 } from '../src/lib/token-order';
 import { isProduction } from '../src/lib/format';
 import { tokenList } from '../src/state/tokens.svelte';
-import { batchesOf, connection, deferred, mockBackend, resetAll, sendBatches, streams, token } from './fixtures';
+import {
+  batchesOf,
+  connection,
+  deferred,
+  mockBackend,
+  MODULES,
+  resetAll,
+  row,
+  sendBatches,
+  streams,
+  token,
+} from './fixtures';
+import { listedToken, tokenOfRow } from '../src/lib/listed-token';
 
 afterEach(resetAll);
 
 describe('sorting by date', () => {
   it('orders times, not their spelling', () => {
-    const early = token({ lastAccessAt: '2026-03-01T10:00:00.5Z' });
-    const late = token({ lastAccessAt: '2026-03-01T11:00:00+00:00' });
-    const middle = token({ lastAccessAt: '2026-03-01T10:30:00Z' });
-    const never = token({ lastAccessAt: null });
+    const early = row({ lastAccessAt: '2026-03-01T10:00:00.5Z' });
+    const late = row({ lastAccessAt: '2026-03-01T11:00:00+00:00' });
+    const middle = row({ lastAccessAt: '2026-03-01T10:30:00Z' });
+    const never = row({ lastAccessAt: null });
     const ids = sortTokens([late, never, early, middle], { field: 'lastAccess', descending: false }).map((t) => t.id);
     expect(ids).toEqual([early.id, middle.id, late.id, never.id]);
   });
@@ -54,7 +66,7 @@ describe('changes put in place instead of a new sort', () => {
       it(`matches a full sort by ${order.field}${order.descending ? ' descending' : ''}, ${arriving} changed`, () => {
         const next = random(arriving * 7 + order.field.length);
         const make = () =>
-          token({
+          row({
             name: names[Math.floor(next() * names.length)],
             status: next() < 0.5 ? 'Active' : 'Disabled',
             lastAccessAt:
@@ -65,7 +77,9 @@ describe('changes put in place instead of a new sort', () => {
         // Some tokens go, some are replaced by a changed copy, some are new.
         const gone = new Set(before.filter(() => next() < arriving / 600));
         const replaced = before.filter((t) => !gone.has(t)).slice(0, Math.ceil(arriving / 2));
-        const changed = replaced.map((t) => ({ ...t, name: names[Math.floor(next() * names.length)] }));
+        const changed = replaced.map((t) =>
+          listedToken({ ...token({ id: t.id, status: t.status }), name: names[Math.floor(next() * names.length)] }),
+        );
         const added = [...changed, ...Array.from({ length: Math.floor(arriving / 2) }, make)];
         const after = [...before.filter((t) => !gone.has(t) && !replaced.includes(t)), ...added];
         const kept = new Set(after);
@@ -90,7 +104,7 @@ describe('changes put in place instead of a new sort', () => {
 describe('a search typed on', () => {
   it('answers what a search of all the rows would, keystroke by keystroke', () => {
     const names = ['billing export', 'billing sync', 'bill', 'sync', 'Export prod', 'ci pipeline'];
-    const tokens = names.map((name, i) => token({ name, status: i % 2 ? 'Disabled' : 'Active' }));
+    const tokens = names.map((name, i) => row({ name, status: i % 2 ? 'Disabled' : 'Active' }));
     const filter = narrowingFilter();
     const base: TokenFilter = { status: null, search: '', review: 'any', unusedDays: null };
     const steps: TokenFilter[] = [
@@ -106,7 +120,9 @@ describe('a search typed on', () => {
       expect(filter(tokens, step).map((t) => t.name)).toEqual(filterTokens(tokens, step).map((t) => t.name));
     }
     // Another list (a token renamed) is searched whole.
-    const renamed = tokens.map((t) => (t.name === 'sync' ? { ...t, name: 'billing again' } : t));
+    const renamed = tokens.map((t) =>
+      t.name === 'sync' ? listedToken({ ...token({ id: t.id }), name: 'billing again' }) : t,
+    );
     const search = { ...base, search: 'billing' };
     expect(filter(tokens, search)).toHaveLength(2);
     // Narrowing the old answer would find nothing: the renamed token was not in it.
@@ -239,5 +255,57 @@ describe('Production', () => {
     });
     expect(isProduction(proxyToProduction)).toBe(true);
     expect(isProduction(connection({ environment: { kind: 'test' } }))).toBe(false);
+  });
+});
+
+describe('the list keeps rows, not whole tokens', () => {
+  it('shares what rows repeat, keeps dates as times and the search text lower-cased', () => {
+    const [a, b] = [
+      token({ name: 'Billing EXPORT', lastAccessAt: '2026-03-01T10:00:00+00:00' }),
+      token({ description: 'Nightly SYNC' }),
+    ].map(listedToken);
+    // Each parsed token brings its own copy of the account; the rows hold one.
+    expect(a.account).toBe(b.account);
+    expect(a.account).toEqual({ id: 'ACC-1111-2222', name: 'Acme Ltd', accountType: 'Vendor' });
+    expect(a.lastAccess).toBe(Date.parse('2026-03-01T10:00:00Z'));
+    expect(b.lastAccess).toBeNull();
+    expect(a.created).toBe(Date.parse('2026-01-10T09:00:00Z'));
+    expect(a.createdBy).toBe('Ada Admin');
+    expect(a.search).toBe(`billing export\n${a.id.toLowerCase()}\n`);
+    expect(filterTokens([a, b], { status: null, search: 'sync' })).toEqual([b]);
+  });
+
+  it("a token's page shows its last read, with a refreshed list's newer columns over it", async () => {
+    const ci = token({ name: 'CI', description: 'Deploys', modules: MODULES.slice(0, 2) });
+    mockBackend({ list_all_tokens: streams([{ ...ci, modules: null }]) });
+    await tokenList.load('CONN-1');
+    // Only a token's own read brings its modules; the list's row leaves them out.
+    expect(tokenList.token(ci.id)?.modules).toBeNull();
+    tokenList.upsert(ci);
+    expect(tokenList.token(ci.id)?.modules).toEqual(MODULES.slice(0, 2));
+    // Renamed and disabled elsewhere: the next list says so. A list that leaves
+    // descriptions out says nothing about them.
+    mockBackend({
+      list_all_tokens: streams([{ ...ci, name: 'CI (old)', status: 'Disabled', description: null, modules: null }]),
+    });
+    await tokenList.refresh();
+    const shown = tokenList.token(ci.id);
+    expect(shown).toMatchObject({ name: 'CI (old)', status: 'Disabled', description: 'Deploys' });
+    expect(shown?.modules).toEqual(MODULES.slice(0, 2));
+    // Gone from the list: the page has nothing to show, and the read is let go.
+    tokenList.removeLocally(ci.id);
+    expect(tokenList.token(ci.id)).toBeNull();
+    expect(tokenList.read.has(ci.id)).toBe(false);
+  });
+
+  it('a row alone stands for the token until it is read', () => {
+    const view = tokenOfRow(row({ name: 'Fresh', lastAccessAt: '2026-03-01T10:00:00Z' }), undefined);
+    expect(view).toMatchObject({
+      name: 'Fresh',
+      modules: null,
+      updated: null,
+      lastAccessAt: '2026-03-01T10:00:00.000Z',
+    });
+    expect(view.created).toEqual({ at: '2026-01-10T09:00:00.000Z', byId: null, byName: 'Ada Admin' });
   });
 });

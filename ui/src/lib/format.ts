@@ -5,11 +5,11 @@ import type { Connection, Environment } from './bindings';
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
-/** "12 Jun 2026, 14:03", or a dash for no date. */
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+/** "12 Jun 2026, 14:03", or a dash for no date; `at` is RFC 3339 or milliseconds since 1970. */
+export function formatDateTime(at: string | number | null | undefined): string {
+  if (at === null || at === undefined || at === '') return '—';
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? String(at) : dateTime.format(date);
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -21,11 +21,11 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
-/** "3 days ago", "in 2 hours", "just now"; "Never" for no date. */
-export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
-  if (!iso) return 'Never';
-  const at = new Date(iso).getTime();
-  if (Number.isNaN(at)) return iso;
+/** "3 days ago", "in 2 hours", "just now"; "Never" for no date; `when` is RFC 3339 or milliseconds since 1970. */
+export function formatRelative(when: string | number | null | undefined, now: number = Date.now()): string {
+  if (when === null || when === undefined || when === '') return 'Never';
+  const at = new Date(when).getTime();
+  if (Number.isNaN(at)) return String(when);
   const seconds = Math.round((at - now) / 1000);
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);

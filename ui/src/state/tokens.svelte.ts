@@ -2,16 +2,10 @@
 // filtered and sorted locally, and kept current by `token-changed-event`.
 
 import { Channel } from '@tauri-apps/api/core';
-import type { DeskError, ModuleView, TokenBatch, TokenChanged, TokenReview, TokenView } from '../lib/bindings';
+import type { DeskError, TokenBatch, TokenChanged, TokenReview, TokenView } from '../lib/bindings';
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
-import {
-  narrowingFilter,
-  prepareSearch,
-  resortChanged,
-  sortTokens,
-  type TokenFilter,
-  type TokenOrder,
-} from '../lib/token-order';
+import { listedToken, listedTokens, tokenOfRow, type ListedToken } from '../lib/listed-token';
+import { narrowingFilter, resortChanged, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
 import { markOnce } from '../lib/marks';
 import { notes } from './notes.svelte';
 
@@ -61,8 +55,11 @@ export type ListPhase = 'idle' | 'loading' | 'ready' | 'error';
 class TokenListState {
   /** The connection the list belongs to. */
   connectionId = $state<string | null>(null);
-  /** Every token loaded so far, in arrival order. Raw: 10,000 rows need no deep proxies. */
-  all = $state.raw<TokenView[]>([]);
+  /**
+   * Every token loaded so far, in arrival order, as list rows (only the
+   * columns: 100,000 of them must stay light). Raw: rows need no deep proxies.
+   */
+  all = $state.raw<ListedToken[]>([]);
   /** Where loading stands. */
   phase = $state<ListPhase>('idle');
   /** Tokens received so far, and how many the server announced. */
@@ -95,11 +92,11 @@ class TokenListState {
   sorted = $derived.by(() => this.sortedNow(this.all, this.order.field, this.order.descending, notes.reviews));
   // What `sorted` was last computed from; plain fields, read only by it.
   private lastSort: {
-    all: readonly TokenView[];
+    all: readonly ListedToken[];
     field: TokenOrder['field'];
     descending: boolean;
     reviews: ReadonlyMap<string, TokenReview>;
-    sorted: TokenView[];
+    sorted: ListedToken[];
   } | null = null;
   private filterSorted = narrowingFilter();
   /** What the list shows; a search typed on narrows the rows already shown. */
@@ -111,19 +108,19 @@ class TokenListState {
   private generation = 0;
   // Tokens changed (or deleted: null) while a load streams in; the newer
   // state wins over what the load brings.
-  private changedDuringLoad = new Map<string, TokenView | null>();
-  private pending: TokenView[] = [];
+  private changedDuringLoad = new Map<string, ListedToken | null>();
+  private pending: ListedToken[] = [];
   private flushScheduled = false;
 
   private sortedNow(
-    all: readonly TokenView[],
+    all: readonly ListedToken[],
     field: TokenOrder['field'],
     descending: boolean,
     reviews: ReadonlyMap<string, TokenReview>,
-  ): TokenView[] {
+  ): ListedToken[] {
     const order = { field, descending };
     const last = this.lastSort;
-    let sorted: TokenView[];
+    let sorted: ListedToken[];
     // Review dates order the list only when it is sorted by them.
     const sameOrder =
       last !== null &&
@@ -157,6 +154,7 @@ class TokenListState {
     this.connectionId = connectionId;
     if (switching) {
       this.all = [];
+      this.read = new Map();
       this.selectedId = null;
       this.clearChecked();
     }
@@ -168,7 +166,7 @@ class TokenListState {
     this.changedDuringLoad = new Map();
     // A refresh replaces the rows only once the new list is complete, so a
     // failure half-way loses nothing that was on screen.
-    const fresh: TokenView[] = [];
+    const fresh: ListedToken[] = [];
     // A first load streams into the list as it arrives; a refresh, or a list
     // remembered from the last start, is replaced whole once the fresh one is in.
     let streaming = switching;
@@ -189,11 +187,13 @@ class TokenListState {
       if (generation !== this.generation) return;
       this.fetched = batch.fetched;
       this.total = batch.total;
+      // Rows are made as each batch arrives: the batch's own objects are let go at once.
+      const rows = listedTokens(batch.items);
       if (streaming) {
-        this.pending.push(...batch.items);
+        for (const row of rows) this.pending.push(row);
         this.scheduleFlush();
       } else {
-        fresh.push(...batch.items);
+        for (const row of rows) fresh.push(row);
       }
       received.add(batch.items.length);
     };
@@ -210,9 +210,6 @@ class TokenListState {
       markOnce('fresh list in');
       this.changedDuringLoad = new Map();
       this.phase = 'ready';
-      // After the list has painted, so the first keystroke finds the work done.
-      const loaded = this.all;
-      setTimeout(() => prepareSearch(loaded), 0);
     } catch (thrown) {
       if (generation !== this.generation) return;
       this.flush(generation);
@@ -229,7 +226,7 @@ class TokenListState {
     try {
       const remembered = await call(commands.rememberedTokens(connectionId));
       if (!remembered || remembered.tokens.length === 0 || !stillWanted()) return;
-      this.all = remembered.tokens;
+      this.all = listedTokens(remembered.tokens);
       this.rememberedAt = remembered.savedAt;
       markOnce('remembered list shown');
     } catch {
@@ -259,27 +256,41 @@ class TokenListState {
   }
 
   /**
-   * The modules of each token as last read (lists leave them out): a token's page
-   * shows them while the list's copy, and the answers to enable and disable, carry none.
+   * Tokens as last read one by one (a token's page, a change): everything the
+   * list's rows leave out, such as modules and stamps. Only tokens read that
+   * way are here, never the whole list. A token whose answer carried no
+   * modules (enable and disable answers) keeps the modules read before.
    */
-  modulesRead = $state.raw<ReadonlyMap<string, ModuleView[]>>(new Map());
+  read = $state.raw<ReadonlyMap<string, TokenView>>(new Map());
 
-  /** Puts a token's latest state in the list (and its modules, when it carries them). */
+  /** The token as its page shows it: its last read with the list's row over it; `null` when the list has no such token. */
+  token(tokenId: string): TokenView | null {
+    const row = this.all.find((token) => token.id === tokenId);
+    return row ? tokenOfRow(row, this.read.get(tokenId)) : null;
+  }
+
+  /** Puts a token's latest state in the list, and keeps the whole read for its page. */
   upsert(token: TokenView): void {
-    if (token.modules !== null) {
-      // A fresh map replaces the raw state's: readers see the change by identity.
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      this.modulesRead = new Map(this.modulesRead).set(token.id, token.modules);
-    }
-    if (this.phase === 'loading') this.changedDuringLoad.set(token.id, token);
+    const modules = token.modules ?? this.read.get(token.id)?.modules ?? null;
+    // A fresh map replaces the raw state's: readers see the change by identity.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    this.read = new Map(this.read).set(token.id, modules === token.modules ? token : { ...token, modules });
+    const row = listedToken(token);
+    if (this.phase === 'loading') this.changedDuringLoad.set(token.id, row);
     const at = this.all.findIndex((existing) => existing.id === token.id);
-    this.all = at < 0 ? [...this.all, token] : this.all.map((existing, i) => (i === at ? token : existing));
+    this.all = at < 0 ? [...this.all, row] : this.all.map((existing, i) => (i === at ? row : existing));
   }
 
   /** Drops a token from the list (deleted). */
   removeLocally(tokenId: string): void {
     if (this.phase === 'loading') this.changedDuringLoad.set(tokenId, null);
     this.all = this.all.filter((token) => token.id !== tokenId);
+    if (this.read.has(tokenId)) {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const read = new Map(this.read);
+      read.delete(tokenId);
+      this.read = read;
+    }
     if (this.selectedId === tokenId) this.selectedId = null;
   }
 
@@ -323,7 +334,7 @@ class TokenListState {
     this.generation++;
     this.connectionId = null;
     this.all = [];
-    this.modulesRead = new Map();
+    this.read = new Map();
     this.phase = 'idle';
     this.fetched = 0;
     this.total = null;
@@ -361,12 +372,12 @@ class TokenListState {
   }
 
   /** `tokens` with the changes made while they streamed in applied. */
-  private withChanges(tokens: TokenView[]): TokenView[] {
+  private withChanges(tokens: ListedToken[]): ListedToken[] {
     if (this.changedDuringLoad.size === 0) return tokens;
     // A local set for one pass, never read reactively.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const seen = new Set<string>();
-    const result: TokenView[] = [];
+    const result: ListedToken[] = [];
     for (const token of tokens) {
       seen.add(token.id);
       const changed = this.changedDuringLoad.get(token.id);

@@ -1,0 +1,121 @@
+// A token as the list holds it. An operations admin's list can hold 100,000
+// tokens, so a row keeps only the list's columns and what search reads: the
+// texts every row repeats (status, account, creator) shared, dates as
+// numbers, no nested stamp objects. A token's page reads the whole token
+// itself; the list's row stands in only until that read is in.
+
+import type { AccountSummary, TokenView } from './bindings';
+
+/** One row of the token list. */
+export interface ListedToken {
+  /** `TKN-NNNN-NNNN`. */
+  readonly id: string;
+  /** Display name. */
+  readonly name: string;
+  /** Free text: searched, and shown by the palette. */
+  readonly description: string | null;
+  /** `Active`, `Disabled`, or a newer state the platform reports. */
+  readonly status: string;
+  /** Last use, in milliseconds since 1970; `null`: never used (or not said). */
+  readonly lastAccess: number | null;
+  /** Creation, in milliseconds since 1970, when the platform sent it. */
+  readonly created: number | null;
+  /** Who created it, by name, when the platform sent it. */
+  readonly createdBy: string | null;
+  /** The account it belongs to: one shared object per account. */
+  readonly account: AccountSummary | null;
+  /** Name, id and description lower-cased: what a search keystroke reads. */
+  readonly search: string;
+}
+
+// Texts that thousands of rows repeat, one copy each. They are few (states,
+// accounts, the people who create tokens), so they are kept for the session.
+const texts = new Map<string, string>();
+const accounts = new Map<string, AccountSummary>();
+
+function shared(text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  texts.set(text, text);
+  return text;
+}
+
+function sharedAccount(account: AccountSummary | null): AccountSummary | null {
+  if (!account) return null;
+  const key = `${account.id}\n${account.name}\n${account.accountType}`;
+  const known = accounts.get(key);
+  if (known) return known;
+  accounts.set(key, account);
+  return account;
+}
+
+/** An RFC 3339 date as milliseconds (`Z` and `+00:00`, any fraction, alike); `null` when absent or unreadable. */
+export function timeOf(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? null : at;
+}
+
+/** The list's row for a token read from the Marketplace. */
+export function listedToken(token: TokenView): ListedToken {
+  return {
+    id: token.id,
+    name: token.name,
+    description: token.description,
+    status: shared(token.status),
+    lastAccess: timeOf(token.lastAccessAt),
+    created: timeOf(token.created?.at),
+    createdBy: token.created?.byName ? shared(token.created.byName) : null,
+    account: sharedAccount(token.account),
+    search: `${token.name}\n${token.id}\n${token.description ?? ''}`.toLowerCase(),
+  };
+}
+
+/** The list's rows for a batch of tokens. */
+export function listedTokens(tokens: readonly TokenView[]): ListedToken[] {
+  return tokens.map(listedToken);
+}
+
+function iso(at: number | null): string | null {
+  return at === null ? null : new Date(at).toISOString();
+}
+
+/**
+ * The token as its page shows it: the last whole read of it (`read`), with
+ * the list's newer columns over it, since a refreshed list can be fresher
+ * than a read made earlier; the row alone, until the first read is in.
+ */
+export function tokenOfRow(row: ListedToken, read: TokenView | undefined): TokenView {
+  if (read) {
+    // A list that leaves descriptions out says nothing about them.
+    const description = row.description ?? read.description;
+    const same =
+      read.name === row.name &&
+      read.description === description &&
+      read.status === row.status &&
+      timeOf(read.lastAccessAt) === row.lastAccess;
+    return same
+      ? read
+      : {
+          ...read,
+          name: row.name,
+          description,
+          status: row.status,
+          lastAccessAt: iso(row.lastAccess),
+        };
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    lastAccessAt: iso(row.lastAccess),
+    account: row.account,
+    modules: null,
+    created:
+      row.created === null && row.createdBy === null
+        ? null
+        : { at: iso(row.created), byId: null, byName: row.createdBy },
+    updated: null,
+  };
+}
