@@ -152,9 +152,9 @@ export function mockBackend(answers: Record<string, Answer>) {
 type Internals = { runCallback: (id: number, data: unknown) => void };
 
 /** Delivers `batches` on a command's Channel the way Rust does (indexed messages through the callback registry). */
-export function sendBatches(channel: Channel<TokenBatch>, batches: TokenBatch[]): void {
+export function sendBatches(channel: Channel<TokenBatch>, batches: TokenBatch[], firstIndex = 0): void {
   const internals = (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__;
-  batches.forEach((message, index) => internals.runCallback(channel.id, { index, message }));
+  batches.forEach((message, index) => internals.runCallback(channel.id, { index: firstIndex + index, message }));
 }
 
 /** Splits `tokens` into batches with running `fetched` counts. */

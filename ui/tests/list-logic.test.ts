@@ -14,7 +14,7 @@ import {
   type TokenOrder,
 } from '../src/lib/token-order';
 import { isProduction } from '../src/lib/format';
-import { tokenList } from '../src/state/tokens.svelte';
+import { flushPause, tokenList } from '../src/state/tokens.svelte';
 import {
   batchesOf,
   connection,
@@ -243,6 +243,58 @@ describe('changes while the list streams in', () => {
     await loading;
     expect(tokenList.all.filter((t) => t.id === created.id)).toHaveLength(1);
     expect(tokenList.all).toHaveLength(2);
+  });
+});
+
+describe('a long list streaming in', () => {
+  it('appends each frame while short, then up to a second apart as it grows', () => {
+    expect(flushPause(0)).toBe(0);
+    expect(flushPause(1_999)).toBe(0);
+    expect(flushPause(10_000)).toBe(100);
+    expect(flushPause(100_000)).toBe(1_000);
+    expect(flushPause(1_000_000)).toBe(1_000);
+  });
+
+  it('ends sorted and whole, appended far fewer times than batches came, a token sent twice shown once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'requestAnimationFrame'] });
+    try {
+      const tokens = Array.from({ length: 6_000 }, (_, i) => token({ name: `Token ${(i * 7919) % 6_000}` }));
+      const pending = deferred<number>();
+      let channel: Channel<TokenBatch> | null = null;
+      mockBackend({
+        list_all_tokens: (args: Record<string, any>) => {
+          channel = args.onBatch;
+          return pending.promise;
+        },
+      });
+      const loading = tokenList.load('conn-1');
+      await vi.advanceTimersByTimeAsync(0);
+      const appends: number[] = [];
+      let last = tokenList.all;
+      // 120 batches of 50, one every 10 ms, the second page again after the last.
+      const batches = batchesOf([...tokens, ...tokens.slice(50, 100)], 50);
+      for (const [index, batch] of batches.entries()) {
+        sendBatches(channel!, [batch], index);
+        await vi.advanceTimersByTimeAsync(10);
+        if (tokenList.all !== last) {
+          appends.push(tokenList.all.length);
+          last = tokenList.all;
+          // Whatever is in so far is in order.
+          const names = tokenList.sorted.map((t) => t.name);
+          expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
+        }
+      }
+      expect(appends.length).toBeGreaterThan(3);
+      expect(appends.length).toBeLessThan(batches.length / 2);
+      pending.resolve(tokens.length + 50);
+      await vi.advanceTimersByTimeAsync(2_000);
+      await loading;
+      expect(tokenList.all).toHaveLength(tokens.length);
+      expect(new Set(tokenList.sorted.map((t) => t.id)).size).toBe(tokens.length);
+      expect(tokenList.sorted.map((t) => t.id)).toEqual(sortTokens(tokenList.all, tokenList.order).map((t) => t.id));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

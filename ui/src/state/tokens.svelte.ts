@@ -48,6 +48,23 @@ class BatchCounter {
   }
 }
 
+/**
+ * How long streamed rows wait before they are appended, for a list already
+ * `length` long: the next frame while the list is short, so the first rows
+ * show at once; then up to a second, so that an append (whose cost grows
+ * with the list) stays a small share of the time.
+ */
+export function flushPause(length: number): number {
+  return length < 2_000 ? 0 : Math.min(1_000, Math.round(length / 100));
+}
+
+/** Whether `now` is `before` with rows added at its end (a streamed batch). */
+function appended(before: readonly ListedToken[], now: readonly ListedToken[]): boolean {
+  if (now.length <= before.length) return false;
+  for (let i = 0; i < before.length; i++) if (before[i] !== now[i]) return false;
+  return true;
+}
+
 /** Where loading the list stands. */
 export type ListPhase = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -111,6 +128,9 @@ class TokenListState {
   private changedDuringLoad = new Map<string, ListedToken | null>();
   private pending: ListedToken[] = [];
   private flushScheduled = false;
+  // The ids in the list while a first load streams in, so that each batch is
+  // checked against it without going through the whole list.
+  private listedIds = new Set<string>();
 
   private sortedNow(
     all: readonly ListedToken[],
@@ -129,6 +149,9 @@ class TokenListState {
       (field !== 'reviewBy' || last.reviews === reviews);
     if (sameOrder && last.all === all) {
       sorted = last.sorted;
+    } else if (sameOrder && last.all.length > 0 && appended(last.all, all)) {
+      // Rows streamed in: only the new ones go in, and nothing has to be looked up.
+      sorted = resortChanged(last.sorted, all.slice(last.all.length), () => true, order, reviews);
     } else if (sameOrder && last.all.length > 0) {
       // Tokens are replaced, never changed in place: identity tells what changed.
       const before = new Set(last.all);
@@ -164,6 +187,7 @@ class TokenListState {
     this.total = null;
     this.pending = [];
     this.changedDuringLoad = new Map();
+    this.listedIds = new Set(this.all.map((token) => token.id));
     // A refresh replaces the rows only once the new list is complete, so a
     // failure half-way loses nothing that was on screen.
     const fresh: ListedToken[] = [];
@@ -209,6 +233,7 @@ class TokenListState {
       this.rememberedAt = null;
       markOnce('fresh list in');
       this.changedDuringLoad = new Map();
+      this.listedIds = new Set();
       this.phase = 'ready';
     } catch (thrown) {
       if (generation !== this.generation) return;
@@ -276,7 +301,10 @@ class TokenListState {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     this.read = new Map(this.read).set(token.id, modules === token.modules ? token : { ...token, modules });
     const row = listedToken(token);
-    if (this.phase === 'loading') this.changedDuringLoad.set(token.id, row);
+    if (this.phase === 'loading') {
+      this.changedDuringLoad.set(token.id, row);
+      this.listedIds.add(token.id);
+    }
     const at = this.all.findIndex((existing) => existing.id === token.id);
     this.all = at < 0 ? [...this.all, row] : this.all.map((existing, i) => (i === at ? row : existing));
   }
@@ -348,7 +376,10 @@ class TokenListState {
   }
 
   // Batches arrive faster than frames: append them once per frame so 100
-  // batches do not mean 100 re-sorts.
+  // batches do not mean 100 re-sorts. A long list is appended less often:
+  // each append copies, sorts in and counts the whole list, and at 100,000
+  // rows doing that every frame would churn through gigabytes for the
+  // garbage collector, and hold the memory it grows to.
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -357,15 +388,20 @@ class TokenListState {
       this.flushScheduled = false;
       this.flush(this.generation);
     };
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
-    else setTimeout(run, 16);
+    const pause = flushPause(this.all.length);
+    if (pause === 0 && typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    else setTimeout(run, Math.max(pause, 16));
   }
 
   private flush(generation: number): void {
     if (generation !== this.generation || this.pending.length === 0) return;
-    // A token already shown (added by an event or Create meanwhile) is not added twice.
-    const shown = new Set(this.all.map((token) => token.id));
-    const arrived = this.withChanges(this.pending).filter((token) => !shown.has(token.id));
+    // A token already shown (added by an event or Create meanwhile, or sent
+    // twice when the list shifted between pages) is not added twice.
+    const arrived = this.withChanges(this.pending).filter((token) => {
+      if (this.listedIds.has(token.id)) return false;
+      this.listedIds.add(token.id);
+      return true;
+    });
     this.all = this.all.concat(arrived);
     this.pending = [];
     markOnce('first rows in the list state');
