@@ -164,7 +164,8 @@ async fn keystrokes(app: &AppUnderTest) -> Vec<f64> {
     const LISTEN: &str = "window.__keystrokes = [];
         document.addEventListener('input', (event) => {
           const typed = event.timeStamp;
-          requestAnimationFrame(() => setTimeout(() => window.__keystrokes.push(performance.now() - typed)));
+          const value = event.target.value;
+          requestAnimationFrame(() => setTimeout(() => window.__keystrokes.push([performance.now() - typed, value])));
         }, true);";
     app.client().execute(LISTEN, vec![]).await.expect("listening");
     for search in SEARCHES {
@@ -178,7 +179,13 @@ async fn keystrokes(app: &AppUnderTest) -> Vec<f64> {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let samples = app.client().execute("return window.__keystrokes", vec![]).await.expect("samples");
     // The fill's own select-all and delete are keystrokes too: kept, they repaint the list.
-    serde_json::from_value(samples).expect("numbers")
+    let samples: Vec<(f64, String)> = serde_json::from_value(samples).expect("numbers and texts");
+    if std::env::var_os("TOKEN_DESK_BENCH_TRACE").is_some() {
+        for (ms, text) in &samples {
+            eprintln!("keystroke {ms:6.1} ms, search now {text:?}");
+        }
+    }
+    samples.into_iter().map(|(ms, _)| ms).collect()
 }
 
 /// Frame times (ms, from one animation frame to the next) of flings from the
