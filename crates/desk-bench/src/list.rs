@@ -182,7 +182,7 @@ async fn keystrokes(app: &AppUnderTest) -> Vec<f64> {
     let samples: Vec<(f64, String)> = serde_json::from_value(samples).expect("numbers and texts");
     if std::env::var_os("TOKEN_DESK_BENCH_TRACE").is_some() {
         for (ms, text) in &samples {
-            eprintln!("keystroke {ms:6.1} ms, search now {text:?}");
+            println!("keystroke {ms:6.1} ms, search now {text:?}");
         }
     }
     samples.into_iter().map(|(ms, _)| ms).collect()
