@@ -23,17 +23,16 @@ pub fn give_back_freed_memory() {
 mod tests {
     use super::give_back_freed_memory;
 
-    /// Resident memory of this process, in bytes.
-    fn resident() -> u64 {
-        let statm = std::fs::read_to_string("/proc/self/statm").expect("statm");
-        let pages: u64 = statm.split_whitespace().nth(1).expect("resident field").parse().expect("a number");
-        pages * 4096
-    }
-
     #[test]
     fn freed_holes_between_live_allocations_go_back_to_the_system() {
+        // Resident memory of this process, in bytes.
+        let resident = || -> u64 {
+            let statm = std::fs::read_to_string("/proc/self/statm").expect("statm");
+            let pages: u64 = statm.split_whitespace().nth(1).expect("resident field").parse().expect("a number");
+            pages * 4096
+        };
         // On a thread of its own, so its arena holds nothing of the other tests.
-        std::thread::spawn(|| {
+        std::thread::spawn(move || {
             // 80 MB in 4 KiB blocks, every tenth kept: the freed 90% is holes that
             // glibc cannot trim by itself, as after a list whose strings outlive it.
             let mut blocks: Vec<Vec<u8>> = (0..20_000).map(|i| vec![(i % 251) as u8; 4096]).collect();
