@@ -255,6 +255,37 @@ describe('a long list streaming in', () => {
     expect(flushPause(1_000_000)).toBe(1_000);
   });
 
+  it("does not make another connection's first rows wait for the last list's pause", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame'] });
+    try {
+      const long = Array.from({ length: 3_000 }, () => token());
+      const other = [token({ name: 'Other connection' })];
+      const pending = deferred<number>();
+      const channels: Channel<TokenBatch>[] = [];
+      mockBackend({
+        list_all_tokens: (args: Record<string, any>) => {
+          channels.push(args.onBatch);
+          return pending.promise;
+        },
+      });
+      void tokenList.load('conn-1');
+      await vi.advanceTimersByTimeAsync(0);
+      const [first, rest] = batchesOf(long, 2_500);
+      sendBatches(channels[0], [first]);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(tokenList.all).toHaveLength(2_500);
+      // The rest waits for a pause of 25 ms, which the switch cuts short.
+      sendBatches(channels[0], [rest], 1);
+      void tokenList.load('conn-2');
+      await vi.advanceTimersByTimeAsync(0);
+      sendBatches(channels[1], batchesOf(other));
+      await vi.advanceTimersByTimeAsync(17);
+      expect(tokenList.all.map((t) => t.name)).toEqual(['Other connection']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('ends sorted and whole, appended far fewer times than batches came, a token sent twice shown once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'requestAnimationFrame'] });
     try {
@@ -335,14 +366,13 @@ describe('the list keeps rows, not whole tokens', () => {
     expect(tokenList.token(ci.id)?.modules).toBeNull();
     tokenList.upsert(ci);
     expect(tokenList.token(ci.id)?.modules).toEqual(MODULES.slice(0, 2));
-    // Renamed and disabled elsewhere: the next list says so. A list that leaves
-    // descriptions out says nothing about them.
+    // Renamed, disabled and its description cleared elsewhere: the next list says so.
     mockBackend({
       list_all_tokens: streams([{ ...ci, name: 'CI (old)', status: 'Disabled', description: null, modules: null }]),
     });
     await tokenList.refresh();
     const shown = tokenList.token(ci.id);
-    expect(shown).toMatchObject({ name: 'CI (old)', status: 'Disabled', description: 'Deploys' });
+    expect(shown).toMatchObject({ name: 'CI (old)', status: 'Disabled', description: null });
     expect(shown?.modules).toEqual(MODULES.slice(0, 2));
     // Gone from the list: the page has nothing to show, and the read is let go.
     tokenList.removeLocally(ci.id);

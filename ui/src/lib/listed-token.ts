@@ -87,11 +87,9 @@ function iso(at: number | null): string | null {
  */
 export function tokenOfRow(row: ListedToken, read: TokenView | undefined): TokenView {
   if (read) {
-    // A list that leaves descriptions out says nothing about them.
-    const description = row.description ?? read.description;
     const same =
       read.name === row.name &&
-      read.description === description &&
+      read.description === row.description &&
       read.status === row.status &&
       timeOf(read.lastAccessAt) === row.lastAccess;
     return same
@@ -99,7 +97,7 @@ export function tokenOfRow(row: ListedToken, read: TokenView | undefined): Token
       : {
           ...read,
           name: row.name,
-          description,
+          description: row.description,
           status: row.status,
           lastAccessAt: iso(row.lastAccess),
         };

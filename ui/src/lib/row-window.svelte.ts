@@ -33,9 +33,12 @@ export class RowWindow {
 
   private visible(scrollTop: number, viewportHeight: number, count: number): WindowRow[] {
     if (count === 0) return [];
-    const first = Math.max(0, Math.floor(scrollTop / this.rowHeight) - this.overscan);
     const shown = Math.max(0, viewportHeight - this.headerHeight);
-    const last = Math.min(count - 1, Math.ceil((scrollTop + shown) / this.rowHeight) + this.overscan);
+    // A list that just got shorter than the scroll position: the browser will clamp the
+    // scroll, and until its scroll event the rows shown are the last ones, not none.
+    const top = Math.min(scrollTop, Math.max(0, count * this.rowHeight - shown));
+    const first = Math.max(0, Math.floor(top / this.rowHeight) - this.overscan);
+    const last = Math.min(count - 1, Math.ceil((top + shown) / this.rowHeight) + this.overscan);
     const rows: WindowRow[] = [];
     for (let index = first; index <= last; index++) rows.push({ index, start: index * this.rowHeight });
     return rows;

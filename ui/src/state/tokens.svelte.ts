@@ -127,7 +127,8 @@ class TokenListState {
   // state wins over what the load brings.
   private changedDuringLoad = new Map<string, ListedToken | null>();
   private pending: ListedToken[] = [];
-  private flushScheduled = false;
+  // The append waiting for its frame or its pause, if one is.
+  private scheduledFlush: (() => void) | null = null;
   // The ids in the list while a first load streams in, so that each batch is
   // checked against it without going through the whole list.
   private listedIds = new Set<string>();
@@ -187,7 +188,9 @@ class TokenListState {
     this.total = null;
     this.pending = [];
     this.changedDuringLoad = new Map();
-    this.listedIds = new Set(this.all.map((token) => token.id));
+    // Only a first load streams, into an empty list.
+    this.listedIds = new Set();
+    this.cancelFlush();
     // A refresh replaces the rows only once the new list is complete, so a
     // failure half-way loses nothing that was on screen.
     const fresh: ListedToken[] = [];
@@ -238,6 +241,7 @@ class TokenListState {
     } catch (thrown) {
       if (generation !== this.generation) return;
       this.flush(generation);
+      this.listedIds = new Set();
       this.error = asDeskError(thrown);
       this.phase = 'error';
     }
@@ -373,6 +377,8 @@ class TokenListState {
     this.selectedId = null;
     this.clearChecked();
     this.pending = [];
+    this.listedIds = new Set();
+    this.cancelFlush();
   }
 
   // Batches arrive faster than frames: append them once per frame so 100
@@ -381,16 +387,26 @@ class TokenListState {
   // rows doing that every frame would churn through gigabytes for the
   // garbage collector, and hold the memory it grows to.
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
+    if (this.scheduledFlush) return;
     // The frame may run after another load began: flush for whichever load is current.
     const run = () => {
-      this.flushScheduled = false;
+      this.scheduledFlush = null;
       this.flush(this.generation);
     };
     const pause = flushPause(this.all.length);
-    if (pause === 0 && typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
-    else setTimeout(run, Math.max(pause, 16));
+    if (pause === 0 && typeof requestAnimationFrame === 'function') {
+      const frame = requestAnimationFrame(run);
+      this.scheduledFlush = () => cancelAnimationFrame(frame);
+    } else {
+      const timer = setTimeout(run, Math.max(pause, 16));
+      this.scheduledFlush = () => clearTimeout(timer);
+    }
+  }
+
+  /** Drops a waiting append: a new load's first rows must not wait for the last load's pause. */
+  private cancelFlush(): void {
+    this.scheduledFlush?.();
+    this.scheduledFlush = null;
   }
 
   private flush(generation: number): void {

@@ -6,8 +6,21 @@
 //! between the allocations that live on it cannot give the holes back by
 //! itself, so the process would stay that much larger for as long as it runs.
 
-/// Gives the allocator's free pages back to the system. Cheap next to a list
-/// fetch (a walk of the arenas); a no-op where the allocator is not glibc's.
+/// Gives the allocator's free pages back to the system, a moment after a list
+/// has been answered, off the async workers: the walk of the arenas locks each
+/// one, and the window is still fetching the list's last batches meanwhile,
+/// whose buffers are freed by then. Needs a Tokio runtime.
+pub fn give_back_freed_memory_soon() {
+    tokio::spawn(async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if let Err(error) = tokio::task::spawn_blocking(give_back_freed_memory).await {
+            tracing::debug!("freed memory was not given back: {error}");
+        }
+    });
+}
+
+/// Gives the allocator's free pages back to the system now. A no-op where the
+/// allocator is not glibc's.
 pub fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -29,7 +42,9 @@ mod tests {
         let resident = || -> u64 {
             let statm = std::fs::read_to_string("/proc/self/statm").expect("statm");
             let pages: u64 = statm.split_whitespace().nth(1).expect("resident field").parse().expect("a number");
-            pages * 4096
+            // SAFETY: sysconf only reads a system constant.
+            let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+            pages * u64::try_from(page).expect("a page size")
         };
         // On a thread of its own, so its arena holds nothing of the other tests.
         std::thread::spawn(move || {

@@ -73,7 +73,7 @@ impl Desk {
         }
         // The tray follows what the window just saw (another client's changes among it).
         self.emit(DeskEvent::TokensRefreshed { connection_id: connection_id.to_owned() });
-        crate::platform::heap::give_back_freed_memory();
+        crate::platform::heap::give_back_freed_memory_soon();
         Ok(delivered)
     }
 
