@@ -26,10 +26,28 @@ import {
   sendBatches,
   streams,
   token,
+  type Answer,
 } from './fixtures';
 import { listedToken, tokenOfRow } from '../src/lib/listed-token';
 
 afterEach(resetAll);
+
+/**
+ * A `list_all_tokens` that holds its answer until the test settles `pending`;
+ * `channel()` is the batch channel of the latest call, `channels` every call's.
+ */
+function heldListAll(answers: Record<string, Answer> = {}) {
+  const pending = deferred<number>();
+  const channels: Channel<TokenBatch>[] = [];
+  mockBackend({
+    ...answers,
+    list_all_tokens: (args: Record<string, any>) => {
+      channels.push(args.onBatch);
+      return pending.promise;
+    },
+  });
+  return { pending, channels, channel: () => channels[channels.length - 1] };
+}
 
 describe('sorting by date', () => {
   it('orders times, not their spelling', () => {
@@ -133,17 +151,8 @@ describe('a search typed on', () => {
 describe('the list remembered from the last start', () => {
   const savedAt = '2026-12-01T10:00:00Z';
 
-  function slowList(): { pending: ReturnType<typeof deferred<number>>; channel: () => Channel<TokenBatch> } {
-    const pending = deferred<number>();
-    let channel: Channel<TokenBatch> | null = null;
-    mockBackend({
-      remembered_tokens: { tokens: [token({ name: 'Kept from yesterday' })], savedAt },
-      list_all_tokens: (args: Record<string, any>) => {
-        channel = args.onBatch;
-        return pending.promise;
-      },
-    });
-    return { pending, channel: () => channel! };
+  function slowList() {
+    return heldListAll({ remembered_tokens: { tokens: [token({ name: 'Kept from yesterday' })], savedAt } });
   }
 
   it('shows at once, marked, and the fresh list replaces it whole', async () => {
@@ -227,18 +236,11 @@ describe('changes while the list streams in', () => {
   it('a token created while the first load streams in is shown once', async () => {
     const a = token({ name: 'Alpha' });
     const created = token({ name: 'Created meanwhile' });
-    const pending = deferred<number>();
-    let channel: Channel<TokenBatch> | null = null;
-    mockBackend({
-      list_all_tokens: (args: Record<string, any>) => {
-        channel = args.onBatch;
-        return pending.promise;
-      },
-    });
+    const { pending, channel } = heldListAll();
     const loading = tokenList.load('conn-1');
     await Promise.resolve();
     tokenList.upsert(created);
-    sendBatches(channel!, batchesOf([a, created]));
+    sendBatches(channel(), batchesOf([a, created]));
     pending.resolve(2);
     await loading;
     expect(tokenList.all.filter((t) => t.id === created.id)).toHaveLength(1);
@@ -260,14 +262,7 @@ describe('a long list streaming in', () => {
     try {
       const long = Array.from({ length: 3_000 }, () => token());
       const other = [token({ name: 'Other connection' })];
-      const pending = deferred<number>();
-      const channels: Channel<TokenBatch>[] = [];
-      mockBackend({
-        list_all_tokens: (args: Record<string, any>) => {
-          channels.push(args.onBatch);
-          return pending.promise;
-        },
-      });
+      const { channels } = heldListAll();
       void tokenList.load('conn-1');
       await vi.advanceTimersByTimeAsync(0);
       const [first, rest] = batchesOf(long, 2_500);
@@ -290,14 +285,7 @@ describe('a long list streaming in', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'requestAnimationFrame'] });
     try {
       const tokens = Array.from({ length: 6_000 }, (_, i) => token({ name: `Token ${(i * 7919) % 6_000}` }));
-      const pending = deferred<number>();
-      let channel: Channel<TokenBatch> | null = null;
-      mockBackend({
-        list_all_tokens: (args: Record<string, any>) => {
-          channel = args.onBatch;
-          return pending.promise;
-        },
-      });
+      const { pending, channel } = heldListAll();
       const loading = tokenList.load('conn-1');
       await vi.advanceTimersByTimeAsync(0);
       const appends: number[] = [];
@@ -305,7 +293,7 @@ describe('a long list streaming in', () => {
       // 120 batches of 50, one every 10 ms, the second page again after the last.
       const batches = batchesOf([...tokens, ...tokens.slice(50, 100)], 50);
       for (const [index, batch] of batches.entries()) {
-        sendBatches(channel!, [batch], index);
+        sendBatches(channel(), [batch], index);
         await vi.advanceTimersByTimeAsync(10);
         if (tokenList.all !== last) {
           appends.push(tokenList.all.length);
