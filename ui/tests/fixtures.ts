@@ -15,6 +15,7 @@ import type {
   FieldError,
   ModuleView,
   TokenBatch,
+  TokenRows,
   TokenView,
 } from '../src/lib/bindings';
 import { listedToken, type ListedToken } from '../src/lib/listed-token';
@@ -157,12 +158,53 @@ export function sendBatches(channel: Channel<TokenBatch>, batches: TokenBatch[],
   batches.forEach((message, index) => internals.runCallback(channel.id, { index: firstIndex + index, message }));
 }
 
+/**
+ * `tokens` column by column, as the desk sends a list (`TokenRows::of` in
+ * desk-core): repeated texts and accounts once, dates as milliseconds.
+ */
+export function tokenRows(tokens: readonly TokenView[]): TokenRows {
+  const rows: TokenRows = {
+    ids: [],
+    names: [],
+    descriptions: [],
+    statuses: [],
+    lastAccess: [],
+    created: [],
+    createdBy: [],
+    accountOf: [],
+    texts: [],
+    accounts: [],
+  };
+  const text = (value: string) => {
+    const at = rows.texts.indexOf(value);
+    return at >= 0 ? at : rows.texts.push(value) - 1;
+  };
+  const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+  for (const token of tokens) {
+    rows.ids.push(token.id);
+    rows.names.push(token.name);
+    rows.descriptions.push(token.description);
+    rows.statuses.push(text(token.status));
+    rows.lastAccess.push(time(token.lastAccessAt));
+    rows.created.push(time(token.created?.at));
+    rows.createdBy.push(token.created?.byName ? text(token.created.byName) : null);
+    const account = token.account;
+    if (account) {
+      const at = rows.accounts.findIndex((known) => known.id === account.id && known.name === account.name);
+      rows.accountOf.push(at >= 0 ? at : rows.accounts.push(account) - 1);
+    } else {
+      rows.accountOf.push(null);
+    }
+  }
+  return rows;
+}
+
 /** Splits `tokens` into batches with running `fetched` counts. */
 export function batchesOf(tokens: TokenView[], size = 2): TokenBatch[] {
   const batches: TokenBatch[] = [];
   for (let at = 0; at < tokens.length; at += size) {
     batches.push({
-      items: tokens.slice(at, at + size),
+      rows: tokenRows(tokens.slice(at, at + size)),
       fetched: Math.min(at + size, tokens.length),
       total: tokens.length,
     });

@@ -24,11 +24,12 @@ import {
   resetAll,
   row,
   sendBatches,
+  tokenRows,
   streams,
   token,
   type Answer,
 } from './fixtures';
-import { listedToken, tokenOfRow } from '../src/lib/listed-token';
+import { listedRows, listedToken, tokenOfRow } from '../src/lib/listed-token';
 
 afterEach(resetAll);
 
@@ -152,7 +153,7 @@ describe('the list remembered from the last start', () => {
   const savedAt = '2026-12-01T10:00:00Z';
 
   function slowList() {
-    return heldListAll({ remembered_tokens: { tokens: [token({ name: 'Kept from yesterday' })], savedAt } });
+    return heldListAll({ remembered_tokens: { rows: tokenRows([token({ name: 'Kept from yesterday' })]), savedAt } });
   }
 
   it('shows at once, marked, and the fresh list replaces it whole', async () => {
@@ -186,7 +187,7 @@ describe('the list remembered from the last start', () => {
     const remembered = deferred<unknown>();
     mockBackend({ remembered_tokens: () => remembered.promise, list_all_tokens: streams([]) });
     await tokenList.load('CONN-1');
-    remembered.resolve({ tokens: [token({ name: 'Deleted since' })], savedAt });
+    remembered.resolve({ rows: tokenRows([token({ name: 'Deleted since' })]), savedAt });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(tokenList.all).toEqual([]);
     expect(tokenList.rememberedAt).toBeNull();
@@ -200,7 +201,7 @@ describe('the list remembered from the last start', () => {
       list_all_tokens: streams([fresh]),
     });
     await tokenList.load('CONN-1');
-    remembered.resolve({ tokens: [token({ name: 'Too late' })], savedAt });
+    remembered.resolve({ rows: tokenRows([token({ name: 'Too late' })]), savedAt });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(tokenList.all.map((t) => t.name)).toEqual(['Fresh first']);
     expect(tokenList.rememberedAt).toBeNull();
@@ -344,6 +345,39 @@ describe('the list keeps rows, not whole tokens', () => {
     expect(a.createdBy).toBe('Ada Admin');
     expect(a.search).toBe(`billing export\n${a.id.toLowerCase()}\n`);
     expect(filterTokens([a, b], { status: null, search: 'sync' })).toEqual([b]);
+  });
+
+  it('reads a batch column by column into the same rows a whole token makes', () => {
+    const tokens = [
+      token({ name: 'Billing', lastAccessAt: '2026-03-01T10:00:00+00:00', description: 'Nightly' }),
+      token({ name: 'Deploy', status: 'Disabled', account: null, created: null }),
+      token({ name: 'Sync', account: { id: 'ACC-9', name: 'Other', accountType: 'Client' } }),
+    ];
+    const rows = listedRows(tokenRows(tokens));
+    expect(rows).toEqual(tokens.map(listedToken));
+    // Texts and accounts a batch repeats, and those of the batches before it, are one object.
+    const again = listedRows(tokenRows(tokens));
+    expect(again[0].account).toBe(rows[0].account);
+    expect(again[2].account).toBe(rows[2].account);
+  });
+
+  it('reads a column cut short, or an index past its table, as not said', () => {
+    const rows = listedRows({
+      ids: ['TKN-0000-0001', 'TKN-0000-0002'],
+      names: ['Only one name'],
+      descriptions: [],
+      statuses: [0, 7],
+      lastAccess: [1_700_000_000_000],
+      created: [],
+      createdBy: [3],
+      accountOf: [null, 9],
+      texts: ['Active'],
+      accounts: [],
+    });
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ name: 'Only one name', status: 'Active', lastAccess: 1_700_000_000_000 });
+    expect(rows[0]).toMatchObject({ description: null, created: null, createdBy: null, account: null });
+    expect(rows[1]).toMatchObject({ id: 'TKN-0000-0002', name: '', status: '', lastAccess: null, account: null });
   });
 
   it("a token's page shows its last read, with a refreshed list's newer columns over it", async () => {

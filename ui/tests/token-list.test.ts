@@ -18,6 +18,7 @@ import {
   mockBackend,
   resetAll,
   sendBatches,
+  tokenRows,
   streams,
   token,
   type Answer,
@@ -236,7 +237,7 @@ describe('Token list', () => {
       attempts += 1;
       if (attempts === 1) return streams(TOKENS)(args);
       // The refresh streams one new page, then fails.
-      sendBatches(args.onBatch, [{ items: [token({ name: 'Half-loaded' })], fetched: 1, total: 10 }]);
+      sendBatches(args.onBatch, [{ rows: tokenRows([token({ name: 'Half-loaded' })]), fetched: 1, total: 10 }]);
       throw deskError('network', 'The Marketplace did not answer.');
     });
     await loaded(3);

@@ -21,26 +21,30 @@ async fn the_whole_list_is_kept_without_descriptions_and_read_back() {
     let connection = world.connect(AccountKind::Vendor).await;
     assert!(world.desk.remembered_tokens(&connection.id).await.is_none(), "nothing before a first list");
 
-    let mut shown = Vec::new();
+    let mut batches = Vec::new();
     world
         .desk
-        .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| shown.extend(batch.items))
+        .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
         .await
         .expect("the list");
+    let shown: Vec<_> = batches.iter().flat_map(|batch| batch.rows.iter()).collect();
     let kept = world.desk.remembered_tokens(&connection.id).await.expect("kept after a whole list");
-    assert_eq!(kept.tokens.len(), shown.len());
-    for (kept, shown) in kept.tokens.iter().zip(&shown) {
-        assert_eq!((&kept.id, &kept.name, &kept.status), (&shown.id, &shown.name, &shown.status));
-        assert_eq!(kept.last_access_at, shown.last_access_at);
-        assert_eq!(kept.created.as_ref().and_then(|c| c.at.clone()), shown.created.as_ref().and_then(|c| c.at.clone()));
-        assert_eq!(kept.account.as_ref().map(|a| &a.name), shown.account.as_ref().map(|a| &a.name));
+    assert_eq!(kept.rows.len(), shown.len());
+    for (kept, shown) in kept.rows.iter().zip(&shown) {
+        assert_eq!((kept.id, kept.name, kept.status), (shown.id, shown.name, shown.status));
+        assert_eq!(
+            (kept.last_access, kept.created, kept.created_by),
+            (shown.last_access, shown.created, shown.created_by)
+        );
+        assert_eq!(kept.account, shown.account);
         assert_eq!(kept.description, None, "free text never leaves the Marketplace for a file");
     }
+    assert!(shown.iter().any(|token| token.created.is_some() && token.last_access.is_some()), "the seed has dates");
     assert!(shown.iter().any(|token| token.description.is_some()), "the seed has descriptions to leave out");
     let file = world.config_dir.path().join("remembered-lists").join(format!("{}.json", connection.id));
     let text = std::fs::read_to_string(&file).expect("the file");
     assert!(!text.contains("idt:"), "no token value in the file");
-    for token in shown.iter().filter_map(|token| token.description.as_deref()) {
+    for token in shown.iter().filter_map(|token| token.description) {
         assert!(!text.contains(token), "a description was written: {token}");
     }
 
@@ -48,7 +52,7 @@ async fn the_whole_list_is_kept_without_descriptions_and_read_back() {
     let active = TokenListQuery { status: Some(TokenState::Active), ..TokenListQuery::default() };
     world.desk.list_all_tokens(&connection.id, &active, |_| {}).await.expect("active only");
     let still = world.desk.remembered_tokens(&connection.id).await.expect("still kept");
-    assert_eq!(still.tokens.len(), shown.len());
+    assert_eq!(still.rows.len(), shown.len());
 }
 
 #[tokio::test]

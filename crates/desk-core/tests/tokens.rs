@@ -103,7 +103,7 @@ async fn list_all_delivers_every_token_in_batches_with_progress() {
         .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
         .await
         .expect("list all");
-    let ids: Vec<&str> = batches.iter().flat_map(|b| b.items.iter().map(|t| t.id.as_str())).collect();
+    let ids: Vec<&str> = batches.iter().flat_map(|b| b.rows.ids.iter().map(String::as_str)).collect();
     assert_eq!(ids.len() as u32, count);
     assert_eq!(count, visible, "every visible token");
     let mut unique = ids.clone();

@@ -31,11 +31,7 @@ async fn status_of(world: &World, token_id: &str) -> String {
 async fn active_ids(world: &World, connection_id: &str) -> Vec<String> {
     let query = TokenListQuery { status: Some(TokenState::Active), ..Default::default() };
     let mut ids = Vec::new();
-    world
-        .desk
-        .list_all_tokens(connection_id, &query, |batch| ids.extend(batch.items.into_iter().map(|t| t.id)))
-        .await
-        .expect("list");
+    world.desk.list_all_tokens(connection_id, &query, |batch| ids.extend(batch.rows.ids)).await.expect("list");
     ids
 }
 

@@ -762,8 +762,8 @@ export type Paging = {
 
 /**  A connection's list as it was last shown. */
 export type RememberedList = {
-	/**  The tokens, without descriptions or modules. */
-	tokens: TokenView[],
+	/**  The tokens, without descriptions. */
+	rows: TokenRows,
 	/**  When that list was complete (RFC 3339). */
 	savedAt: string,
 };
@@ -899,10 +899,10 @@ export type Stamp = {
 	byName: string | null,
 };
 
-/**  A batch of a list-all, as it arrives. */
+/**  A batch of a list-all, as it arrives: the list's columns of its tokens. */
 export type TokenBatch = {
 	/**  This batch's tokens, in order. */
-	items: TokenView[],
+	rows: TokenRows,
 	/**  Tokens delivered so far, this batch included. */
 	fetched: number,
 	/**  Tokens expected in all, when the server said. */
@@ -983,6 +983,33 @@ export type TokenReview = {
 	disableAtDate: boolean,
 	/**  What the disable did, once it acted. */
 	disableOutcome: DisableOutcome | null,
+};
+
+/**
+ *  Tokens as the list shows them, column by column: the `n`th entry of every
+ *  column belongs to the `n`th token. Never a value, never modules.
+ */
+export type TokenRows = {
+	/**  `TKN-NNNN-NNNN`. */
+	ids: string[],
+	/**  Display names. */
+	names: string[],
+	/**  Free text, when there is some (a remembered list keeps none). */
+	descriptions: (string | null)[],
+	/**  Each token's state: an index into `texts`. */
+	statuses: number[],
+	/**  Last use, in milliseconds since 1970; `null`: never used, or not said. */
+	lastAccess: (number | null)[],
+	/**  Creation, in milliseconds since 1970, when the platform said. */
+	created: (number | null)[],
+	/**  Who created each token, by name: an index into `texts`, when the platform said. */
+	createdBy: (number | null)[],
+	/**  The account each token belongs to: an index into `accounts`. */
+	accountOf: (number | null)[],
+	/**  The states and creators' names the rows point to, each once. */
+	texts: string[],
+	/**  The accounts the rows point to, each once. */
+	accounts: AccountSummary[],
 };
 
 /**  One sort key. */

@@ -4,7 +4,7 @@
 // numbers, no nested stamp objects. A token's page reads the whole token
 // itself; the list's row stands in only until that read is in.
 
-import type { AccountSummary, TokenView } from './bindings';
+import type { AccountSummary, TokenRows, TokenView } from './bindings';
 
 /** One row of the token list. */
 export interface ListedToken {
@@ -67,13 +67,42 @@ export function listedToken(token: TokenView): ListedToken {
     created: timeOf(token.created?.at),
     createdBy: token.created?.byName ? shared(token.created.byName) : null,
     account: sharedAccount(token.account),
-    search: `${token.name}\n${token.id}\n${token.description ?? ''}`.toLowerCase(),
+    search: searchText(token.name, token.id, token.description),
   };
 }
 
-/** The list's rows for a batch of tokens. */
-export function listedTokens(tokens: readonly TokenView[]): ListedToken[] {
-  return tokens.map(listedToken);
+function searchText(name: string, id: string, description: string | null): string {
+  return `${name}\n${id}\n${description ?? ''}`.toLowerCase();
+}
+
+/**
+ * The list's rows for a batch as it crossed from the desk, column by column
+ * (the texts it repeats, and dates as numbers, cross once). A column cut
+ * short reads as "not said" rather than as another token's entry.
+ */
+export function listedRows(rows: TokenRows): ListedToken[] {
+  const texts = rows.texts.map(shared);
+  const accounts = rows.accounts.map(sharedAccount);
+  const listed: ListedToken[] = [];
+  for (let at = 0; at < rows.ids.length; at++) {
+    const id = rows.ids[at];
+    const name = rows.names[at] ?? '';
+    const description = rows.descriptions[at] ?? null;
+    const createdBy = rows.createdBy[at] ?? null;
+    const account = rows.accountOf[at] ?? null;
+    listed.push({
+      id,
+      name,
+      description,
+      status: texts[rows.statuses[at]] ?? '',
+      lastAccess: rows.lastAccess[at] ?? null,
+      created: rows.created[at] ?? null,
+      createdBy: createdBy === null ? null : (texts[createdBy] ?? null),
+      account: account === null ? null : (accounts[account] ?? null),
+      search: searchText(name, id, description),
+    });
+  }
+  return listed;
 }
 
 function iso(at: number | null): string | null {

@@ -4,7 +4,7 @@
 import { Channel } from '@tauri-apps/api/core';
 import type { DeskError, TokenBatch, TokenChanged, TokenReview, TokenView } from '../lib/bindings';
 import { asDeskError, call, commands, events, DeskFailure } from '../lib/desk';
-import { listedToken, listedTokens, tokenOfRow, type ListedToken } from '../lib/listed-token';
+import { listedRows, listedToken, tokenOfRow, type ListedToken } from '../lib/listed-token';
 import { narrowingFilter, resortChanged, sortTokens, type TokenFilter, type TokenOrder } from '../lib/token-order';
 import { markOnce } from '../lib/marks';
 import { notes } from './notes.svelte';
@@ -215,14 +215,14 @@ class TokenListState {
       this.fetched = batch.fetched;
       this.total = batch.total;
       // Rows are made as each batch arrives: the batch's own objects are let go at once.
-      const rows = listedTokens(batch.items);
+      const rows = listedRows(batch.rows);
       if (streaming) {
         for (const row of rows) this.pending.push(row);
         this.scheduleFlush();
       } else {
         for (const row of rows) fresh.push(row);
       }
-      received.add(batch.items.length);
+      received.add(rows.length);
     };
     try {
       markOnce('list requested');
@@ -254,8 +254,8 @@ class TokenListState {
   private async showRemembered(connectionId: string, stillWanted: () => boolean): Promise<void> {
     try {
       const remembered = await call(commands.rememberedTokens(connectionId));
-      if (!remembered || remembered.tokens.length === 0 || !stillWanted()) return;
-      this.all = listedTokens(remembered.tokens);
+      if (!remembered || remembered.rows.ids.length === 0 || !stillWanted()) return;
+      this.all = listedRows(remembered.rows);
       this.rememberedAt = remembered.savedAt;
       markOnce('remembered list shown');
     } catch {

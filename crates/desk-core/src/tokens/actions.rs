@@ -12,8 +12,9 @@ use crate::tokens::copy_as::CopyFormat;
 use crate::tokens::ids::{IdKind, checked};
 use crate::tokens::queries::TokenListQuery;
 use crate::tokens::remembered::ListRecorder;
+use crate::tokens::rows::TokenRows;
 use crate::tokens::validation::{check, description_problems, module_problems, name_problems};
-use crate::tokens::views::{ModuleView, TokenBatch, TokenPage, TokenView};
+use crate::tokens::views::{ModuleView, TokenBatch, TokenPage, TokenView, ViewBatch};
 
 /// What the create form sends.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
@@ -65,7 +66,7 @@ impl Desk {
                 if remembering {
                     recorder.add(&batch.items);
                 }
-                on_batch(batch);
+                on_batch(TokenBatch { rows: TokenRows::of(&batch.items), fetched: batch.fetched, total: batch.total });
             })
             .await?;
         if remembering {
@@ -83,14 +84,14 @@ impl Desk {
         &self,
         connection_id: &str,
         query: &TokenListQuery,
-        mut on_batch: impl FnMut(TokenBatch) + Send,
+        mut on_batch: impl FnMut(ViewBatch) + Send,
     ) -> Result<u32, DeskError> {
         let client = self.client(connection_id).await?;
         let mut pages = client.list_all_tokens(query.to_query());
         let mut delivered = 0u32;
         while let Some(progress) = pages.next().await {
             let progress = progress?;
-            let batch = TokenBatch {
+            let batch = ViewBatch {
                 items: progress.items.iter().map(TokenView::from).collect(),
                 fetched: u32::try_from(progress.fetched).unwrap_or(u32::MAX),
                 total: progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX)),

@@ -9,5 +9,6 @@ pub mod ids;
 pub(crate) mod privilege;
 pub mod queries;
 pub mod remembered;
+pub mod rows;
 pub mod validation;
 pub mod views;

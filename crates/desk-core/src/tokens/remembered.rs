@@ -15,17 +15,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::connections::types::AccountSummary;
 use crate::desk::Desk;
+use crate::tokens::rows::TokenRows;
 use crate::tokens::views::{Stamp, TokenView};
 
 /// The folder, in the config dir, that holds one file per connection.
 const FOLDER: &str = "remembered-lists";
 
 /// A connection's list as it was last shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RememberedList {
-    /// The tokens, without descriptions or modules.
-    pub tokens: Vec<TokenView>,
+    /// The tokens, without descriptions.
+    pub rows: TokenRows,
     /// When that list was complete (RFC 3339).
     pub saved_at: String,
 }
@@ -136,10 +137,10 @@ impl Desk {
                 }
             };
             match serde_json::from_slice::<File>(&bytes) {
-                Ok(file) => Some(RememberedList {
-                    tokens: file.tokens.into_iter().map(TokenView::from).collect(),
-                    saved_at: file.saved_at,
-                }),
+                Ok(file) => {
+                    let tokens: Vec<TokenView> = file.tokens.into_iter().map(TokenView::from).collect();
+                    Some(RememberedList { rows: TokenRows::of(&tokens), saved_at: file.saved_at })
+                }
                 Err(error) => {
                     tracing::info!("the remembered list is damaged ({error}); it is removed");
                     let _ = std::fs::remove_file(&path);

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::connections::types::AccountSummary;
 use crate::redact_secrets;
+use crate::tokens::rows::TokenRows;
 
 /// A module as the token screens show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -155,16 +156,26 @@ impl From<&marketplace_api::Page<AuditRecord>> for AuditPage {
     }
 }
 
-/// A batch of a list-all, as it arrives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+/// A batch of a list-all, as it arrives: the list's columns of its tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenBatch {
     /// This batch's tokens, in order.
-    pub items: Vec<TokenView>,
+    pub rows: TokenRows,
     /// Tokens delivered so far, this batch included.
     pub fetched: u32,
     /// Tokens expected in all, when the server said.
     pub total: Option<u32>,
+}
+
+/// A batch of whole tokens, for the lists the desk keeps itself (the palette's).
+pub(crate) struct ViewBatch {
+    /// This batch's tokens, in order.
+    pub(crate) items: Vec<TokenView>,
+    /// Tokens delivered so far, this batch included.
+    pub(crate) fetched: u32,
+    /// Tokens expected in all, when the server said.
+    pub(crate) total: Option<u32>,
 }
 
 /// An audit record in a list: enough for one row of the Audit trail tab.

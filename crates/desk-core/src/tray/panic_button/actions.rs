@@ -21,7 +21,8 @@ impl Desk {
         };
         let mut tokens = Vec::new();
         self.list_all_tokens(connection_id, &query, |batch| {
-            tokens.extend(batch.items.iter().map(|token| tray_token(&connection, &token.id, &token.name)));
+            let rows = &batch.rows;
+            tokens.extend(rows.ids.iter().zip(&rows.names).map(|(id, name)| tray_token(&connection, id, name)));
         })
         .await?;
         Ok(PanicPlan { connection_id: connection.id, connection_label: connection.label, tokens })
