@@ -149,6 +149,22 @@ describe('a search typed on', () => {
   });
 });
 
+describe('a keystroke over many rows', () => {
+  it('reads the filter once, not once per row (the list filter is tracked state)', () => {
+    const tokens = Array.from({ length: 1_000 }, (_, i) => row({ id: `TKN-0000-${i}`, name: `billing ${i}` }));
+    let reads = 0;
+    const counted: TokenFilter = { search: 'bill', review: 'any', unusedDays: null, status: 'Active' };
+    const tracked = new Proxy(counted, {
+      get(target, key: keyof TokenFilter) {
+        reads++;
+        return target[key];
+      },
+    });
+    expect(filterTokens(tokens, tracked)).toHaveLength(1_000);
+    expect(reads).toBeLessThan(10);
+  });
+});
+
 describe('the list remembered from the last start', () => {
   const savedAt = '2026-12-01T10:00:00Z';
 

