@@ -2,6 +2,7 @@
 //! the form's rules, the ids' shapes and the copy formats.
 
 pub(crate) mod actions;
+pub(crate) mod batching;
 pub mod bulk;
 pub(crate) mod copy_as;
 pub mod directory;
