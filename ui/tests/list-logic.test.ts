@@ -165,6 +165,23 @@ describe('a keystroke over many rows', () => {
   });
 });
 
+describe('a keystroke that hides nothing', () => {
+  it('answers the very rows it was given, so the list has nothing to redraw', () => {
+    const tokens = ['billing export', 'billing sync', 'deploy'].map((name, i) => row({ id: `TKN-0000-000${i}`, name }));
+    const base: TokenFilter = { status: null, search: '', review: 'any', unusedDays: null };
+    expect(filterTokens(tokens, { ...base, search: 'tkn-' })).toBe(tokens);
+    const billing = filterTokens(tokens, { ...base, search: 'bill' });
+    expect(billing.map((t) => t.name)).toEqual(['billing export', 'billing sync']);
+    expect(filterTokens(tokens, { ...base, search: 'e' }).map((t) => t.name)).toEqual(['billing export', 'deploy']);
+    // Typed on, the narrowing search hands the last answer back as it is.
+    const typed = narrowingFilter();
+    const reviews = new Map();
+    const bill = typed(tokens, { ...base, search: 'bill' }, reviews);
+    expect(typed(tokens, { ...base, search: 'billi' }, reviews)).toBe(bill);
+    expect(typed(tokens, { ...base, search: 'billing s' }, reviews).map((t) => t.name)).toEqual(['billing sync']);
+  });
+});
+
 describe('the list remembered from the last start', () => {
   const savedAt = '2026-12-01T10:00:00Z';
 

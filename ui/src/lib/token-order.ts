@@ -37,7 +37,12 @@ export function isFiltering(filter: TokenFilter): boolean {
   );
 }
 
-/** The tokens that match `filter`, in the order given; `reviews` are the review dates by token id. */
+/**
+ * The tokens that match `filter`, in the order given; `reviews` are the
+ * review dates by token id. When every token matches, the answer is `tokens`
+ * itself: a keystroke that hides nothing (`tkn-` matches every id; `billi`
+ * after `bill`, typed on) leaves the list as it is, with nothing to redraw.
+ */
 export function filterTokens(
   tokens: readonly ListedToken[],
   filter: TokenFilter,
@@ -52,7 +57,7 @@ export function filterTokens(
   const unusedDays = filter.unusedDays ?? null;
   if (!needle && !status && review === 'any' && unusedDays === null) return tokens as ListedToken[];
   const usedSince = unusedDays === null ? 0 : now - unusedDays * DAY_MS;
-  return tokens.filter((token) => {
+  const matches = (token: ListedToken): boolean => {
     if (status && token.status !== status) return false;
     // Each row carries its lower-cased text: a keystroke is one search per row,
     // with `indexOf`, which JavaScriptCore runs as its own fast path (`includes`
@@ -69,7 +74,15 @@ export function filterTokens(
       if (last !== null && last >= usedSince) return false;
     }
     return true;
-  });
+  };
+  // Copied only from the first token left out.
+  let kept: ListedToken[] | null = null;
+  for (let at = 0; at < tokens.length; at++) {
+    const token = tokens[at];
+    if (matches(token)) kept?.push(token);
+    else kept ??= tokens.slice(0, at);
+  }
+  return kept ?? (tokens as ListedToken[]);
 }
 
 /** A filter's answer, and what it was asked. */
