@@ -18,7 +18,7 @@ import type {
   TokenRows,
   TokenView,
 } from '../src/lib/bindings';
-import { listedToken, type ListedToken } from '../src/lib/listed-token';
+import { listedToken, timeOf, type ListedToken } from '../src/lib/listed-token';
 import { connections } from '../src/state/connections.svelte';
 import { tokenList } from '../src/state/tokens.svelte';
 import { assignableModules } from '../src/state/modules.svelte';
@@ -179,7 +179,7 @@ export function tokenRows(tokens: readonly TokenView[]): TokenRows {
     const at = rows.texts.indexOf(value);
     return at >= 0 ? at : rows.texts.push(value) - 1;
   };
-  const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+  const time = timeOf;
   for (const token of tokens) {
     rows.ids.push(token.id);
     rows.names.push(token.name);
@@ -190,7 +190,9 @@ export function tokenRows(tokens: readonly TokenView[]): TokenRows {
     rows.createdBy.push(token.created?.byName ? text(token.created.byName) : null);
     const account = token.account;
     if (account) {
-      const at = rows.accounts.findIndex((known) => known.id === account.id && known.name === account.name);
+      const at = rows.accounts.findIndex(
+        (known) => known.id === account.id && known.name === account.name && known.accountType === account.accountType,
+      );
       rows.accountOf.push(at >= 0 ? at : rows.accounts.push(account) - 1);
     } else {
       rows.accountOf.push(null);

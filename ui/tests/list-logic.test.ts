@@ -29,7 +29,8 @@ import {
   token,
   type Answer,
 } from './fixtures';
-import { listedRows, listedToken, tokenOfRow } from '../src/lib/listed-token';
+import { listedRows, listedToken, timeOf, tokenOfRow } from '../src/lib/listed-token';
+import dateCases from '../../crates/desk-core/src/tokens/date-cases.json';
 
 afterEach(resetAll);
 
@@ -162,6 +163,13 @@ describe('a keystroke over many rows', () => {
     });
     expect(filterTokens(tokens, tracked)).toHaveLength(1_000);
     expect(reads).toBeLessThan(10);
+  });
+});
+
+describe('dates', () => {
+  it('are read by the rules the desk shares', () => {
+    expect(dateCases.length).toBeGreaterThan(10);
+    for (const { text, ms, why } of dateCases) expect(timeOf(text), `${JSON.stringify(text)}: ${why}`).toBe(ms);
   });
 });
 

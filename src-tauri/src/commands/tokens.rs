@@ -18,7 +18,7 @@ pub async fn list_tokens(
     desk.list_tokens(&connection_id, &query).await
 }
 
-/// Every matching token, streamed to `on_batch` page by page; returns the count.
+/// Every matching token, streamed to `on_batch` batch by batch (the list's columns, pages joined); returns the count.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_all_tokens(

@@ -49,11 +49,41 @@ function sharedAccount(account: AccountSummary | null): AccountSummary | null {
   return account;
 }
 
-/** An RFC 3339 date as milliseconds (`Z` and `+00:00`, any fraction, alike); `null` when absent or unreadable. */
+// RFC 3339: date, `T` (or `t`, or a space), time to the second, any fraction, and a zone.
+const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+function rfc3339(text: string): number | null {
+  const part = RFC_3339.exec(text);
+  if (!part) return null;
+  const [year, month, day, hour, minute, second] = part.slice(1, 7).map(Number);
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  const read = new Date(local);
+  // Date.UTC rolls 30 February over into March: such a date is refused instead.
+  const exact =
+    read.getUTCFullYear() === year &&
+    read.getUTCMonth() === month - 1 &&
+    read.getUTCDate() === day &&
+    read.getUTCHours() === hour &&
+    read.getUTCMinutes() === minute &&
+    read.getUTCSeconds() === second;
+  const [offsetHours, offsetMinutes] = [Number(part[10] ?? 0), Number(part[11] ?? 0)];
+  if (!exact || offsetHours > 23 || offsetMinutes > 59) return null;
+  const fraction = Number((part[7] ?? '').slice(0, 3).padEnd(3, '0'));
+  const offset = (part[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  return local + fraction - offset;
+}
+
+/**
+ * An RFC 3339 date as milliseconds (`Z` and `+00:00`, any fraction, alike;
+ * no zone is read as UTC); `null` when absent or unreadable. The desk reads
+ * the list's dates by the same rules (`epoch_ms` in desk-core's
+ * `tokens/rows.rs`; both are held to its `date-cases.json`), so a token reads
+ * the same from the list and from its own answer.
+ */
 export function timeOf(iso: string | null | undefined): number | null {
-  if (!iso) return null;
-  const at = Date.parse(iso);
-  return Number.isNaN(at) ? null : at;
+  const text = iso?.trim();
+  if (!text) return null;
+  return rfc3339(text) ?? rfc3339(`${text}Z`);
 }
 
 /** The list's row for a token read from the Marketplace. */

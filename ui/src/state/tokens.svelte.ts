@@ -1,4 +1,4 @@
-// The token list of the connection in use: streamed in page by page, then
+// The token list of the connection in use: streamed in batch by batch, then
 // filtered and sorted locally, and kept current by `token-changed-event`.
 
 import { Channel } from '@tauri-apps/api/core';

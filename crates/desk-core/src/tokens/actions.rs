@@ -8,7 +8,7 @@ use crate::clipboard::CopyReceipt;
 use crate::desk::Desk;
 use crate::error::DeskError;
 use crate::events::{DeskEvent, TokenChange, TokenChanged};
-use crate::tokens::batching::BatchJoiner;
+use crate::tokens::batching::deliver_joined;
 use crate::tokens::copy_as::CopyFormat;
 use crate::tokens::ids::{IdKind, checked};
 use crate::tokens::queries::TokenListQuery;
@@ -85,50 +85,17 @@ impl Desk {
         &self,
         connection_id: &str,
         query: &TokenListQuery,
-        mut on_batch: impl FnMut(ViewBatch) + Send,
+        on_batch: impl FnMut(ViewBatch) + Send,
     ) -> Result<u32, DeskError> {
         let client = self.client(connection_id).await?;
-        let mut pages = client.list_all_tokens(query.to_query());
-        let mut delivered = 0u32;
-        let mut joiner = BatchJoiner::default();
-        loop {
-            let next = match joiner.deadline() {
-                None => pages.next().await,
-                // A stream's `next` can be dropped and called again: no page is lost.
-                Some(deadline) => tokio::select! {
-                    page = pages.next() => page,
-                    () = tokio::time::sleep_until(deadline) => {
-                        if let Some(batch) = joiner.take() {
-                            on_batch(batch);
-                        }
-                        continue;
-                    }
-                },
-            };
-            let Some(progress) = next else { break };
-            let progress = match progress {
-                Ok(progress) => progress,
-                Err(error) => {
-                    // What arrived before the failure is shown with it.
-                    if let Some(batch) = joiner.take() {
-                        on_batch(batch);
-                    }
-                    return Err(error.into());
-                }
-            };
-            let page = ViewBatch {
+        let pages = client.list_all_tokens(query.to_query()).map(|progress| {
+            progress.map(|progress| ViewBatch {
                 items: progress.items.iter().map(TokenView::from).collect(),
                 fetched: u32::try_from(progress.fetched).unwrap_or(u32::MAX),
                 total: progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX)),
-            };
-            delivered = page.fetched;
-            if let Some(batch) = joiner.add(page, tokio::time::Instant::now()) {
-                on_batch(batch);
-            }
-        }
-        if let Some(batch) = joiner.take() {
-            on_batch(batch);
-        }
+            })
+        });
+        let delivered = deliver_joined(pages, on_batch).await?;
         Ok(delivered)
     }
 

@@ -9,11 +9,12 @@
 
 use std::time::Duration;
 
+use futures::{Stream, StreamExt};
 use tokio::time::Instant;
 
 use crate::tokens::views::ViewBatch;
 
-/// How many tokens a batch gathers before it goes.
+/// How many tokens a batch gathers before it goes (a page more, at most).
 pub(crate) const JOINED_TOKENS: usize = 1_000;
 
 /// The longest a page is held back for others to join it.
@@ -58,6 +59,51 @@ impl BatchJoiner {
     pub(crate) fn take(&mut self) -> Option<ViewBatch> {
         self.held.take().map(|(held, _)| held)
     }
+}
+
+/// Hands `pages` to `on_batch` joined, in order, as they arrive: a held batch
+/// goes at its deadline even while the next page is slow, and whatever is held
+/// goes before a failure is returned. Returns the last page's running count.
+pub(crate) async fn deliver_joined<E>(
+    mut pages: impl Stream<Item = Result<ViewBatch, E>> + Unpin,
+    mut on_batch: impl FnMut(ViewBatch),
+) -> Result<u32, E> {
+    let mut joiner = BatchJoiner::default();
+    let mut delivered = 0u32;
+    loop {
+        let next = match joiner.deadline() {
+            None => pages.next().await,
+            // A stream's `next` can be dropped and called again: no page is lost.
+            Some(deadline) => tokio::select! {
+                page = pages.next() => page,
+                () = tokio::time::sleep_until(deadline) => {
+                    if let Some(batch) = joiner.take() {
+                        on_batch(batch);
+                    }
+                    continue;
+                }
+            },
+        };
+        let Some(page) = next else { break };
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => {
+                // What arrived before the failure is shown with it.
+                if let Some(batch) = joiner.take() {
+                    on_batch(batch);
+                }
+                return Err(error);
+            }
+        };
+        delivered = page.fetched;
+        if let Some(batch) = joiner.add(page, Instant::now()) {
+            on_batch(batch);
+        }
+    }
+    if let Some(batch) = joiner.take() {
+        on_batch(batch);
+    }
+    Ok(delivered)
 }
 
 #[cfg(test)]
@@ -125,5 +171,48 @@ mod tests {
         // No page comes: the deadline says when the held one must go anyway.
         assert!(joiner.add(page(300, 100, 10_000), start + LONGEST_HOLD * 2).is_none());
         assert_eq!(joiner.deadline(), Some(start + LONGEST_HOLD * 3));
+    }
+
+    /// Pages that arrive after the given pauses (in paused time), then maybe a failure.
+    fn arriving(
+        pauses: Vec<(u64, Result<ViewBatch, &'static str>)>,
+    ) -> impl Stream<Item = Result<ViewBatch, &'static str>> + Unpin {
+        Box::pin(futures::stream::iter(pauses).then(|(pause, page)| async move {
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+            page
+        }))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_held_page_goes_at_its_deadline_while_the_next_is_slow() {
+        let start = Instant::now();
+        let pages = arriving(vec![
+            (0, Ok(page(0, 100, 400))),
+            (10, Ok(page(100, 100, 400))),
+            (2_000, Ok(page(200, 100, 400))),
+            (10, Ok(page(300, 100, 400))),
+        ]);
+        let mut sent = Vec::new();
+        let delivered = deliver_joined(pages, |batch| sent.push((start.elapsed().as_millis(), ids(&batch)))).await;
+        assert_eq!(delivered, Ok(400));
+        assert_eq!(
+            sent,
+            [
+                (0, ("TKN-0000-0000".into(), "TKN-0000-0099".into(), 100, 100)),
+                // Held at 10 ms, sent at its deadline, not behind the slow page.
+                (110, ("TKN-0000-0100".into(), "TKN-0000-0199".into(), 100, 200)),
+                // The last two, joined at the end of the list.
+                (2_020, ("TKN-0000-0200".into(), "TKN-0000-0399".into(), 200, 400)),
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_arrived_before_a_failure_is_delivered_with_it() {
+        let pages = arriving(vec![(0, Ok(page(0, 100, 400))), (10, Ok(page(100, 100, 400))), (10, Err("refused"))]);
+        let mut sent = Vec::new();
+        let delivered = deliver_joined(pages, |batch| sent.push(ids(&batch))).await;
+        assert_eq!(delivered, Err("refused"));
+        assert_eq!(sent.iter().map(|(_, _, count, _)| count).sum::<usize>(), 200, "{sent:?}");
     }
 }

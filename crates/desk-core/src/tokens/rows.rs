@@ -63,29 +63,25 @@ impl TokenRows {
         self.ids.is_empty()
     }
 
-    /// The tokens read back across the columns, in order (a column cut short ends them).
+    /// The tokens read back across the columns, in order.
     pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
-        (0..self.len()).map_while(|index| self.row(index))
+        (0..self.len()).filter_map(|index| self.row(index))
     }
 
-    /// The `index`th token, read across the columns.
+    /// The `index`th token, read across the columns: as the page reads them, an
+    /// entry missing from a column cut short, or pointing past its table, is "not said".
     pub fn row(&self, index: usize) -> Option<Row<'_>> {
-        let text = |at: u32| self.texts.get(usize::try_from(at).ok()?).map(String::as_str);
+        let text = |at: Option<&u32>| self.texts.get(usize::try_from(*at?).ok()?).map(String::as_str);
+        let account = self.account_of.get(index).copied().flatten();
         Some(Row {
             id: self.ids.get(index)?,
-            name: self.names.get(index)?,
-            description: self.descriptions.get(index)?.as_deref(),
-            status: text(*self.statuses.get(index)?)?,
-            last_access: *self.last_access.get(index)?,
-            created: *self.created.get(index)?,
-            created_by: match *self.created_by.get(index)? {
-                Some(at) => Some(text(at)?),
-                None => None,
-            },
-            account: match *self.account_of.get(index)? {
-                Some(at) => Some(self.accounts.get(usize::try_from(at).ok()?)?),
-                None => None,
-            },
+            name: self.names.get(index).map_or("", String::as_str),
+            description: self.descriptions.get(index).and_then(Option::as_deref),
+            status: text(self.statuses.get(index)).unwrap_or(""),
+            last_access: self.last_access.get(index).copied().flatten(),
+            created: self.created.get(index).copied().flatten(),
+            created_by: text(self.created_by.get(index).and_then(Option::as_ref)),
+            account: account.and_then(|at| self.accounts.get(usize::try_from(at).ok()?)),
         })
     }
 }
@@ -138,7 +134,10 @@ impl RowsBuilder {
     fn push(&mut self, token: &TokenView) {
         let created = token.created.as_ref();
         let status = self.text(&token.status);
-        let created_by = created.and_then(|stamp| stamp.by_name.as_deref()).map(|name| self.text(name));
+        let created_by = created
+            .and_then(|stamp| stamp.by_name.as_deref())
+            .filter(|name| !name.is_empty())
+            .map(|name| self.text(name));
         let account = token.account.as_ref().map(|account| self.account(account));
         let rows = &mut self.rows;
         rows.ids.push(token.id.clone());
@@ -179,17 +178,19 @@ fn index_of(length: usize) -> u32 {
 }
 
 /// An RFC 3339 date (any offset, any fraction) as milliseconds since 1970;
-/// `None` when absent or unreadable, which the list shows as "not said".
+/// `None` when absent or unreadable, which the list shows as "not said". The
+/// page reads a token it gets whole by the same rules (`timeOf` in
+/// `ui/src/lib/listed-token.ts`; both are held to `date-cases.json`).
 ///
 /// Guessed: the reference documents RFC 3339 with an offset; a date without
 /// one is read as UTC rather than dropped, since the platform's dates are UTC.
 pub fn epoch_ms(date: Option<&str>) -> Option<f64> {
     let date = date?.trim();
-    let at = chrono::DateTime::parse_from_rfc3339(date).map(|at| at.timestamp_millis()).or_else(|_| {
-        chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%dT%H:%M:%S%.f").map(|at| at.and_utc().timestamp_millis())
-    });
+    let at = chrono::DateTime::parse_from_rfc3339(date)
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(&format!("{date}Z")))
+        .ok()?;
     // Exact: milliseconds since 1970 stay far below 2^53 for any date a token can carry.
-    at.ok().map(|ms| ms as f64)
+    Some(at.timestamp_millis() as f64)
 }
 
 #[cfg(test)]
@@ -272,11 +273,55 @@ mod tests {
         // 2026-11-30T10:00:00.250Z and 2026-01-02T02:04:05Z.
         assert_eq!(rows.last_access, [Some(1_796_032_800_250.0)]);
         assert_eq!(rows.created, [Some(1_767_319_445_000.0)]);
-        assert_eq!(epoch_ms(Some("2026-01-02T02:04:05")), Some(1_767_319_445_000.0));
-        assert_eq!(epoch_ms(Some("2026-01-02T02:04:05.000+00:00")), Some(1_767_319_445_000.0));
-        assert_eq!(epoch_ms(Some("yesterday")), None);
-        assert_eq!(epoch_ms(Some("")), None);
         assert_eq!(epoch_ms(None), None);
+    }
+
+    /// One case of `date-cases.json`, which the page's `timeOf` is held to as well.
+    #[derive(serde::Deserialize)]
+    struct DateCase {
+        text: String,
+        ms: Option<f64>,
+        why: String,
+    }
+
+    #[test]
+    fn dates_are_read_by_the_rules_the_page_shares() {
+        let cases: Vec<DateCase> =
+            serde_json::from_str(include_str!("date-cases.json")).expect("the shared date cases");
+        assert!(cases.len() > 10);
+        for case in cases {
+            assert_eq!(epoch_ms(Some(&case.text)), case.ms, "{:?}: {}", case.text, case.why);
+        }
+    }
+
+    #[test]
+    fn a_column_cut_short_or_an_index_past_its_table_reads_as_not_said() {
+        let rows = TokenRows {
+            ids: vec!["TKN-0000-0001".into(), "TKN-0000-0002".into()],
+            names: vec!["Only one name".into()],
+            statuses: vec![0, 7],
+            created_by: vec![Some(3)],
+            account_of: vec![None, Some(9)],
+            texts: vec!["Active".into()],
+            ..TokenRows::default()
+        };
+        let read: Vec<_> = rows.iter().map(|row| (row.id, row.name, row.status, row.created_by, row.account)).collect();
+        assert_eq!(
+            read,
+            [("TKN-0000-0001", "Only one name", "Active", None, None), ("TKN-0000-0002", "", "", None, None)]
+        );
+    }
+
+    #[test]
+    fn an_empty_creator_name_is_not_said() {
+        let mut nameless = token("TKN-0000-0001", "Active", None, Some(""));
+        let rows = TokenRows::of(std::slice::from_ref(&nameless));
+        assert_eq!(
+            (rows.created_by.as_slice(), rows.texts.as_slice()),
+            ([None].as_slice(), ["Active".to_owned()].as_slice())
+        );
+        nameless.created = None;
+        assert_eq!(TokenRows::of(&[nameless]).created, [None]);
     }
 
     #[test]
