@@ -69,7 +69,7 @@ export const commands = {
 	chooseCaFile: () => typedError<string | null, DeskError>(__TAURI_INVOKE("choose_ca_file")),
 	/**  One page of tokens, filtered, searched and sorted. */
 	listTokens: (connectionId: string, query: TokenListQuery) => typedError<TokenPage, DeskError>(__TAURI_INVOKE("list_tokens", { connectionId, query })),
-	/**  Every matching token, streamed to `on_batch` page by page; returns the count. */
+	/**  Every matching token, streamed to `on_batch` batch by batch (the list's columns, pages joined); returns the count. */
 	listAllTokens: (connectionId: string, query: TokenListQuery, onBatch: Channel<TokenBatch>) => typedError<number, DeskError>(__TAURI_INVOKE("list_all_tokens", { connectionId, query, onBatch })),
 	/**  One token (never its value). */
 	getToken: (connectionId: string, tokenId: string) => typedError<TokenView, DeskError>(__TAURI_INVOKE("get_token", { connectionId, tokenId })),
