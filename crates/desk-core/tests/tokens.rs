@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use common::World;
 use desk_core::queries::{AuditQuery, AuditRole, TokenListQuery, TokenSort, TokenSortField, TokenState};
+use desk_core::views::TokenBatch;
 use desk_core::{CopyFormat, DeskEvent, ErrorKind, NewToken, Settings, TokenChange, TokenChanges};
 use marketplace_sim::{AccountKind, FaultAction, FaultRule, FaultWhen};
 
@@ -84,6 +85,17 @@ async fn lists_filter_search_sort_and_page() {
     assert!(created.windows(2).all(|pair| pair[0] >= pair[1]), "newest first: {created:?}");
 }
 
+/// The ids `batches` delivered, in order, asserting there are `count` and none twice.
+fn every_id_once(batches: &[TokenBatch], count: u32) -> Vec<&str> {
+    let ids: Vec<&str> = batches.iter().flat_map(|batch| batch.rows.ids.iter().map(String::as_str)).collect();
+    assert_eq!(ids.len(), count as usize, "the count the list announced");
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "no token twice");
+    ids
+}
+
 #[tokio::test]
 async fn list_all_delivers_every_token_in_batches_with_progress() {
     let world = World::new(250).await;
@@ -103,13 +115,8 @@ async fn list_all_delivers_every_token_in_batches_with_progress() {
         .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
         .await
         .expect("list all");
-    let ids: Vec<&str> = batches.iter().flat_map(|b| b.rows.ids.iter().map(String::as_str)).collect();
-    assert_eq!(ids.len() as u32, count);
+    let ids = every_id_once(&batches, count);
     assert_eq!(count, visible, "every visible token");
-    let mut unique = ids.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), ids.len(), "no duplicates");
     // The first page comes alone, so the first rows paint at once; the rest are joined.
     assert!(batches.len() >= 2, "the first page, then the rest");
     assert!(batches[0].rows.len() < visible as usize / 2, "the first batch is one page: {}", batches[0].rows.len());
@@ -135,12 +142,7 @@ async fn a_slow_page_among_joined_ones_loses_and_repeats_no_token() {
         .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
         .await
         .expect("list all");
-    let ids: Vec<&str> = batches.iter().flat_map(|batch| batch.rows.ids.iter().map(String::as_str)).collect();
-    assert_eq!(ids.len(), count as usize);
-    let mut unique = ids.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    assert_eq!(unique.len(), ids.len(), "no token twice");
+    let ids = every_id_once(&batches, count);
     // In the list's order: the first page's tokens come first, as that page listed them.
     let first: Vec<&str> = page.items.iter().map(|token| token.id.as_str()).collect();
     assert_eq!(ids[..first.len()], first[..]);
