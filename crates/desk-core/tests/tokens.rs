@@ -115,7 +115,7 @@ async fn list_all_delivers_every_token_in_batches_with_progress() {
         .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
         .await
         .expect("list all");
-    let ids = every_id_once(&batches, count);
+    every_id_once(&batches, count);
     assert_eq!(count, visible, "every visible token");
     // The first page comes alone, so the first rows paint at once; the rest are joined.
     assert!(batches.len() >= 2, "the first page, then the rest");
