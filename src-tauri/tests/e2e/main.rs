@@ -15,6 +15,7 @@ mod cli_import;
 mod clipboard_hygiene;
 mod find_anything;
 mod hostile_server;
+mod large_list;
 mod leak;
 mod lock;
 mod reminders;
