@@ -372,7 +372,7 @@ describe('Production', () => {
 });
 
 describe('the list keeps rows, not whole tokens', () => {
-  it('shares what rows repeat, keeps dates as times and the search text lower-cased', () => {
+  it('shares what rows repeat, keeps dates as times, and no lower-cased copy for search', () => {
     const [a, b] = [
       token({ name: 'Billing EXPORT', lastAccessAt: '2026-03-01T10:00:00+00:00' }),
       token({ description: 'Nightly SYNC' }),
@@ -384,8 +384,31 @@ describe('the list keeps rows, not whole tokens', () => {
     expect(b.lastAccess).toBeNull();
     expect(a.created).toBe(Date.parse('2026-01-10T09:00:00Z'));
     expect(a.createdBy).toBe('Ada Admin');
-    expect(a.search).toBe(`billing export\n${a.id.toLowerCase()}\n`);
+    expect(Object.keys(a).sort()).toEqual(
+      ['account', 'created', 'createdBy', 'description', 'id', 'lastAccess', 'name', 'status'].sort(),
+    );
     expect(filterTokens([a, b], { status: null, search: 'sync' })).toEqual([b]);
+  });
+
+  it('searches name, id and description ignoring case, and what is typed is only text', () => {
+    const rows = [
+      token({ id: 'TKN-1111-0001', name: 'Billing EXPORT', description: null }),
+      token({ id: 'TKN-1111-0002', name: 'Deploy', description: 'Nightly SYNC (prod)' }),
+      token({ id: 'TKN-1111-0003', name: 'Müller wiki', description: 'a.b*c' }),
+    ].map(listedToken);
+    const names = (search: string) => filterTokens(rows, { status: null, search }).map((t) => t.name);
+    expect(names('export')).toEqual(['Billing EXPORT']);
+    expect(names('BILLING e')).toEqual(['Billing EXPORT']);
+    expect(names('tkn-1111-0002')).toEqual(['Deploy']);
+    expect(names('sync (PROD)')).toEqual(['Deploy']);
+    expect(names('MÜLLER')).toEqual(['Müller wiki']);
+    // Pattern characters are found as themselves, never read as a pattern.
+    expect(names('a.b*c')).toEqual(['Müller wiki']);
+    expect(names('a.b')).toEqual(['Müller wiki']);
+    expect(names('.*')).toEqual([]);
+    expect(names('[')).toEqual([]);
+    // A search never matches across two fields.
+    expect(names('export tkn')).toEqual([]);
   });
 
   it('reads a batch column by column into the same rows a whole token makes', () => {

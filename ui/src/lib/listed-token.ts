@@ -1,7 +1,8 @@
 // A token as the list holds it. An operations admin's list can hold 100,000
-// tokens, so a row keeps only the list's columns and what search reads: the
-// texts every row repeats (status, account, creator) shared, dates as
-// numbers, no nested stamp objects. A token's page reads the whole token
+// tokens, so a row keeps only the list's columns: the texts every row repeats
+// (status, account, creator) shared, dates as numbers, no nested stamp
+// objects, and no lower-cased copy for search (a search reads the columns
+// themselves, see `filterTokens`). A token's page reads the whole token
 // itself; the list's row stands in only until that read is in.
 
 import type { AccountSummary, TokenRows, TokenView } from './bindings';
@@ -24,8 +25,6 @@ export interface ListedToken {
   readonly createdBy: string | null;
   /** The account it belongs to: one shared object per account. */
   readonly account: AccountSummary | null;
-  /** Name, id and description lower-cased: what a search keystroke reads. */
-  readonly search: string;
 }
 
 // Texts that thousands of rows repeat, one copy each. They are few (states,
@@ -97,12 +96,7 @@ export function listedToken(token: TokenView): ListedToken {
     created: timeOf(token.created?.at),
     createdBy: token.created?.byName ? shared(token.created.byName) : null,
     account: sharedAccount(token.account),
-    search: searchText(token.name, token.id, token.description),
   };
-}
-
-function searchText(name: string, id: string, description: string | null): string {
-  return `${name}\n${id}\n${description ?? ''}`.toLowerCase();
 }
 
 /**
@@ -129,7 +123,6 @@ export function listedRows(rows: TokenRows): ListedToken[] {
       created: rows.created[at] ?? null,
       createdBy: createdBy === null ? null : (texts[createdBy] ?? null),
       account: account === null ? null : (accounts[account] ?? null),
-      search: searchText(name, id, description),
     });
   }
   return listed;
