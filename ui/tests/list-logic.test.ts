@@ -395,6 +395,8 @@ describe('the list keeps rows, not whole tokens', () => {
       token({ id: 'TKN-1111-0001', name: 'Billing EXPORT', description: null }),
       token({ id: 'TKN-1111-0002', name: 'Deploy', description: 'Nightly SYNC (prod)' }),
       token({ id: 'TKN-1111-0003', name: 'Müller wiki', description: 'a.b*c' }),
+      token({ id: 'TKN-1111-0004', name: 'axb', description: 'İzmir office, 5 \u212A' }),
+      token({ id: 'TKN-1111-0005', name: 'pipes | and $ \\ ^', description: null }),
     ].map(listedToken);
     const names = (search: string) => filterTokens(rows, { status: null, search }).map((t) => t.name);
     expect(names('export')).toEqual(['Billing EXPORT']);
@@ -407,6 +409,12 @@ describe('the list keeps rows, not whole tokens', () => {
     expect(names('a.b')).toEqual(['Müller wiki']);
     expect(names('.*')).toEqual([]);
     expect(names('[')).toEqual([]);
+    expect(names('|')).toEqual(['pipes | and $ \\ ^']);
+    expect(names('$ \\ ^')).toEqual(['pipes | and $ \\ ^']);
+    expect(names('^p')).toEqual([]);
+    // Typed exactly, a text is found whatever its letters' case folding.
+    expect(names('İzmir')).toEqual(['axb']);
+    expect(names('5 \u212A')).toEqual(['axb']);
     // A search never matches across two fields.
     expect(names('export tkn')).toEqual([]);
   });
