@@ -85,6 +85,17 @@ async fn lists_filter_search_sort_and_page() {
     assert!(created.windows(2).all(|pair| pair[0] >= pair[1]), "newest first: {created:?}");
 }
 
+/// Every token of `connection_id`, unfiltered: the batches as delivered, and the count announced.
+async fn list_all(world: &World, connection_id: &str) -> (Vec<TokenBatch>, u32) {
+    let mut batches = Vec::new();
+    let count = world
+        .desk
+        .list_all_tokens(connection_id, &TokenListQuery::default(), |batch| batches.push(batch))
+        .await
+        .expect("list all");
+    (batches, count)
+}
+
 /// The ids `batches` delivered, in order, asserting there are `count` and none twice.
 fn every_id_once(batches: &[TokenBatch], count: u32) -> Vec<&str> {
     let ids: Vec<&str> = batches.iter().flat_map(|batch| batch.rows.ids.iter().map(String::as_str)).collect();
@@ -109,12 +120,7 @@ async fn list_all_delivers_every_token_in_batches_with_progress() {
         .total
         .expect("total");
     assert!(visible > 200, "most of the 250 seeded tokens are visible (deleted ones are not): {visible}");
-    let mut batches = Vec::new();
-    let count = world
-        .desk
-        .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
-        .await
-        .expect("list all");
+    let (batches, count) = list_all(&world, &connection.id).await;
     every_id_once(&batches, count);
     assert_eq!(count, visible, "every visible token");
     // The first page comes alone, so the first rows paint at once; the rest are joined.
@@ -136,12 +142,7 @@ async fn a_slow_page_among_joined_ones_loses_and_repeats_no_token() {
         when: FaultWhen::AfterN { skip: 2, then: 1 },
     });
     let page = world.desk.list_tokens(&connection.id, &TokenListQuery::default()).await.expect("a page");
-    let mut batches = Vec::new();
-    let count = world
-        .desk
-        .list_all_tokens(&connection.id, &TokenListQuery::default(), |batch| batches.push(batch))
-        .await
-        .expect("list all");
+    let (batches, count) = list_all(&world, &connection.id).await;
     let ids = every_id_once(&batches, count);
     // In the list's order: the first page's tokens come first, as that page listed them.
     let first: Vec<&str> = page.items.iter().map(|token| token.id.as_str()).collect();

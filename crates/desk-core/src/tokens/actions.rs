@@ -95,8 +95,7 @@ impl Desk {
                 total: progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX)),
             })
         });
-        let delivered = deliver_joined(pages, on_batch).await?;
-        Ok(delivered)
+        Ok(deliver_joined(pages, on_batch).await?)
     }
 
     /// One token, with its creation and last-change stamps.
