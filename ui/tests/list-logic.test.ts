@@ -288,6 +288,19 @@ describe('changes while the list streams in', () => {
     expect(tokenList.all.filter((t) => t.id === created.id)).toHaveLength(1);
     expect(tokenList.all).toHaveLength(2);
   });
+
+  it('a token deleted while the first load streams in stays out when its row arrives', async () => {
+    const [a, b, deleted] = [token({ name: 'Alpha' }), token({ name: 'Beta' }), token({ name: 'Deleted meanwhile' })];
+    const { pending, channel } = heldListAll();
+    const loading = tokenList.load('conn-1');
+    await Promise.resolve();
+    sendBatches(channel(), batchesOf([a]));
+    tokenList.removeLocally(deleted.id);
+    sendBatches(channel(), batchesOf([b, deleted]), 1);
+    pending.resolve(3);
+    await loading;
+    expect(tokenList.all.map((t) => t.name).sort()).toEqual(['Alpha', 'Beta']);
+  });
 });
 
 describe('a long list streaming in', () => {
@@ -323,7 +336,7 @@ describe('a long list streaming in', () => {
     }
   });
 
-  it('ends sorted and whole, appended far fewer times than batches came, a token sent twice shown once', async () => {
+  it('ends sorted and whole, appended far fewer times than batches came', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'requestAnimationFrame'] });
     try {
       const tokens = Array.from({ length: 6_000 }, (_, i) => token({ name: `Token ${(i * 7919) % 6_000}` }));
@@ -332,8 +345,9 @@ describe('a long list streaming in', () => {
       await vi.advanceTimersByTimeAsync(0);
       const appends: number[] = [];
       let last = tokenList.all;
-      // 120 batches of 50, one every 10 ms, the second page again after the last.
-      const batches = batchesOf([...tokens, ...tokens.slice(50, 100)], 50);
+      // 120 batches of 50, one every 10 ms. (The desk sends each token once:
+      // pages that overlap as the list shifts are joined in desk-core.)
+      const batches = batchesOf(tokens, 50);
       for (const [index, batch] of batches.entries()) {
         sendBatches(channel(), [batch], index);
         await vi.advanceTimersByTimeAsync(10);
@@ -347,7 +361,7 @@ describe('a long list streaming in', () => {
       }
       expect(appends.length).toBeGreaterThan(3);
       expect(appends.length).toBeLessThan(batches.length / 2);
-      pending.resolve(tokens.length + 50);
+      pending.resolve(tokens.length);
       await vi.advanceTimersByTimeAsync(2_000);
       await loading;
       expect(tokenList.all).toHaveLength(tokens.length);

@@ -8,7 +8,7 @@ use crate::clipboard::CopyReceipt;
 use crate::desk::Desk;
 use crate::error::DeskError;
 use crate::events::{DeskEvent, TokenChange, TokenChanged};
-use crate::tokens::batching::deliver_joined;
+use crate::tokens::batching::{OncePerId, deliver_joined};
 use crate::tokens::copy_as::CopyFormat;
 use crate::tokens::ids::{IdKind, checked};
 use crate::tokens::queries::TokenListQuery;
@@ -88,11 +88,14 @@ impl Desk {
         on_batch: impl FnMut(ViewBatch) + Send,
     ) -> Result<u32, DeskError> {
         let client = self.client(connection_id).await?;
-        let pages = client.list_all_tokens(query.to_query()).map(|progress| {
-            progress.map(|progress| ViewBatch {
-                items: progress.items.iter().map(TokenView::from).collect(),
-                fetched: u32::try_from(progress.fetched).unwrap_or(u32::MAX),
-                total: progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX)),
+        let mut once = OncePerId::default();
+        let pages = client.list_all_tokens(query.to_query()).map(move |progress| {
+            progress.map(|progress| {
+                once.pass(ViewBatch {
+                    items: progress.items.iter().map(TokenView::from).collect(),
+                    fetched: u32::try_from(progress.fetched).unwrap_or(u32::MAX),
+                    total: progress.total.map(|total| u32::try_from(total).unwrap_or(u32::MAX)),
+                })
             })
         });
         Ok(deliver_joined(pages, on_batch).await?)

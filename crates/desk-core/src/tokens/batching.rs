@@ -7,6 +7,7 @@
 //! goes alone, so the first rows paint as soon as they arrive, and no page
 //! waits longer than a tenth of a second, so the progress bar keeps moving.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
@@ -58,6 +59,28 @@ impl BatchJoiner {
     /// Whatever is held (the list ended, failed, or the deadline passed).
     pub(crate) fn take(&mut self) -> Option<ViewBatch> {
         self.held.take().map(|(held, _)| held)
+    }
+}
+
+/// Lets each token through once over a whole list. Offset paging over a list
+/// that changes meanwhile can show a token on two pages: one created earlier
+/// in the order pushes the rest down by one, and the last token of a page is
+/// also the first of the next. The window, the remembered list and the
+/// palette then get it once, and the page keeps no set of every id it shows.
+#[derive(Default)]
+pub(crate) struct OncePerId {
+    seen: HashSet<String>,
+    passed: u32,
+}
+
+impl OncePerId {
+    /// `page` without the tokens an earlier page already had; its count
+    /// becomes the tokens let through so far.
+    pub(crate) fn pass(&mut self, mut page: ViewBatch) -> ViewBatch {
+        page.items.retain(|token| self.seen.insert(token.id.clone()));
+        self.passed = self.passed.saturating_add(u32::try_from(page.items.len()).unwrap_or(u32::MAX));
+        page.fetched = self.passed;
+        page
     }
 }
 
@@ -205,6 +228,18 @@ mod tests {
                 (2_020, ("TKN-0000-0200".into(), "TKN-0000-0399".into(), 200, 400)),
             ]
         );
+    }
+
+    #[test]
+    fn a_token_on_two_pages_goes_once_and_is_counted_once() {
+        let mut once = OncePerId::default();
+        let first = once.pass(page(0, 100, 250));
+        // The list shifted by one between the requests: token 99 is on both pages.
+        let second = once.pass(page(99, 100, 250));
+        let third = once.pass(page(199, 51, 250));
+        assert_eq!(ids(&first), ("TKN-0000-0000".into(), "TKN-0000-0099".into(), 100, 100));
+        assert_eq!(ids(&second), ("TKN-0000-0100".into(), "TKN-0000-0198".into(), 99, 199));
+        assert_eq!(ids(&third), ("TKN-0000-0199".into(), "TKN-0000-0249".into(), 51, 250));
     }
 
     #[tokio::test(start_paused = true)]
