@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { TokenReview } from '../src/lib/bindings';
-import { attention, ATTENTION_FILTERS, filterTokens } from '../src/lib/token-order';
+import { attention, ATTENTION_FILTERS, countMatching, filterTokens, type TokenFilter } from '../src/lib/token-order';
 import { row } from './fixtures';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -31,5 +31,23 @@ describe('what needs a look', () => {
       expect(found).toHaveLength(counts[key]);
       expect(found).not.toContain(disabled);
     }
+  });
+
+  it('counts exactly what the filter would list, for any filter', () => {
+    const tokens = [
+      row({ name: 'Billing export', lastAccessAt: null }),
+      row({ name: 'billing import', status: 'Disabled', lastAccessAt: new Date(NOW - 200 * DAY).toISOString() }),
+      row({ name: 'CI pipeline', lastAccessAt: new Date(NOW - DAY).toISOString() }),
+    ];
+    const filters: TokenFilter[] = [
+      { search: '', status: null },
+      { search: 'BILL', status: null },
+      { search: 'bill', status: 'Active' },
+      { search: '', status: null, unusedDays: 90 },
+      { search: 'nothing like it', status: null },
+    ];
+    const counted = filters.map((filter) => countMatching(tokens, filter, new Map(), NOW));
+    expect(counted).toEqual([3, 2, 1, 2, 0]);
+    expect(counted).toEqual(filters.map((filter) => filterTokens(tokens, filter, new Map(), NOW).length));
   });
 });

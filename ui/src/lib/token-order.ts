@@ -38,17 +38,14 @@ export function isFiltering(filter: TokenFilter): boolean {
 }
 
 /**
- * The tokens that match `filter`, in the order given; `reviews` are the
- * review dates by token id. When every token matches, the answer is `tokens`
- * itself: a keystroke that hides nothing (`tkn-` matches every id; `billi`
- * after `bill`, typed on) leaves the list as it is, with nothing to redraw.
+ * What a row must pass to match `filter`; `null` when every row does.
+ * `reviews` are the review dates by token id.
  */
-export function filterTokens(
-  tokens: readonly ListedToken[],
+function matcher(
   filter: TokenFilter,
-  reviews: ReadonlyMap<string, TokenReview> = new Map(),
-  now: number = Date.now(),
-): ListedToken[] {
+  reviews: ReadonlyMap<string, TokenReview>,
+  now: number,
+): ((token: ListedToken) => boolean) | null {
   // Read once, never per row: the list's filter is reactive state, whose every
   // read is tracked (100,000 tracked reads were most of a keystroke's time).
   // As typed, not lower-cased: a name typed exactly is found however its
@@ -57,10 +54,10 @@ export function filterTokens(
   const status = filter.status;
   const review = filter.review ?? 'any';
   const unusedDays = filter.unusedDays ?? null;
-  if (!needle && !status && review === 'any' && unusedDays === null) return tokens as ListedToken[];
+  if (!needle && !status && review === 'any' && unusedDays === null) return null;
   const usedSince = unusedDays === null ? 0 : now - unusedDays * DAY_MS;
   const text = needle ? textPattern(needle) : null;
-  const matches = (token: ListedToken): boolean => {
+  return (token) => {
     if (status && token.status !== status) return false;
     if (
       text &&
@@ -81,6 +78,22 @@ export function filterTokens(
     }
     return true;
   };
+}
+
+/**
+ * The tokens that match `filter`, in the order given; `reviews` are the
+ * review dates by token id. When every token matches, the answer is `tokens`
+ * itself: a keystroke that hides nothing (`tkn-` matches every id; `billi`
+ * after `bill`, typed on) leaves the list as it is, with nothing to redraw.
+ */
+export function filterTokens(
+  tokens: readonly ListedToken[],
+  filter: TokenFilter,
+  reviews: ReadonlyMap<string, TokenReview> = new Map(),
+  now: number = Date.now(),
+): ListedToken[] {
+  const matches = matcher(filter, reviews, now);
+  if (!matches) return tokens as ListedToken[];
   // Copied only from the first token left out.
   let kept: ListedToken[] | null = null;
   for (let at = 0; at < tokens.length; at++) {
@@ -89,6 +102,20 @@ export function filterTokens(
     else kept ??= tokens.slice(0, at);
   }
   return kept ?? (tokens as ListedToken[]);
+}
+
+/** How many tokens `filterTokens` would keep, without making the list of them. */
+export function countMatching(
+  tokens: readonly ListedToken[],
+  filter: TokenFilter,
+  reviews: ReadonlyMap<string, TokenReview> = new Map(),
+  now: number = Date.now(),
+): number {
+  const matches = matcher(filter, reviews, now);
+  if (!matches) return tokens.length;
+  let count = 0;
+  for (const token of tokens) if (matches(token)) count++;
+  return count;
 }
 
 /**
@@ -291,8 +318,10 @@ export function attention(
   reviews: ReadonlyMap<string, TokenReview>,
   now: number = Date.now(),
 ): Attention {
+  // Counted, not listed: the strip is recomputed as a long list streams in,
+  // and three lists of up to 100,000 rows each time were only garbage.
   const count = (filter: Partial<TokenFilter>) =>
-    filterTokens(tokens, { search: '', status: null, ...filter }, reviews, now).length;
+    countMatching(tokens, { search: '', status: null, ...filter }, reviews, now);
   return {
     noReviewDate: count(ATTENTION_FILTERS.noReviewDate),
     unused: count(ATTENTION_FILTERS.unused),
