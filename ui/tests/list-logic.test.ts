@@ -109,6 +109,22 @@ describe('changes put in place instead of a new sort', () => {
     }
   }
 
+  for (const arriving of [5, 200]) {
+    it(`puts ${arriving} streamed rows in place, every row kept, leaving the earlier list as it was`, () => {
+      const next = random(arriving);
+      const make = () => row({ name: names[Math.floor(next() * names.length)] });
+      const order: TokenOrder = { field: 'name', descending: false };
+      const before = Array.from({ length: 300 }, make);
+      // Frozen, as the list state's arrays are never changed once assigned.
+      const sorted = Object.freeze(sortTokens(before, order));
+      const added = Array.from({ length: arriving }, make);
+      const patched = resortChanged(sorted, added, null, order);
+      expect(patched).not.toBe(sorted);
+      expect(sorted).toHaveLength(300);
+      expect(patched.map((t) => t.id)).toEqual(sortTokens([...before, ...added], order).map((t) => t.id));
+    });
+  }
+
   it('a token renamed in a loaded list moves to its new place without a full sort of the rest', async () => {
     const tokens = ['Delta', 'Alpha', 'Charlie'].map((name) => token({ name }));
     mockBackend({ list_all_tokens: streams(tokens) });

@@ -402,10 +402,10 @@ class TokenListState {
 
   private flush(generation: number): void {
     if (generation !== this.generation || this.pending.length === 0) return;
-    // A token changed, added or deleted meanwhile is in the list as it is now
-    // (or gone): its streamed row is older. The desk sends each token once, so
-    // no set of every id shown is kept (at 100,000 tokens that set alone left
-    // 12 MB behind for the garbage collector).
+    // A token changed, added or deleted meanwhile is in the list as that
+    // change left it (or gone), and the change wins over its streamed row.
+    // The desk sends each token once, so no set of every id shown is kept (at
+    // 100,000 tokens that set alone left 12 MB behind for the garbage collector).
     const changed = this.changedDuringLoad;
     const arrived = changed.size === 0 ? this.pending : this.pending.filter((token) => !changed.has(token.id));
     this.all = this.all.concat(arrived);

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 /// Gives the allocator's free pages back to the system, a moment after a list
 /// has been answered, off the async workers: the walk of the arenas locks each
-/// one. Twice: the window fetches a long list's last batches after the answer
-/// (each waits in the process until then), and at 100,000 tokens those still
-/// held half a second after it kept about 4 MB from going back. Needs a Tokio
-/// runtime.
+/// one. Twice: the window fetches a long list's last batches after the answer,
+/// and each batch's channel message is held here until it does; at 100,000
+/// tokens, those still held half a second after the answer kept about 4 MB
+/// from going back. Needs a Tokio runtime.
 pub fn give_back_freed_memory_soon() {
     tokio::spawn(async {
         for pause in [Duration::from_millis(500), Duration::from_secs(5)] {
