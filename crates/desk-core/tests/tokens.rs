@@ -163,11 +163,22 @@ async fn a_token_pushed_onto_two_pages_by_one_created_mid_list_is_delivered_once
     // by name, pushes the list down by one: that page then starts with the last token of
     // the page before it, already delivered.
     hold_third_list_request(&world);
+    // Created once the first page is in and the other pages' requests have reached the
+    // simulator (so the one held is a page of the list, not the create's own reads).
+    let first_page_in = tokio::sync::Notify::new();
+    let mut batches = Vec::new();
+    let everything = TokenListQuery::default();
+    let listing = world.desk.list_all_tokens(&connection.id, &everything, |batch| {
+        batches.push(batch);
+        first_page_in.notify_one();
+    });
     let create_meanwhile = async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        first_page_in.notified().await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         world.desk.create_token(&connection.id, new_token("000 created mid-list")).await.expect("created")
     };
-    let ((batches, count), created) = tokio::join!(list_all(&world, &connection.id), create_meanwhile);
+    let (count, created) = tokio::join!(listing, create_meanwhile);
+    let count = count.expect("list all");
     let ids = every_id_once(&batches, count);
     // It went in before the pages already answered, so this list does not have it.
     assert!(!ids.contains(&created.id.as_str()));
