@@ -4,6 +4,7 @@
 fn main() {
     // Before anything holds a secret: a crash must not write one to disk.
     let core_dumps = desk_core::process_guard::forbid_core_dumps();
+    desk_core::heap::return_large_blocks_when_freed();
     #[cfg(target_os = "linux")]
     {
         use desk_core::rendering::{DISABLE_COMPOSITING, compositing_should_be_off};

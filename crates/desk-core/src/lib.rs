@@ -28,7 +28,7 @@ pub use connections::ca_file::read_ca_file;
 pub use connections::store as connection_store;
 #[cfg(target_os = "linux")]
 pub use platform::polkit;
-pub use platform::{log_file, process_guard, rendering, system_presence_check};
+pub use platform::{heap, log_file, process_guard, rendering, system_presence_check};
 pub use tokens::{ids, queries, validation, views};
 
 pub use audit::account::AccountAuditQuery;
