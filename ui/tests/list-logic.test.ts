@@ -135,6 +135,57 @@ describe('changes put in place instead of a new sort', () => {
     tokenList.removeLocally(tokens[1].id);
     expect(tokenList.sorted.map((t) => t.name)).toEqual(['Bravo', 'Charlie']);
   });
+
+  it('changes made one by one, before the list is next drawn, are put in place as a full sort would', async () => {
+    const tokens = Array.from({ length: 300 }, (_, i) => token({ name: `Token ${(i * 7919) % 300}` }));
+    mockBackend({ list_all_tokens: streams(tokens) });
+    await tokenList.load('CONN-1');
+    expect(tokenList.sorted).toHaveLength(300);
+    // Several changes between two reads of the list, one undoing another.
+    const created = token({ name: 'Token 150a' });
+    tokenList.upsert({ ...tokens[3], name: 'AAA first now' });
+    tokenList.upsert(created);
+    tokenList.upsert({ ...created, name: 'ZZZ last now' });
+    tokenList.removeLocally(tokens[10].id);
+    tokenList.upsert({ ...tokens[3], name: 'Token 3 again' });
+    const created2 = token({ name: 'Gone again' });
+    tokenList.upsert(created2);
+    tokenList.removeLocally(created2.id);
+    tokenList.removeLocally('TKN-0000-0000');
+    const expected = sortTokens(tokenList.all, { field: 'name', descending: false }).map((t) => t.id);
+    expect(tokenList.sorted.map((t) => t.id)).toEqual(expected);
+    expect(tokenList.sorted).toHaveLength(300);
+    expect(tokenList.sorted.find((t) => t.id === created.id)?.name).toBe('ZZZ last now');
+    expect(tokenList.sorted.some((t) => t.id === tokens[10].id || t.id === created2.id)).toBe(false);
+  });
+
+  it('a token changed in a long list is put in place without a set of every row', async () => {
+    const tokens = Array.from({ length: 2_000 }, (_, i) => token({ name: `Token ${i}` }));
+    mockBackend({ list_all_tokens: streams(tokens) });
+    await tokenList.load('CONN-1');
+    expect(tokenList.sorted).toHaveLength(2_000);
+    // Every set made from the whole list, counted: each one is megabytes at 100,000 tokens.
+    let wholeListSets = 0;
+    const RealSet = Set;
+    vi.stubGlobal(
+      'Set',
+      class CountingSet<T> extends RealSet<T> {
+        constructor(items?: Iterable<T> | null) {
+          super(items);
+          if (this.size >= 1_000) wholeListSets += 1;
+        }
+      },
+    );
+    try {
+      tokenList.upsert({ ...tokens[5], name: 'A renamed token' });
+      tokenList.removeLocally(tokens[6].id);
+      expect(tokenList.sorted[0].name).toBe('A renamed token');
+      expect(tokenList.sorted).toHaveLength(1_999);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(wholeListSets).toBe(0);
+  });
 });
 
 describe('a search typed on', () => {
