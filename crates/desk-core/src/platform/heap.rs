@@ -65,9 +65,6 @@ pub fn give_back_freed_memory() {
 mod tests {
     use super::{give_back_freed_memory, return_large_blocks_when_freed};
 
-    /// One test at a time: each reads the whole process's resident memory.
-    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
     /// Resident memory of this process, in bytes.
     #[allow(clippy::expect_used, reason = "a test's helper: Linux always has these")]
     fn resident() -> u64 {
@@ -78,40 +75,51 @@ mod tests {
         pages * u64::try_from(page).expect("a page size")
     }
 
+    /// Set in the process the test below starts to run it alone.
+    const ALONE: &str = "DESK_CORE_HEAP_TEST_ALONE";
+
     #[test]
     fn large_blocks_go_back_to_the_system_when_freed_without_a_trim() {
-        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if std::env::var_os(ALONE).is_none() {
+            // In a process of its own: the other tests' threads share glibc's
+            // arenas, whose free space serves a block before the setting is
+            // ever asked, and their allocations move the resident figure.
+            let name = "platform::heap::tests::large_blocks_go_back_to_the_system_when_freed_without_a_trim";
+            let run = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+                .args([name, "--exact", "--nocapture", "--test-threads=1"])
+                .env(ALONE, "1")
+                .output()
+                .expect("the test binary runs");
+            let said = String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
+            assert!(run.status.success() && said.contains("1 passed"), "{said}");
+            return;
+        }
         return_large_blocks_when_freed();
-        std::thread::spawn(move || {
-            // 400 blocks of 100 kB, each followed by a small one that stays, as
-            // a list's pages are followed by the strings that outlive them.
-            // Below glibc's own first bar, so without the setting they would
-            // be holes in the arena, kept until a trim.
-            let mut large = Vec::new();
-            let mut kept = Vec::new();
-            for i in 0..400_u32 {
-                large.push(vec![(i % 251) as u8; 100 * 1024]);
-                kept.push(vec![(i % 7) as u8; 64]);
-            }
-            let before = resident();
-            drop(large);
-            let after = resident();
-            assert!(kept.iter().all(|block| block.len() == 64));
-            let returned = before.saturating_sub(after);
-            assert!(
-                returned >= 30 << 20,
-                "only {} MB went back of 39 ({} MB resident before)",
-                returned >> 20,
-                before >> 20
-            );
-        })
-        .join()
-        .expect("the test thread");
+        // 400 blocks of 100 kB, each followed by a small one that stays, as a
+        // list's pages are followed by the strings that outlive them. Below
+        // glibc's own first bar, so without the setting they would be holes
+        // in the arena, kept until a trim.
+        let mut large = Vec::new();
+        let mut kept = Vec::new();
+        for i in 0..400_u32 {
+            large.push(vec![(i % 251) as u8; 100 * 1024]);
+            kept.push(vec![(i % 7) as u8; 64]);
+        }
+        let before = resident();
+        drop(large);
+        let after = resident();
+        assert!(kept.iter().all(|block| block.len() == 64));
+        let returned = before.saturating_sub(after);
+        assert!(
+            returned >= 30 << 20,
+            "only {} MB went back of 39 ({} MB resident before)",
+            returned >> 20,
+            before >> 20
+        );
     }
 
     #[test]
     fn freed_holes_between_live_allocations_go_back_to_the_system() {
-        let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // On a thread of its own, so its arena holds nothing of the other tests.
         std::thread::spawn(move || {
             // 80 MB in 4 KiB blocks, every tenth kept: the freed 90% is holes that
