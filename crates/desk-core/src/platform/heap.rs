@@ -8,9 +8,6 @@
 
 use std::time::Duration;
 
-/// Blocks of this size and over get pages of their own, given back when freed.
-const OWN_PAGES_FROM: usize = 64 * 1024;
-
 /// Makes every large block (a page of the Marketplace's answer, a batch on
 /// its way to the window, a list's file) go back to the system the moment it
 /// is freed, rather than into glibc's arenas until the next trim. glibc does
@@ -21,10 +18,11 @@ const OWN_PAGES_FROM: usize = 64 * 1024;
 pub fn return_large_blocks_when_freed() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        let threshold = libc::c_int::try_from(OWN_PAGES_FROM).unwrap_or(libc::c_int::MAX);
+        /// Blocks of this size and over get pages of their own, given back when freed.
+        const OWN_PAGES_FROM: libc::c_int = 64 * 1024;
         // SAFETY: mallopt only changes a setting of glibc's allocator, which
         // is thread-safe; blocks already allocated keep how they were made.
-        let accepted = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, threshold) };
+        let accepted = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_PAGES_FROM) };
         if accepted == 0 {
             tracing::debug!("glibc kept its own threshold for large blocks");
         }
